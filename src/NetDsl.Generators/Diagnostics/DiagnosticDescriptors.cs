@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generators.Diagnostics;
+
+/// <summary>Every diagnostic NetDsl reports, with sequential IDs (documented in docs/diagnostics.md).</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "NetDsl";
+    private const string HelpBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor MissingInput = Error("ND0001", "Network has no input shape",
+        "Network '{0}' has no [Input(...)]: add its input shape, e.g. [Input(3, 224, 224)] or [Input(784)]");
+
+    public static readonly DiagnosticDescriptor InvalidArgument = Error("ND0002", "Invalid layer argument",
+        "{0}: {1}");
+
+    public static readonly DiagnosticDescriptor AddShapeMismatch = Error("ND0003", "Residual Add shapes differ",
+        "{0}: Add needs equal shapes, but the output is {1} and the shortcut input is {2}");
+
+    public static readonly DiagnosticDescriptor SpatialCollapse = Error("ND0004", "Spatial size shrinks to nothing",
+        "{0}: output would be {1}; the input {2} is too small for this layer");
+
+    public static readonly DiagnosticDescriptor KernelTooLarge = Error("ND0005", "Kernel larger than its input",
+        "{0}: a {1}×{1} window does not fit the (padded) input {2}");
+
+    public static readonly DiagnosticDescriptor RegularizerWithoutWeight = Error("ND0006", "Regularizer on a missing weight",
+        "{0}: {1} is set but the layer has no {2}");
+
+    public static readonly DiagnosticDescriptor WrongInputRank = Error("ND0007", "Layer fed the wrong kind of input",
+        "{0}: {1} expects {2} but gets {3}{4}");
+
+    public static readonly DiagnosticDescriptor UnknownParameter = Error("ND0008", "Unknown block parameter",
+        "'{0}' is not a parameter of block {1} (parameters: {2})");
+
+    public static readonly DiagnosticDescriptor InvalidExpression = Error("ND0009", "Invalid expression",
+        "Expression '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor RecursiveBlock = Error("ND0010", "Recursive block",
+        "Block {0} contains itself: {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Error("ND0011", "Duplicate layer name",
+        "{0}: the name '{1}' is already used in this scope; module names must be unique");
+
+    public static readonly DiagnosticDescriptor InvalidNetworkClass = Error("ND0012", "Invalid network class",
+        "'{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InvalidVariantBase = Error("ND0013", "Invalid variant base",
+        "Variant '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor InvalidName = Error("ND0014", "Invalid layer name",
+        "'{0}' is not a valid module name: use letters, digits and '_' and start with a letter or '_'");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("ND0099", "NetDsl internal error",
+        "NetDsl failed on '{0}': {1}. Please report this with the network's source.");
+
+    public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Warning("ND0101", "Bias before BatchNorm is wasted",
+        "{0}: its bias is followed by BatchNorm, which subtracts the mean and cancels it; set UseBias = false");
+
+    public static readonly DiagnosticDescriptor VariantChangesNothing = Warning("ND0102", "Variant changes nothing",
+        "Variant '{0}' has no BatchNorm change and no regularizer: it equals its base network");
+
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,
+        WrongInputRank, UnknownParameter, InvalidExpression, RecursiveBlock, DuplicateName, InvalidNetworkClass,
+        InvalidVariantBase, InvalidName, InternalError, BiasBeforeBatchNorm, VariantChangesNothing);
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = BuildIndex();
+
+    private static Dictionary<string, DiagnosticDescriptor> BuildIndex()
+    {
+        var index = new Dictionary<string, DiagnosticDescriptor>();
+        foreach (var descriptor in All)
+        {
+            index[descriptor.Id] = descriptor;
+        }
+        return index;
+    }
+
+    public static DiagnosticDescriptor Get(string id) => ById[id];
+}

@@ -1,0 +1,110 @@
+namespace NetDsl.Generators.Model;
+
+// The backend-neutral description of a network, as parsed from attributes. Every type here is a value-equal record
+// holding no Roslyn symbol, syntax node or Location, so the incremental pipeline can cache it; every emitter
+// (TorchSharp today) reads it together with the shape-inference result.
+
+/// <summary>A place in source: file, span, and its line/column range (what a Location is made from).</summary>
+internal sealed record SourceSpan(string FilePath, int Start, int Length, int StartLine, int StartCharacter, int EndLine, int EndCharacter);
+
+internal enum ValueKind
+{
+    Int,
+    Double,
+    Bool,
+    Expression,
+}
+
+/// <summary>An attribute argument: a constant, or an expression over block parameters written as a string.</summary>
+internal sealed record ArgumentValue(ValueKind Kind, long Int, double Double, bool Bool, string? Text, SourceSpan? Span)
+{
+    public static ArgumentValue OfInt(long value, SourceSpan? span) => new(ValueKind.Int, value, value, false, null, span);
+
+    public static ArgumentValue OfDouble(double value, SourceSpan? span) => new(ValueKind.Double, 0, value, false, null, span);
+
+    public static ArgumentValue OfBool(bool value, SourceSpan? span) => new(ValueKind.Bool, 0, 0, value, null, span);
+
+    public static ArgumentValue OfExpression(string text, SourceSpan? span) => new(ValueKind.Expression, 0, 0, false, text, span);
+}
+
+internal sealed record Argument(string Name, ArgumentValue Value);
+
+internal enum LayerKind
+{
+    Conv2D,
+    DepthwiseConv2D,
+    Dense,
+    BatchNorm,
+    ReLU,
+    ReLU6,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    ZeroPadding2D,
+    MaxPooling2D,
+    AveragePooling2D,
+    Add,
+    Block,
+}
+
+/// <summary>One layer or block usage, with its final name (written by the user or derived from kind and position).</summary>
+internal sealed record LayerSpec(
+    LayerKind Kind,
+    string Name,
+    ArgumentValue? When,
+    EquatableArray<Argument> Arguments,
+    string? BlockType,
+    SourceSpan? Span)
+{
+    public ArgumentValue? Get(string name)
+    {
+        foreach (var argument in Arguments)
+        {
+            if (argument.Name == name)
+            {
+                return argument.Value;
+            }
+        }
+        return null;
+    }
+}
+
+internal enum ParameterType
+{
+    Int,
+    Bool,
+    Double,
+}
+
+internal sealed record BlockParameter(string Name, ParameterType Type, ArgumentValue? Default);
+
+/// <summary>A reusable block: an attribute class deriving from BlockAttribute, its parameters and its body.</summary>
+internal sealed record BlockDefinition(
+    string TypeName,
+    string Name,
+    EquatableArray<BlockParameter> Parameters,
+    EquatableArray<LayerSpec> Body,
+    SourceSpan? Span);
+
+/// <summary>Regularizer applied to weighted layers that set none of their own.</summary>
+internal sealed record RegularizerDefaults(double L1, double L2, bool Convolutions, bool Dense, bool Biases, SourceSpan? Span);
+
+/// <summary>A diagnostic found while parsing or inferring; the analyzer turns it into a Roslyn Diagnostic.</summary>
+internal sealed record DiagnosticInfo(string Id, SourceSpan? Span, EquatableArray<string> Arguments);
+
+/// <summary>A parsed network (or variant, already resolved against its base).</summary>
+internal sealed record NetworkModel(
+    string? Namespace,
+    string ClassName,
+    EquatableArray<string> ContainingTypes,
+    SourceSpan? ClassSpan,
+    EquatableArray<long> Input,
+    SourceSpan? InputSpan,
+    EquatableArray<LayerSpec> Layers,
+    EquatableArray<BlockDefinition> Blocks,
+    int BatchNormPlacement,
+    RegularizerDefaults? Regularizer,
+    bool TorchBatchNormDefaults,
+    string? BaseNetwork,
+    bool HasCompilerErrors,
+    EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using NetDsl.Generators.Diagnostics;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Parsing;
+
+namespace NetDsl.Generators;
+
+/// <summary>
+/// Reports NetDsl's shape and argument errors where the IDE shows them (a generator's diagnostics never reach the
+/// editor). Runs exactly the parser and inference the generator runs.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetDslAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind != TypeKind.Class || !NetworkParser.IsNetworkOrVariant(type))
+        {
+            return;
+        }
+        NetworkModel model;
+        try
+        {
+            model = NetworkParser.Parse(type, context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            model = NetworkParser.Failed(type, e);
+        }
+        var analyzed = NetDslGenerator.Analyze(model);
+        foreach (var info in analyzed.Inference.Diagnostics)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), ToLocation(info.Span, context.Compilation, type),
+                info.Arguments.Cast<object>().ToArray()));
+        }
+    }
+
+    private static Location ToLocation(SourceSpan? span, Compilation compilation, INamedTypeSymbol fallback)
+    {
+        if (span is not null)
+        {
+            var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == span.FilePath);
+            if (tree is not null)
+            {
+                return Location.Create(tree, new TextSpan(span.Start, span.Length));
+            }
+        }
+        return fallback.Locations.FirstOrDefault() ?? Location.None;
+    }
+}

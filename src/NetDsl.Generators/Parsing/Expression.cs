@@ -1,0 +1,471 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace NetDsl.Generators.Parsing;
+
+/// <summary>
+/// The small expression language of block arguments: integers, true/false, parameter names, + - * / % (C#'s integer
+/// semantics), comparisons, ! &amp;&amp; ||, ?: and parentheses. It is a subset of C#, so it also prints as C#.
+/// </summary>
+internal abstract class Expression
+{
+    /// <summary>Offset of the expression's first character in the source string.</summary>
+    public int Start { get; protected set; }
+
+    /// <summary>Length in the source string.</summary>
+    public int Length { get; protected set; }
+
+    public abstract void Print(StringBuilder output, Func<string, string> identifier);
+
+    public string ToCSharp(Func<string, string> identifier)
+    {
+        var output = new StringBuilder();
+        Print(output, identifier);
+        return output.ToString();
+    }
+
+    /// <summary>All identifiers, with their offsets.</summary>
+    public abstract IEnumerable<IdentifierExpression> Identifiers();
+}
+
+internal sealed class LiteralExpression : Expression
+{
+    public LiteralExpression(ExpressionValue value, int start, int length)
+    {
+        Value = value;
+        Start = start;
+        Length = length;
+    }
+
+    public ExpressionValue Value { get; }
+
+    public override void Print(StringBuilder output, Func<string, string> identifier) => output.Append(Value.ToCSharp());
+
+    public override IEnumerable<IdentifierExpression> Identifiers() => Array.Empty<IdentifierExpression>();
+}
+
+internal sealed class IdentifierExpression : Expression
+{
+    public IdentifierExpression(string name, int start)
+    {
+        Name = name;
+        Start = start;
+        Length = name.Length;
+    }
+
+    public string Name { get; }
+
+    public override void Print(StringBuilder output, Func<string, string> identifier) => output.Append(identifier(Name));
+
+    public override IEnumerable<IdentifierExpression> Identifiers() => new[] { this };
+}
+
+internal sealed class UnaryExpression : Expression
+{
+    public UnaryExpression(string op, Expression operand, int start)
+    {
+        Operator = op;
+        Operand = operand;
+        Start = start;
+        Length = operand.Start + operand.Length - start;
+    }
+
+    public string Operator { get; }
+
+    public Expression Operand { get; }
+
+    public override void Print(StringBuilder output, Func<string, string> identifier)
+    {
+        output.Append(Operator).Append('(');
+        Operand.Print(output, identifier);
+        output.Append(')');
+    }
+
+    public override IEnumerable<IdentifierExpression> Identifiers() => Operand.Identifiers();
+}
+
+internal sealed class BinaryExpression : Expression
+{
+    public BinaryExpression(string op, Expression left, Expression right)
+    {
+        Operator = op;
+        Left = left;
+        Right = right;
+        Start = left.Start;
+        Length = right.Start + right.Length - left.Start;
+    }
+
+    public string Operator { get; }
+
+    public Expression Left { get; }
+
+    public Expression Right { get; }
+
+    public override void Print(StringBuilder output, Func<string, string> identifier)
+    {
+        output.Append('(');
+        Left.Print(output, identifier);
+        output.Append(' ').Append(Operator).Append(' ');
+        Right.Print(output, identifier);
+        output.Append(')');
+    }
+
+    public override IEnumerable<IdentifierExpression> Identifiers()
+    {
+        foreach (var id in Left.Identifiers())
+        {
+            yield return id;
+        }
+        foreach (var id in Right.Identifiers())
+        {
+            yield return id;
+        }
+    }
+}
+
+internal sealed class ConditionalExpression : Expression
+{
+    public ConditionalExpression(Expression condition, Expression whenTrue, Expression whenFalse)
+    {
+        Condition = condition;
+        WhenTrue = whenTrue;
+        WhenFalse = whenFalse;
+        Start = condition.Start;
+        Length = whenFalse.Start + whenFalse.Length - condition.Start;
+    }
+
+    public Expression Condition { get; }
+
+    public Expression WhenTrue { get; }
+
+    public Expression WhenFalse { get; }
+
+    public override void Print(StringBuilder output, Func<string, string> identifier)
+    {
+        output.Append('(');
+        Condition.Print(output, identifier);
+        output.Append(" ? ");
+        WhenTrue.Print(output, identifier);
+        output.Append(" : ");
+        WhenFalse.Print(output, identifier);
+        output.Append(')');
+    }
+
+    public override IEnumerable<IdentifierExpression> Identifiers()
+    {
+        foreach (var e in new[] { Condition, WhenTrue, WhenFalse })
+        {
+            foreach (var id in e.Identifiers())
+            {
+                yield return id;
+            }
+        }
+    }
+}
+
+/// <summary>An int (long) or bool value.</summary>
+internal readonly struct ExpressionValue
+{
+    private ExpressionValue(bool isBool, long number)
+    {
+        IsBool = isBool;
+        Number = number;
+    }
+
+    public bool IsBool { get; }
+
+    public long Number { get; }
+
+    public bool Bool => Number != 0;
+
+    public static ExpressionValue Of(long value) => new(false, value);
+
+    public static ExpressionValue Of(bool value) => new(true, value ? 1 : 0);
+
+    public string TypeName => IsBool ? "bool" : "int";
+
+    public string ToCSharp() => IsBool ? (Bool ? "true" : "false") : Number.ToString(CultureInfo.InvariantCulture);
+
+    public override string ToString() => ToCSharp();
+}
+
+/// <summary>An error at an offset of the expression text.</summary>
+internal sealed class ExpressionException : Exception
+{
+    public ExpressionException(string message, int start, int length)
+        : base(message)
+    {
+        Start = start;
+        Length = Math.Max(length, 1);
+    }
+
+    public int Start { get; }
+
+    public int Length { get; }
+}
+
+internal static class ExpressionEvaluator
+{
+    /// <summary>Evaluates with the given variables; type errors throw <see cref="ExpressionException"/>.</summary>
+    public static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables)
+    {
+        switch (expression)
+        {
+            case LiteralExpression literal:
+                return literal.Value;
+            case IdentifierExpression id:
+                if (variables.TryGetValue(id.Name, out var value))
+                {
+                    return value;
+                }
+                throw new ExpressionException($"unknown name '{id.Name}'", id.Start, id.Length);
+            case UnaryExpression unary:
+            {
+                var operand = Evaluate(unary.Operand, variables);
+                if (unary.Operator == "!")
+                {
+                    return ExpressionValue.Of(!Expect(operand, true, unary.Operand).Bool);
+                }
+                return ExpressionValue.Of(-Expect(operand, false, unary.Operand).Number);
+            }
+            case ConditionalExpression conditional:
+            {
+                var condition = Expect(Evaluate(conditional.Condition, variables), true, conditional.Condition);
+                var whenTrue = Evaluate(conditional.WhenTrue, variables);
+                var whenFalse = Evaluate(conditional.WhenFalse, variables);
+                if (whenTrue.IsBool != whenFalse.IsBool)
+                {
+                    throw new ExpressionException($"both branches of ?: must have the same type, not {whenTrue.TypeName} and {whenFalse.TypeName}", conditional.Start, conditional.Length);
+                }
+                return condition.Bool ? whenTrue : whenFalse;
+            }
+            case BinaryExpression binary:
+                return EvaluateBinary(binary, variables);
+            default:
+                throw new ExpressionException("unsupported expression", expression.Start, expression.Length);
+        }
+    }
+
+    private static ExpressionValue EvaluateBinary(BinaryExpression binary, IReadOnlyDictionary<string, ExpressionValue> variables)
+    {
+        var left = Evaluate(binary.Left, variables);
+        var right = Evaluate(binary.Right, variables);
+        switch (binary.Operator)
+        {
+            case "&&":
+                return ExpressionValue.Of(Expect(left, true, binary.Left).Bool && Expect(right, true, binary.Right).Bool);
+            case "||":
+                return ExpressionValue.Of(Expect(left, true, binary.Left).Bool || Expect(right, true, binary.Right).Bool);
+            case "==":
+            case "!=":
+                if (left.IsBool != right.IsBool)
+                {
+                    throw new ExpressionException($"cannot compare {left.TypeName} with {right.TypeName}", binary.Start, binary.Length);
+                }
+                return ExpressionValue.Of((left.Number == right.Number) == (binary.Operator == "=="));
+        }
+        var a = Expect(left, false, binary.Left).Number;
+        var b = Expect(right, false, binary.Right).Number;
+        switch (binary.Operator)
+        {
+            case "+": return ExpressionValue.Of(a + b);
+            case "-": return ExpressionValue.Of(a - b);
+            case "*": return ExpressionValue.Of(a * b);
+            case "/":
+            case "%":
+                if (b == 0)
+                {
+                    throw new ExpressionException("division by zero", binary.Start, binary.Length);
+                }
+                return ExpressionValue.Of(binary.Operator == "/" ? a / b : a % b);
+            case "<": return ExpressionValue.Of(a < b);
+            case "<=": return ExpressionValue.Of(a <= b);
+            case ">": return ExpressionValue.Of(a > b);
+            case ">=": return ExpressionValue.Of(a >= b);
+        }
+        throw new ExpressionException($"unknown operator '{binary.Operator}'", binary.Start, binary.Length);
+    }
+
+    private static ExpressionValue Expect(ExpressionValue value, bool wantBool, Expression where)
+    {
+        if (value.IsBool != wantBool)
+        {
+            throw new ExpressionException($"expected {(wantBool ? "bool" : "int")} but '{Describe(where)}' is {value.TypeName}", where.Start, where.Length);
+        }
+        return value;
+    }
+
+    private static string Describe(Expression e) => e is IdentifierExpression id ? id.Name : "the operand";
+}
+
+/// <summary>Recursive-descent parser for <see cref="Expression"/>.</summary>
+internal sealed class ExpressionParser
+{
+    private static readonly string[][] BinaryLevels =
+    {
+        new[] { "||" },
+        new[] { "&&" },
+        new[] { "==", "!=" },
+        new[] { "<=", ">=", "<", ">" },
+        new[] { "+", "-" },
+        new[] { "*", "/", "%" },
+    };
+
+    private readonly string text;
+    private int position;
+
+    private ExpressionParser(string text) => this.text = text;
+
+    public static Expression Parse(string text)
+    {
+        var parser = new ExpressionParser(text);
+        parser.SkipSpace();
+        if (parser.position >= text.Length)
+        {
+            throw new ExpressionException("the expression is empty", 0, text.Length);
+        }
+        var result = parser.ParseConditional();
+        parser.SkipSpace();
+        if (parser.position < text.Length)
+        {
+            throw new ExpressionException($"unexpected '{text.Substring(parser.position)}'", parser.position, text.Length - parser.position);
+        }
+        return result;
+    }
+
+    private Expression ParseConditional()
+    {
+        var condition = ParseBinary(0);
+        SkipSpace();
+        if (!TryConsume("?"))
+        {
+            return condition;
+        }
+        var whenTrue = ParseConditional();
+        SkipSpace();
+        if (!TryConsume(":"))
+        {
+            throw Error("expected ':'");
+        }
+        var whenFalse = ParseConditional();
+        return new ConditionalExpression(condition, whenTrue, whenFalse);
+    }
+
+    private Expression ParseBinary(int level)
+    {
+        if (level == BinaryLevels.Length)
+        {
+            return ParseUnary();
+        }
+        var left = ParseBinary(level + 1);
+        while (true)
+        {
+            SkipSpace();
+            string? matched = null;
+            foreach (var op in BinaryLevels[level])
+            {
+                if (string.CompareOrdinal(text, position, op, 0, op.Length) == 0 && !IsLongerOperator(op))
+                {
+                    matched = op;
+                    break;
+                }
+            }
+            if (matched is null)
+            {
+                return left;
+            }
+            position += matched.Length;
+            var right = ParseBinary(level + 1);
+            left = new BinaryExpression(matched, left, right);
+        }
+    }
+
+    // "<" must not match the start of "<=", "!" not the start of "!=".
+    private bool IsLongerOperator(string op) =>
+        (op == "<" || op == ">") && position + 1 < text.Length && text[position + 1] == '=';
+
+    private Expression ParseUnary()
+    {
+        SkipSpace();
+        var start = position;
+        if (position < text.Length && (text[position] == '!' && !(position + 1 < text.Length && text[position + 1] == '=') || text[position] == '-'))
+        {
+            var op = text[position].ToString();
+            position++;
+            return new UnaryExpression(op, ParseUnary(), start);
+        }
+        return ParsePrimary();
+    }
+
+    private Expression ParsePrimary()
+    {
+        SkipSpace();
+        if (position >= text.Length)
+        {
+            throw Error("unexpected end of expression");
+        }
+        var start = position;
+        var c = text[position];
+        if (c == '(')
+        {
+            position++;
+            var inner = ParseConditional();
+            SkipSpace();
+            if (!TryConsume(")"))
+            {
+                throw Error("expected ')'");
+            }
+            return inner;
+        }
+        if (char.IsDigit(c))
+        {
+            while (position < text.Length && char.IsDigit(text[position]))
+            {
+                position++;
+            }
+            var digits = text.Substring(start, position - start);
+            if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new ExpressionException($"'{digits}' is too large", start, digits.Length);
+            }
+            return new LiteralExpression(ExpressionValue.Of(number), start, digits.Length);
+        }
+        if (char.IsLetter(c) || c == '_')
+        {
+            while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
+            {
+                position++;
+            }
+            var name = text.Substring(start, position - start);
+            switch (name)
+            {
+                case "true": return new LiteralExpression(ExpressionValue.Of(true), start, name.Length);
+                case "false": return new LiteralExpression(ExpressionValue.Of(false), start, name.Length);
+                default: return new IdentifierExpression(name, start);
+            }
+        }
+        throw Error($"unexpected '{c}'");
+    }
+
+    private bool TryConsume(string token)
+    {
+        if (string.CompareOrdinal(text, position, token, 0, token.Length) == 0)
+        {
+            position += token.Length;
+            return true;
+        }
+        return false;
+    }
+
+    private void SkipSpace()
+    {
+        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+    }
+
+    private ExpressionException Error(string message) => new(message, position, 1);
+}

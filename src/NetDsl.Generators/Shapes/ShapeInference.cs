@@ -1,0 +1,522 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Parsing;
+
+namespace NetDsl.Generators.Shapes;
+
+/// <summary>One row of the summary: a leaf layer with its full module path.</summary>
+internal sealed record LayerRow(string Path, string Type, Shape Output, long Trainable, long NonTrainable, long MultiplyAdds);
+
+/// <summary>What inference knows about a network: shapes, sizes, and the errors that make it invalid.</summary>
+internal sealed record InferenceResult(
+    Shape Input,
+    Shape Output,
+    EquatableArray<LayerRow> Rows,
+    EquatableArray<Shape> TopLevelOutputs,
+    long Trainable,
+    long NonTrainable,
+    long MultiplyAdds,
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+}
+
+/// <summary>
+/// Checks a (variant-transformed) network: first what can be judged from the text alone (names, expressions,
+/// recursion, constant arguments), then every block instance with its concrete arguments and shapes.
+/// </summary>
+internal static class ShapeInference
+{
+    public static readonly string[] ImplicitVariables = { "inputChannels", "inputHeight", "inputWidth" };
+
+    public static InferenceResult Infer(NetworkModel model)
+    {
+        var run = new Run(model);
+        return run.Execute();
+    }
+
+    private sealed class StopInference : Exception
+    {
+    }
+
+    private sealed class Run
+    {
+        private readonly NetworkModel model;
+        private readonly Dictionary<string, BlockDefinition> blocks;
+        private readonly List<DiagnosticInfo> diagnostics = new();
+        private readonly HashSet<string> reported = new();
+        private readonly List<LayerRow> rows = new();
+        private readonly List<Shape> topLevel = new();
+        private long trainable;
+        private long nonTrainable;
+        private long multiplyAdds;
+
+        public Run(NetworkModel model)
+        {
+            this.model = model;
+            blocks = model.Blocks.ToDictionary(b => b.TypeName);
+        }
+
+        private void Report(string id, SourceSpan? span, params string[] arguments)
+        {
+            var key = id + "|" + span?.FilePath + ":" + span?.Start + "|" + string.Join("|", arguments);
+            if (reported.Add(key))
+            {
+                diagnostics.Add(new DiagnosticInfo(id, span ?? model.ClassSpan, arguments.ToEquatableArray()));
+            }
+        }
+
+        public InferenceResult Execute()
+        {
+            var input = model.Input.Count switch
+            {
+                1 => Shape.Vector(model.Input[0]),
+                3 => Shape.Image(model.Input[0], model.Input[1], model.Input[2]),
+                _ => default,
+            };
+            if (model.Input.Count is 1 or 3 && model.Input.Any(d => d <= 0))
+            {
+                Report("ND0002", model.InputSpan, "Input", $"every dimension must be ≥ 1, got [{string.Join(", ", model.Input)}]");
+            }
+
+            CheckStatically(model.Layers, null, model.ClassName);
+            foreach (var block in model.Blocks)
+            {
+                CheckStatically(block.Body, block, block.Name);
+            }
+
+            var output = input;
+            if (model.Input.Count is 1 or 3 && diagnostics.All(d => d.Id.StartsWith("ND01", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    output = InferScope(model.Layers, new Dictionary<string, ExpressionValue>(), input, string.Empty, null, null, new List<string>());
+                }
+                catch (StopInference)
+                {
+                }
+            }
+            return new InferenceResult(input, output, rows.ToEquatableArray(), topLevel.ToEquatableArray(), trainable, nonTrainable, multiplyAdds,
+                model.Diagnostics.Concat(diagnostics).ToEquatableArray());
+        }
+
+        // ---- Phase 1: what the text alone decides ---------------------------------------------------------------
+
+        private void CheckStatically(EquatableArray<LayerSpec> layers, BlockDefinition? owner, string scopeName)
+        {
+            var names = new HashSet<string>();
+            var parameters = owner is null
+                ? new HashSet<string>()
+                : new HashSet<string>(owner.Parameters.Select(p => p.Name).Concat(ImplicitVariables));
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                if (!names.Add(layer.Name))
+                {
+                    Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name);
+                }
+                foreach (var value in layer.Arguments.Select(a => a.Value).Concat(layer.When is null ? Array.Empty<ArgumentValue>() : new[] { layer.When }))
+                {
+                    if (value.Kind == ValueKind.Expression && !(layer.Kind == LayerKind.Block && value == layer.When && false))
+                    {
+                        CheckExpression(value, owner, parameters);
+                    }
+                }
+                foreach (var argument in layer.Arguments)
+                {
+                    if (argument.Name.EndsWith("L1", StringComparison.Ordinal) || argument.Name.EndsWith("L2", StringComparison.Ordinal))
+                    {
+                        if (argument.Value.Double < 0)
+                        {
+                            Report("ND0002", argument.Value.Span ?? layer.Span, layer.Name, $"regularizer λ must be ≥ 0, got {Format(argument.Value.Double)}");
+                        }
+                        if (argument.Name.StartsWith("bias", StringComparison.Ordinal) && argument.Value.Double != 0 && !LayerRules.UseBias(layer))
+                        {
+                            Report("ND0006", argument.Value.Span ?? layer.Span, layer.Name, char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1), "bias (UseBias = false)");
+                        }
+                    }
+                }
+                if (LayerRules.IsWeighted(layer.Kind) && LayerRules.UseBias(layer) && i + 1 < layers.Count &&
+                    layers[i + 1].Kind == LayerKind.BatchNorm && Equals(layer.When?.Text, layers[i + 1].When?.Text))
+                {
+                    Report("ND0101", layer.Span, layer.Name);
+                }
+                if (layer.Kind == LayerKind.Block && layer.BlockType is not null)
+                {
+                    var chain = new List<string>();
+                    if (FindCycle(layer.BlockType, chain, new HashSet<string>()))
+                    {
+                        Report("ND0010", layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", chain));
+                    }
+                }
+            }
+        }
+
+        private bool FindCycle(string start, List<string> chain, HashSet<string> seen)
+        {
+            if (!blocks.TryGetValue(start, out var block))
+            {
+                return false;
+            }
+            chain.Add(block.Name);
+            if (chain.Count > 1 && chain[0] == block.Name)
+            {
+                return true;
+            }
+            if (!seen.Add(start))
+            {
+                chain.RemoveAt(chain.Count - 1);
+                return false;
+            }
+            foreach (var inner in block.Body.Where(l => l.Kind == LayerKind.Block && l.BlockType is not null))
+            {
+                if (FindCycle(inner.BlockType!, chain, seen))
+                {
+                    return true;
+                }
+            }
+            chain.RemoveAt(chain.Count - 1);
+            return false;
+        }
+
+        private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters)
+        {
+            try
+            {
+                var expression = ExpressionParser.Parse(value.Text!);
+                foreach (var id in expression.Identifiers())
+                {
+                    if (!parameters.Contains(id.Name))
+                    {
+                        var known = owner is null
+                            ? "a network has none; expressions belong in blocks"
+                            : string.Join(", ", owner.Parameters.Select(p => p.Name).Concat(ImplicitVariables));
+                        Report("ND0008", Sub(value.Span, id.Start, id.Length), id.Name, owner?.Name ?? model.ClassName, known);
+                    }
+                }
+            }
+            catch (ExpressionException e)
+            {
+                Report("ND0009", Sub(value.Span, e.Start, e.Length), value.Text!, e.Message);
+            }
+        }
+
+        private static SourceSpan? Sub(SourceSpan? span, int start, int length)
+        {
+            if (span is null)
+            {
+                return null;
+            }
+            start = Math.Min(start, span.Length);
+            length = Math.Max(1, Math.Min(length, span.Length - start));
+            // Expressions live on one line, so the line stays and only the columns move.
+            return span with
+            {
+                Start = span.Start + start,
+                Length = length,
+                StartCharacter = span.StartCharacter + start,
+                EndLine = span.StartLine,
+                EndCharacter = span.StartCharacter + start + length,
+            };
+        }
+
+        // ---- Phase 2: every instance with concrete values ----------------------------------------------------
+
+        private Shape InferScope(
+            EquatableArray<LayerSpec> layers,
+            Dictionary<string, ExpressionValue> variables,
+            Shape input,
+            string prefix,
+            SourceSpan? usage,
+            BlockDefinition? owner,
+            List<string> stack)
+        {
+            var shape = input;
+            foreach (var layer in layers)
+            {
+                var where = usage ?? layer.Span;
+                if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
+                {
+                    if (prefix.Length == 0)
+                    {
+                        topLevel.Add(shape);
+                    }
+                    continue;
+                }
+                var path = prefix + layer.Name;
+                shape = InferLayer(layer, variables, shape, input, path, where, stack);
+                if (prefix.Length == 0)
+                {
+                    topLevel.Add(shape);
+                }
+            }
+            return shape;
+        }
+
+        private Shape InferLayer(LayerSpec layer, Dictionary<string, ExpressionValue> variables, Shape shape, Shape scopeInput, string path, SourceSpan? where, List<string> stack)
+        {
+            switch (layer.Kind)
+            {
+                case LayerKind.Conv2D:
+                case LayerKind.DepthwiseConv2D:
+                {
+                    RequireImage(layer, shape, path, where);
+                    var kernel = Positive(layer, "kernelSize", variables, where, path, 1);
+                    var stride = Positive(layer, "strides", variables, where, path, 1);
+                    var same = layer.Get("padding")?.Int == 1;
+                    long outChannels;
+                    long groups = 1;
+                    if (layer.Kind == LayerKind.Conv2D)
+                    {
+                        outChannels = Positive(layer, "filters", variables, where, path, 1);
+                    }
+                    else
+                    {
+                        outChannels = shape.Channels * Positive(layer, "depthMultiplier", variables, where, path, 1);
+                        groups = shape.Channels;
+                    }
+                    var output = Window(layer, shape, outChannels, kernel, stride, same, path, where);
+                    var bias = LayerRules.UseBias(layer);
+                    AddRow(path, layer.Kind.ToString(), output, ShapeRules.ConvParameters(shape.Channels, outChannels, kernel, groups, bias), 0,
+                        ShapeRules.ConvMultiplyAdds(shape.Channels, output, kernel, groups));
+                    return output;
+                }
+                case LayerKind.Dense:
+                {
+                    if (shape.IsImage)
+                    {
+                        Fail("ND0007", where, path, "Dense", "a flat input [N, F]", shape.ToString(), "; add Flatten or GlobalAveragePooling2D before it");
+                    }
+                    var units = Positive(layer, "units", variables, where, path, 1);
+                    var bias = LayerRules.UseBias(layer);
+                    var output = ShapeRules.Dense(units);
+                    AddRow(path, "Dense", output, shape.Channels * units + (bias ? units : 0), 0, shape.Channels * units);
+                    return output;
+                }
+                case LayerKind.BatchNorm:
+                {
+                    var (epsilon, momentum) = LayerRules.BatchNorm(layer, model.TorchBatchNormDefaults);
+                    if (!(epsilon > 0))
+                    {
+                        Fail("ND0002", layer.Get("epsilon")?.Span ?? where, path, $"epsilon must be > 0, got {Format(epsilon)}");
+                    }
+                    if (!(momentum >= 0 && momentum < 1))
+                    {
+                        Fail("ND0002", layer.Get("momentum")?.Span ?? where, path, $"momentum must be in [0, 1), got {Format(momentum)}");
+                    }
+                    AddRow(path, "BatchNorm", shape, 2 * shape.Channels, 2 * shape.Channels, 0);
+                    return shape;
+                }
+                case LayerKind.Dropout:
+                {
+                    var rate = layer.Get("rate")?.Double ?? 0;
+                    if (!(rate >= 0 && rate < 1))
+                    {
+                        Fail("ND0002", layer.Get("rate")?.Span ?? where, path, $"dropout rate must be in [0, 1), got {Format(rate)}");
+                    }
+                    AddRow(path, "Dropout", shape, 0, 0, 0);
+                    return shape;
+                }
+                case LayerKind.ReLU:
+                case LayerKind.ReLU6:
+                    AddRow(path, layer.Kind.ToString(), shape, 0, 0, 0);
+                    return shape;
+                case LayerKind.Flatten:
+                case LayerKind.GlobalAveragePooling2D:
+                {
+                    RequireImage(layer, shape, path, where);
+                    var output = layer.Kind == LayerKind.Flatten ? ShapeRules.Flatten(shape) : ShapeRules.GlobalPool(shape);
+                    AddRow(path, layer.Kind.ToString(), output, 0, 0, 0);
+                    return output;
+                }
+                case LayerKind.ZeroPadding2D:
+                {
+                    RequireImage(layer, shape, path, where);
+                    var (top, bottom, left, right) = ZeroPadding(layer);
+                    if (top < 0 || bottom < 0 || left < 0 || right < 0)
+                    {
+                        Fail("ND0002", where, path, $"padding must be ≥ 0, got (({top}, {bottom}), ({left}, {right}))");
+                    }
+                    var output = ShapeRules.Pad(shape, top, bottom, left, right);
+                    AddRow(path, "ZeroPadding2D", output, 0, 0, 0);
+                    return output;
+                }
+                case LayerKind.MaxPooling2D:
+                case LayerKind.AveragePooling2D:
+                {
+                    RequireImage(layer, shape, path, where);
+                    var pool = Positive(layer, "poolSize", variables, where, path, 2);
+                    var strides = Int(layer, "strides", variables, where, 0);
+                    if (strides < 0)
+                    {
+                        Fail("ND0002", layer.Get("strides")?.Span ?? where, path, $"strides must be ≥ 1 (or 0 for the pool size), got {strides}");
+                    }
+                    var output = Window(layer, shape, shape.Channels, pool, strides == 0 ? pool : strides, layer.Get("padding")?.Int == 1, path, where);
+                    AddRow(path, layer.Kind.ToString(), output, 0, 0, 0);
+                    return output;
+                }
+                case LayerKind.Add:
+                    if (shape != scopeInput)
+                    {
+                        Fail("ND0003", where, path, shape.ToString(), scopeInput.ToString());
+                    }
+                    AddRow(path, "Add", shape, 0, 0, 0);
+                    return shape;
+                case LayerKind.Block:
+                    return InferBlock(layer, variables, shape, path, where, stack);
+                default:
+                    throw new InvalidOperationException("unknown layer kind " + layer.Kind);
+            }
+        }
+
+        private Shape InferBlock(LayerSpec layer, Dictionary<string, ExpressionValue> variables, Shape shape, string path, SourceSpan? where, List<string> stack)
+        {
+            if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block) || stack.Contains(layer.BlockType))
+            {
+                throw new StopInference(); // recursion, reported by the static checks
+            }
+            var inner = new Dictionary<string, ExpressionValue>
+            {
+                ["inputChannels"] = ExpressionValue.Of(shape.Channels),
+                ["inputHeight"] = ExpressionValue.Of(shape.Height),
+                ["inputWidth"] = ExpressionValue.Of(shape.Width),
+            };
+            foreach (var parameter in block.Parameters)
+            {
+                var value = layer.Get(parameter.Name) ?? parameter.Default;
+                if (value is null)
+                {
+                    continue; // the constructor used does not take it; a body expression using it reports it below
+                }
+                var evaluated = Evaluate(value, variables, where);
+                if (evaluated.IsBool != (parameter.Type == ParameterType.Bool))
+                {
+                    Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {(parameter.Type == ParameterType.Bool ? "bool" : "int")} but the value is {evaluated.TypeName}");
+                }
+                inner[parameter.Name] = evaluated;
+            }
+            stack.Add(layer.BlockType);
+            var output = InferScope(block.Body, inner, shape, path + ".", where, block, stack);
+            stack.RemoveAt(stack.Count - 1);
+            return output;
+        }
+
+        private Shape Window(LayerSpec layer, Shape shape, long outChannels, long window, long stride, bool same, string path, SourceSpan? where)
+        {
+            if (!same && (shape.Height < window || shape.Width < window))
+            {
+                Fail("ND0005", where, path, window.ToString(CultureInfo.InvariantCulture), shape.ToString());
+            }
+            var output = ShapeRules.Window(shape, outChannels, window, stride, same);
+            if (output.Height <= 0 || output.Width <= 0)
+            {
+                Fail("ND0004", where, path, output.ToString(), shape.ToString());
+            }
+            return output;
+        }
+
+        private void RequireImage(LayerSpec layer, Shape shape, string path, SourceSpan? where)
+        {
+            if (!shape.IsImage)
+            {
+                Fail("ND0007", where, path, layer.Kind.ToString(), "an image input [N, C, H, W]", shape.ToString(), string.Empty);
+            }
+        }
+
+        private static (long Top, long Bottom, long Left, long Right) ZeroPadding(LayerSpec layer)
+        {
+            long Get(string name) => layer.Get(name)?.Int ?? 0;
+            if (layer.Get("padding") is { } all)
+            {
+                return (all.Int, all.Int, all.Int, all.Int);
+            }
+            if (layer.Get("vertical") is { } vertical)
+            {
+                return (vertical.Int, vertical.Int, Get("horizontal"), Get("horizontal"));
+            }
+            return (Get("top"), Get("bottom"), Get("left"), Get("right"));
+        }
+
+        internal static (long Top, long Bottom, long Left, long Right) ZeroPaddingOf(LayerSpec layer) => ZeroPadding(layer);
+
+        private void AddRow(string path, string type, Shape output, long trainableCount, long nonTrainableCount, long macs)
+        {
+            rows.Add(new LayerRow(path, type, output, trainableCount, nonTrainableCount, macs));
+            trainable += trainableCount;
+            nonTrainable += nonTrainableCount;
+            multiplyAdds += macs;
+        }
+
+        private long Positive(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, string path, long fallback)
+        {
+            var value = Int(layer, name, variables, where, fallback);
+            if (value <= 0)
+            {
+                Fail("ND0002", layer.Get(name)?.Kind == ValueKind.Expression ? where : layer.Get(name)?.Span ?? where, path, $"{name} must be ≥ 1, got {value}");
+            }
+            return value;
+        }
+
+        private long Int(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, long fallback)
+        {
+            var value = layer.Get(name);
+            if (value is null)
+            {
+                return fallback;
+            }
+            var evaluated = Evaluate(value, variables, where);
+            if (evaluated.IsBool)
+            {
+                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be an int, not bool");
+            }
+            return evaluated.Number;
+        }
+
+        private bool EvaluateBool(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
+        {
+            var evaluated = Evaluate(value, variables, where);
+            if (!evaluated.IsBool)
+            {
+                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, "When must be a bool expression");
+            }
+            return evaluated.Bool;
+        }
+
+        private ExpressionValue Evaluate(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
+        {
+            switch (value.Kind)
+            {
+                case ValueKind.Int:
+                    return ExpressionValue.Of(value.Int);
+                case ValueKind.Bool:
+                    return ExpressionValue.Of(value.Bool);
+                case ValueKind.Double:
+                    return ExpressionValue.Of((long)value.Double);
+            }
+            try
+            {
+                return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables);
+            }
+            catch (ExpressionException e)
+            {
+                // Unknown names were reported by the static checks; anything else (a type error) is reported here.
+                if (!e.Message.StartsWith("unknown name", StringComparison.Ordinal))
+                {
+                    Report("ND0009", Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
+                }
+                throw new StopInference();
+            }
+        }
+
+        private void Fail(string id, SourceSpan? span, params string[] arguments)
+        {
+            Report(id, span, arguments);
+            throw new StopInference();
+        }
+
+        private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

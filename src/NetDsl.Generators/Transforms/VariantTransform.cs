@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generators.Model;
+
+namespace NetDsl.Generators.Transforms;
+
+/// <summary>
+/// Applies a variant's BatchNorm placement to the network's layers and to every block body. Names are kept, so the
+/// state-dict keys of a variant match its base's wherever the layer still exists.
+/// </summary>
+internal static class VariantTransform
+{
+    public const int AsDeclared = 0;
+    public const int AfterActivation = 1;
+    public const int Removed = 2;
+
+    public static NetworkModel Apply(NetworkModel model)
+    {
+        if (model.BatchNormPlacement == AsDeclared)
+        {
+            return model;
+        }
+        return model with
+        {
+            Layers = Rewrite(model.Layers, model.BatchNormPlacement),
+            Blocks = model.Blocks.Select(b => b with { Body = Rewrite(b.Body, model.BatchNormPlacement) }).ToEquatableArray(),
+        };
+    }
+
+    private static bool IsActivation(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.ReLU6;
+
+    private static EquatableArray<LayerSpec> Rewrite(EquatableArray<LayerSpec> layers, int placement)
+    {
+        if (placement == Removed)
+        {
+            return layers.Where(l => l.Kind != LayerKind.BatchNorm).ToEquatableArray();
+        }
+        var result = new List<LayerSpec>(layers);
+        for (var i = 0; i + 1 < result.Count; i++)
+        {
+            if (result[i].Kind == LayerKind.BatchNorm && IsActivation(result[i + 1].Kind) && Equals(result[i].When?.Text, result[i + 1].When?.Text))
+            {
+                (result[i], result[i + 1]) = (result[i + 1], result[i]);
+                i++;
+            }
+        }
+        return result.ToEquatableArray();
+    }
+}

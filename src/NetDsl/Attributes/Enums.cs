@@ -1,0 +1,51 @@
+namespace NetDsl;
+
+/// <summary>How a convolution or pooling layer pads its input (Keras semantics).</summary>
+public enum Padding
+{
+    /// <summary>No padding: the window only visits positions fully inside the input.</summary>
+    Valid,
+
+    /// <summary>
+    /// Output size is ceil(input / stride). As in TensorFlow, an odd total padding puts the extra row at the
+    /// bottom and the extra column at the right, also for stride 2.
+    /// </summary>
+    Same,
+}
+
+/// <summary>Defaults used by <see cref="BatchNormAttribute"/> when epsilon or momentum is not given.</summary>
+public enum BatchNormDefaults
+{
+    /// <summary>Keras: epsilon 1e-3, momentum 0.99 (running = 0.99·running + 0.01·batch).</summary>
+    Keras,
+
+    /// <summary>PyTorch: epsilon 1e-5, momentum 0.9 in Keras terms (torch's momentum=0.1).</summary>
+    Torch,
+}
+
+/// <summary>Where a variant puts each BatchNorm layer relative to the activation that follows it.</summary>
+public enum BatchNormPlacement
+{
+    /// <summary>As the base network writes it (Layer → BN → Activation).</summary>
+    AsDeclared,
+
+    /// <summary>Layer → Activation → BN wherever a BN is directly followed by an activation.</summary>
+    AfterActivation,
+
+    /// <summary>Every BatchNorm layer removed.</summary>
+    Removed,
+}
+
+/// <summary>Which layers a <see cref="DefaultRegularizerAttribute"/> applies to.</summary>
+[System.Flags]
+public enum RegularizedLayers
+{
+    /// <summary>Conv2D and DepthwiseConv2D.</summary>
+    Convolutions = 1,
+
+    /// <summary>Dense.</summary>
+    Dense = 2,
+
+    /// <summary>Every layer with weights.</summary>
+    All = Convolutions | Dense,
+}

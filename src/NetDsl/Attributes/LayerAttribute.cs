@@ -1,0 +1,45 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>
+/// Base of every layer and block attribute. Layers run in the order their attributes are written.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public abstract class LayerAttribute : Attribute
+{
+    /// <summary>
+    /// The module name (and state-dict key prefix). Without it a stable name is derived from the layer kind and
+    /// its position among layers of that kind, e.g. <c>conv2d_2</c>.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Inside a block: an expression over the block's parameters; the layer exists only where it is true
+    /// (e.g. <c>When = "shortcut"</c>).
+    /// </summary>
+    public string? When { get; set; }
+}
+
+/// <summary>
+/// Base of a reusable block. Declare a class <c>XyzAttribute : BlockAttribute</c> whose constructor parameters are
+/// the block's parameters and whose own layer attributes are its body; use it as <c>[Xyz(...)]</c> in a network
+/// or another block. Body arguments given as strings are expressions over the parameters (and <c>inputChannels</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public abstract class BlockAttribute : LayerAttribute
+{
+}
+
+/// <summary>Weights of a layer that can carry a regularizer.</summary>
+public abstract class WeightedLayerAttribute : LayerAttribute
+{
+    /// <summary>Add a bias vector (Keras default: true). A bias right before BatchNorm is wasted.</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>λ of an L1 regularizer on the bias.</summary>
+    public double BiasL1 { get; set; }
+
+    /// <summary>λ of an L2 regularizer on the bias.</summary>
+    public double BiasL2 { get; set; }
+}

@@ -1,0 +1,59 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>
+/// Marks a <c>partial</c> class as a network. Its layers are the layer and block attributes on the class, in
+/// source order; the generator makes the class a TorchSharp <c>Module&lt;Tensor, Tensor&gt;</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>Epsilon and momentum of every BatchNorm layer that does not set its own.</summary>
+    public BatchNormDefaults BatchNormDefaults { get; set; }
+}
+
+/// <summary>The shape of one input sample (without the batch dimension), channels first.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    /// <summary>A flat input of <paramref name="features"/> values, e.g. 784 for a flattened MNIST digit.</summary>
+    public InputAttribute(int features) { }
+
+    /// <summary>An image input of <paramref name="channels"/> × <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public InputAttribute(int channels, int height, int width) { }
+}
+
+/// <summary>
+/// Derives a network from a base network without copying its layers: the variant has the same layers,
+/// changed as this attribute (and a <see cref="DefaultRegularizerAttribute"/> on the variant) says.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class VariantAttribute : Attribute
+{
+    /// <param name="baseNetwork">A class marked <see cref="NetworkAttribute"/> or <see cref="VariantAttribute"/>.</param>
+    public VariantAttribute(Type baseNetwork) { }
+
+    /// <summary>Keep, move after the activation, or remove every BatchNorm layer.</summary>
+    public BatchNormPlacement BatchNorm { get; set; }
+}
+
+/// <summary>
+/// A regularizer for every weighted layer of the network (including layers inside blocks) that sets none of its own.
+/// Keras semantics: L1(λ) adds λ·Σ|w|, L2(λ) adds λ·Σw²; setting both gives L1L2.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class DefaultRegularizerAttribute : Attribute
+{
+    /// <summary>λ of the L1 term.</summary>
+    public double L1 { get; set; }
+
+    /// <summary>λ of the L2 term.</summary>
+    public double L2 { get; set; }
+
+    /// <summary>Which layers get it (default: all weighted layers).</summary>
+    public RegularizedLayers Layers { get; set; } = RegularizedLayers.All;
+
+    /// <summary>Also regularize biases, where a layer has one.</summary>
+    public bool Biases { get; set; }
+}
