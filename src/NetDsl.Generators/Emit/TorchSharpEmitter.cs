@@ -191,7 +191,7 @@ internal static class TorchSharpEmitter
             }
             scope.Fields();
             writer.Line("/// <summary>Creates the block for inputs shaped <paramref name=\"inputShape\"/>.</summary>")
-                .Open($"public {block.Name}(string name, Shape inputShape, {string.Join(", ", parameters)}) : base(name)");
+                .Open($"public {block.Name}(string name, Shape inputShape{string.Concat(parameters.Select(p => ", " + p))}) : base(name)");
             foreach (var parameter in scope.ForwardParameters())
             {
                 writer.Line($"this.{Identifier(parameter)} = {Identifier(parameter)};");
@@ -354,9 +354,15 @@ internal static class TorchSharpEmitter
 
         public void Fields()
         {
+            var declared = new HashSet<string>();
             for (var i = 0; i < layers.Count; i++)
             {
-                var layer = layers[i];
+                // Alternatives ("c" / "!c") share one name and one field; take the one that needs the most fields.
+                var layer = layers.Where(l => l.Name == layers[i].Name).OrderByDescending(Same).First();
+                if (!declared.Add(layer.Name))
+                {
+                    continue;
+                }
                 var nullable = layer.When is null ? string.Empty : "?";
                 var name = NetworkEmitter.Identifier(layer.Name);
                 if (HasModule(layer.Kind))
@@ -391,6 +397,10 @@ internal static class TorchSharpEmitter
             for (var i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
+                if (layer.Kind is LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.Add)
+                {
+                    continue; // nothing to build, and the shape does not change
+                }
                 var condition = Condition(layer, inForward: false);
                 if (condition is not null)
                 {

@@ -78,9 +78,10 @@ internal sealed class UnaryExpression : Expression
 
     public override void Print(StringBuilder output, Func<string, string> identifier)
     {
-        output.Append(Operator).Append('(');
+        var simple = Operand is IdentifierExpression or LiteralExpression;
+        output.Append(Operator).Append(simple ? string.Empty : "(");
         Operand.Print(output, identifier);
-        output.Append(')');
+        output.Append(simple ? string.Empty : ")");
     }
 
     public override IEnumerable<IdentifierExpression> Identifiers() => Operand.Identifiers();

@@ -114,7 +114,7 @@ internal static class ShapeInference
             for (var i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                if (!names.Add(layer.Name))
+                if (!names.Add(layer.Name) && !AreAlternatives(layers, layer))
                 {
                     Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name);
                 }
@@ -153,6 +153,15 @@ internal static class ShapeInference
                     }
                 }
             }
+        }
+
+        /// <summary>Two layers may share a name when their conditions exclude each other ("c" and "!c").</summary>
+        private static bool AreAlternatives(EquatableArray<LayerSpec> layers, LayerSpec layer)
+        {
+            var first = layers.First(l => l.Name == layer.Name);
+            var a = first.When?.Text?.Replace(" ", string.Empty);
+            var b = layer.When?.Text?.Replace(" ", string.Empty);
+            return a is not null && b is not null && (a == "!" + b || b == "!" + a || a == "!(" + b + ")" || b == "!(" + a + ")");
         }
 
         private bool FindCycle(string start, List<string> chain, HashSet<string> seen)
