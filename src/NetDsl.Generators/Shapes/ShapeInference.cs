@@ -415,14 +415,17 @@ internal static class ShapeInference
 
         private Shape Window(LayerSpec layer, Shape shape, long outChannels, long window, long stride, bool same, string path, SourceSpan? where)
         {
-            if (!same && (shape.Height < window || shape.Width < window))
-            {
-                Fail("ND0005", where, path, window.ToString(CultureInfo.InvariantCulture), shape.ToString());
-            }
             var output = ShapeRules.Window(shape, outChannels, window, stride, same);
-            if (output.Height <= 0 || output.Width <= 0)
+            var pooling = layer.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D;
+            if (output.Height <= 0 || output.Width <= 0 || !same && (shape.Height < window || shape.Width < window))
             {
-                Fail("ND0004", where, path, output.ToString(), shape.ToString());
+                // A pooling window shrinks the image away (ND0004); a convolution kernel overhangs its input (ND0005).
+                var collapsed = Shape.Image(outChannels, Math.Max(output.Height, 0), Math.Max(output.Width, 0));
+                if (pooling)
+                {
+                    Fail("ND0004", where, path, collapsed.ToString(), shape.ToString());
+                }
+                Fail("ND0005", where, path, window.ToString(CultureInfo.InvariantCulture), shape.ToString());
             }
             return output;
         }
