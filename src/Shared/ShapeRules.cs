@@ -114,7 +114,7 @@ static class ShapeRules
 {
     /// <summary>Output length of a sliding window along one axis.</summary>
     public static long WindowOutput(long input, long window, long stride, bool same) =>
-        same ? (input + stride - 1) / stride : (input - window) / stride + 1;
+        same ? (input + stride - 1) / stride : input < window ? 0 : (input - window) / stride + 1;
 
     /// <summary>TensorFlow's 'same' padding along one axis: the odd row goes after.</summary>
     public static (long Before, long After) SameAxis(long input, long window, long stride)

@@ -144,10 +144,10 @@ internal static class ShapeInference
                 {
                     Report("ND0101", layer.Span, layer.Name);
                 }
-                if (layer.Kind == LayerKind.Block && layer.BlockType is not null)
+                if (owner is null && layer.Kind == LayerKind.Block && layer.BlockType is not null)
                 {
                     var chain = new List<string>();
-                    if (FindCycle(layer.BlockType, chain, new HashSet<string>()))
+                    if (FindCycle(layer.BlockType, chain))
                     {
                         Report("ND0010", layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", chain));
                     }
@@ -164,25 +164,23 @@ internal static class ShapeInference
             return a is not null && b is not null && (a == "!" + b || b == "!" + a || a == "!(" + b + ")" || b == "!(" + a + ")");
         }
 
-        private bool FindCycle(string start, List<string> chain, HashSet<string> seen)
+        /// <summary>Depth-first search for a block reachable from <paramref name="start"/> that contains itself.</summary>
+        private bool FindCycle(string start, List<string> chain)
         {
             if (!blocks.TryGetValue(start, out var block))
             {
                 return false;
             }
+            var index = chain.IndexOf(block.Name);
             chain.Add(block.Name);
-            if (chain.Count > 1 && chain[0] == block.Name)
+            if (index >= 0)
             {
+                chain.RemoveRange(0, index);
                 return true;
-            }
-            if (!seen.Add(start))
-            {
-                chain.RemoveAt(chain.Count - 1);
-                return false;
             }
             foreach (var inner in block.Body.Where(l => l.Kind == LayerKind.Block && l.BlockType is not null))
             {
-                if (FindCycle(inner.BlockType!, chain, seen))
+                if (FindCycle(inner.BlockType!, chain))
                 {
                     return true;
                 }
@@ -219,7 +217,7 @@ internal static class ShapeInference
             {
                 return null;
             }
-            start = Math.Min(start, span.Length);
+            start = Math.Max(0, Math.Min(start, span.Length - 1));
             length = Math.Max(1, Math.Min(length, span.Length - start));
             // Expressions live on one line, so the line stays and only the columns move.
             return span with

@@ -1,0 +1,217 @@
+using System.Linq;
+using FluentAssertions;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>Every NetDsl diagnostic: ID, severity, message and the exact source text it points at.</summary>
+public sealed class DiagnosticsTests
+{
+    private const string Usings = "using NetDsl;\nnamespace Test;\n";
+
+    private static Diagnostic Single(string source)
+    {
+        var diagnostics = TestCompilation.Analyze(Usings + source);
+        diagnostics.Should().ContainSingle();
+        return diagnostics[0];
+    }
+
+    private static string Text(Diagnostic diagnostic) =>
+        diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+
+    private static void Expect(string source, string id, DiagnosticSeverity severity, string message, string pointsAt)
+    {
+        var diagnostic = Single(source);
+        diagnostic.Id.Should().Be(id);
+        diagnostic.Severity.Should().Be(severity);
+        diagnostic.GetMessage().Should().Be(message);
+        Text(diagnostic).Should().Be(pointsAt);
+    }
+
+    [Fact]
+    public void Missing_input_is_ND0001_on_the_network_attribute() => Expect(
+        "[Network] [Dense(10)] public partial class Net { }",
+        "ND0001", DiagnosticSeverity.Error,
+        "Network 'Net' has no [Input(...)]: add its input shape, e.g. [Input(3, 224, 224)] or [Input(784)]",
+        "Network");
+
+    [Fact]
+    public void Zero_filters_is_ND0002_on_the_argument() => Expect(
+        "[Network, Input(3, 8, 8)] [Conv2D(0, 3)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "conv2d_1: filters must be ≥ 1, got 0", "0");
+
+    [Fact]
+    public void Zero_stride_is_ND0002() => Expect(
+        "[Network, Input(3, 8, 8)] [Conv2D(4, 3, 0)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "conv2d_1: strides must be ≥ 1, got 0", "0");
+
+    [Fact]
+    public void Dropout_rate_of_one_is_ND0002() => Expect(
+        "[Network, Input(10)] [Dropout(1.0)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "dropout_1: dropout rate must be in [0, 1), got 1", "1.0");
+
+    [Fact]
+    public void Negative_lambda_is_ND0002() => Expect(
+        "[Network, Input(10)] [Dense(4, KernelL2 = -0.1)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "dense_1: regularizer λ must be ≥ 0, got -0.1", "-0.1");
+
+    [Fact]
+    public void Residual_channel_mismatch_is_ND0003_on_the_block_usage() => Expect(
+        """
+        [Conv2D("filters", 1, Name = "conv")] [Add(Name = "shortcut")]
+        public sealed class ResidualAttribute : BlockAttribute { public ResidualAttribute(int filters) { } }
+        [Network, Input(8, 16, 16)] [Residual(8)] [Residual(12)] public partial class Net { }
+        """,
+        "ND0003", DiagnosticSeverity.Error,
+        "residual_2.shortcut: Add needs equal shapes, but the output is [N, 12, 16, 16] and the shortcut input is [N, 8, 16, 16]",
+        "Residual(12)");
+
+    [Fact]
+    public void Residual_spatial_mismatch_is_ND0003() => Expect(
+        """
+        [Conv2D(8, 3, "strides", Name = "conv", Padding = Padding.Same)] [Add(Name = "shortcut", When = "shortcut")]
+        public sealed class DownAttribute : BlockAttribute { public DownAttribute(int strides, bool shortcut) { } }
+        [Network, Input(8, 16, 16)] [Down(1, true)] [Down(2, true)] public partial class Net { }
+        """,
+        "ND0003", DiagnosticSeverity.Error,
+        "down_2.shortcut: Add needs equal shapes, but the output is [N, 8, 8, 8] and the shortcut input is [N, 8, 16, 16]",
+        "Down(2, true)");
+
+    [Fact]
+    public void Pooling_the_image_away_is_ND0004() => Expect(
+        "[Network, Input(3, 8, 8)] [MaxPooling2D(4)] [MaxPooling2D(4, Name = \"pool\")] public partial class Net { }",
+        "ND0004", DiagnosticSeverity.Error,
+        "pool: output would be [N, 3, 0, 0]; the input [N, 3, 2, 2] is too small for this layer",
+        "MaxPooling2D(4, Name = \"pool\")");
+
+    [Fact]
+    public void Kernel_larger_than_input_is_ND0005() => Expect(
+        "[Network, Input(1, 4, 4)] [Conv2D(4, 3)] [Conv2D(4, 3)] public partial class Net { }",
+        "ND0005", DiagnosticSeverity.Error, "conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2]", "Conv2D(4, 3)");
+
+    [Fact]
+    public void Bias_regularizer_without_bias_is_ND0006() => Expect(
+        "[Network, Input(10)] [Dense(4, UseBias = false, BiasL2 = 0.01)] public partial class Net { }",
+        "ND0006", DiagnosticSeverity.Error, "dense_1: BiasL2 is set but the layer has no bias (UseBias = false)", "0.01");
+
+    [Fact]
+    public void Dense_on_an_image_is_ND0007() => Expect(
+        "[Network, Input(3, 8, 8)] [Conv2D(4, 3)] [Dense(10)] public partial class Net { }",
+        "ND0007", DiagnosticSeverity.Error,
+        "dense_1: Dense expects a flat input [N, F] but gets [N, 4, 6, 6]; add Flatten or GlobalAveragePooling2D before it",
+        "Dense(10)");
+
+    [Fact]
+    public void Conv_on_a_flat_input_is_ND0007() => Expect(
+        "[Network, Input(10)] [Conv2D(4, 3)] public partial class Net { }",
+        "ND0007", DiagnosticSeverity.Error, "conv2d_1: Conv2D expects an image input [N, C, H, W] but gets [N, 10]", "Conv2D(4, 3)");
+
+    [Fact]
+    public void Unknown_block_parameter_is_ND0008_at_the_name_inside_the_string() => Expect(
+        """
+        [Conv2D("inputChanels * 2", 1)]
+        public sealed class WideAttribute : BlockAttribute { public WideAttribute(int factor) { } }
+        [Network, Input(3, 8, 8)] [Wide(2)] public partial class Net { }
+        """,
+        "ND0008", DiagnosticSeverity.Error,
+        "'inputChanels' is not a parameter of block Wide (parameters: factor, inputChannels, inputHeight, inputWidth)",
+        "inputChanels");
+
+    [Fact]
+    public void Expression_syntax_error_is_ND0009_at_the_character() => Expect(
+        """
+        [Conv2D("factor * ", 1)]
+        public sealed class WideAttribute : BlockAttribute { public WideAttribute(int factor) { } }
+        [Network, Input(3, 8, 8)] [Wide(2)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'factor * ': unexpected end of expression", " ");
+
+    [Fact]
+    public void Bool_where_int_is_needed_is_ND0009() => Expect(
+        """
+        [Conv2D("flag", 1)]
+        public sealed class OddAttribute : BlockAttribute { public OddAttribute(bool flag) { } }
+        [Network, Input(3, 8, 8)] [Odd(true)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'flag': filters must be an int, not bool", "flag");
+
+    [Fact]
+    public void Recursive_block_is_ND0010() => Expect(
+        """
+        [B(Name = "inner")] public sealed class AAttribute : BlockAttribute { }
+        [A(Name = "inner")] public sealed class BAttribute : BlockAttribute { }
+        [Network, Input(10)] [A] public partial class Net { }
+        """,
+        "ND0010", DiagnosticSeverity.Error, "Block A contains itself: A → B → A", "A");
+
+    [Fact]
+    public void Duplicate_name_is_ND0011() => Expect(
+        "[Network, Input(10)] [Dense(4, Name = \"fc\")] [Dense(4, Name = \"fc\")] public partial class Net { }",
+        "ND0011", DiagnosticSeverity.Error, "Net.fc: the name 'fc' is already used in this scope; module names must be unique",
+        "Dense(4, Name = \"fc\")");
+
+    [Fact]
+    public void Non_partial_class_is_ND0012()
+    {
+        var diagnostics = TestCompilation.Analyze(Usings + "[Network, Input(10)] [Dense(4)] public class Net { }");
+        var nd = diagnostics.Where(d => d.Id.StartsWith("ND", System.StringComparison.Ordinal)).ToList();
+        nd.Should().ContainSingle();
+        nd[0].Id.Should().Be("ND0012");
+        nd[0].GetMessage().Should().Be("'Net' must be declared 'partial' so the generator can add the module code");
+        Text(nd[0]).Should().Be("Net");
+    }
+
+    [Fact]
+    public void Variant_of_a_non_network_is_ND0013() => Expect(
+        "public class Plain { } [Variant(typeof(Plain), BatchNorm = BatchNormPlacement.Removed)] public partial class Net { }",
+        "ND0013", DiagnosticSeverity.Error, "Variant 'Net': 'Plain' has neither [Network] nor [Variant]",
+        "Variant(typeof(Plain), BatchNorm = BatchNormPlacement.Removed)");
+
+    [Fact]
+    public void Invalid_layer_name_is_ND0014() => Expect(
+        "[Network, Input(10)] [Dense(4, Name = \"fc.1\")] public partial class Net { }",
+        "ND0014", DiagnosticSeverity.Error,
+        "'fc.1' is not a valid module name: use letters, digits and '_' and start with a letter or '_'", "Name = \"fc.1\"");
+
+    [Fact]
+    public void Bias_before_batch_norm_is_warning_ND0101() => Expect(
+        "[Network, Input(10)] [Dense(4), BatchNorm] public partial class Net { }",
+        "ND0101", DiagnosticSeverity.Warning,
+        "dense_1: its bias is followed by BatchNorm, which subtracts the mean and cancels it; set UseBias = false", "Dense(4)");
+
+    [Fact]
+    public void Variant_without_change_is_warning_ND0102() => Expect(
+        "[Network, Input(10)] [Dense(4)] public partial class Base { } [Variant(typeof(Base))] public partial class Same { }",
+        "ND0102", DiagnosticSeverity.Warning,
+        "Variant 'Same' has no BatchNorm change and no regularizer: it equals its base network", "Variant(typeof(Base))");
+
+    [Fact]
+    public void Block_with_missing_argument_is_a_plain_compiler_error_and_no_crash()
+    {
+        var source = Usings + """
+            [Conv2D("filters", 1)] public sealed class PwAttribute : BlockAttribute { public PwAttribute(int filters) { } }
+            [Network, Input(3, 8, 8)] [Pw] [Pw(filter: 3)] [Pw("x")] public partial class Net { }
+            """;
+        var (output, result) = TestCompilation.Generate(TestCompilation.Create(source));
+        result.Diagnostics.Should().BeEmpty("the generator reports nothing and never throws");
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).ToList();
+        errors.Should().Contain("CS7036").And.Contain("CS1739").And.Contain("CS1503");
+        TestCompilation.AnalyzerDiagnostics(output).Should().BeEmpty("C# already reports the wrong arguments");
+    }
+
+    [Fact]
+    public void Valid_models_get_no_diagnostic_at_all()
+    {
+        var (output, _) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.SampleModels()));
+        TestCompilation.AnalyzerDiagnostics(output).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Invalid_network_still_compiles_to_a_stub_so_only_the_ND_error_shows()
+    {
+        var (output, _) = TestCompilation.Generate(TestCompilation.Create(Usings + "[Network, Input(10)] [Conv2D(4, 3)] public partial class Net { }"));
+        output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty();
+        TestCompilation.AnalyzerDiagnostics(output).Select(d => d.Id).Should().Equal("ND0007");
+    }
+}
