@@ -8,13 +8,12 @@ namespace NetDsl.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "NetDsl";
-    private const string HelpBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: "See docs/diagnostics.md#" + id.ToLowerInvariant() + ".");
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description: "See docs/diagnostics.md#" + id.ToLowerInvariant() + ".");
 
     public static readonly DiagnosticDescriptor MissingInput = Error("ND0001", "Network has no input shape",
         "Network '{0}' has no [Input(...)]: add its input shape, e.g. [Input(3, 224, 224)] or [Input(784)]");

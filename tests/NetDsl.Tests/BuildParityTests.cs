@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using NetDsl.Generators;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>`dotnet build` and the analyzer (what the editor shows) report the same NetDsl diagnostics.</summary>
+public sealed class BuildParityTests
+{
+    private const string Source = """
+        using NetDsl;
+        namespace Parity;
+
+        [Conv2D("filters", 1, Name = "conv")] [Add(Name = "shortcut")]
+        public sealed class ResidualAttribute : BlockAttribute { public ResidualAttribute(int filters) { } }
+
+        [Network, Input(8, 16, 16)] [Residual(8)] [Residual(12)] public partial class AddMismatch { }
+        [Network, Input(10)] [Dense(4), BatchNorm] public partial class WastedBias { }
+        [Network] [Dense(4)] public partial class NoInput { }
+        """;
+
+    [Fact]
+    public void Build_and_analyzer_report_identical_diagnostics()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "netdsl-parity-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "Model.cs"), Source);
+            File.WriteAllText(Path.Combine(folder, "Parity.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <Reference Include="NetDsl" HintPath="{typeof(NetDsl.Shape).Assembly.Location}" />
+                    <Reference Include="TorchSharp" HintPath="{typeof(TorchSharp.torch).Assembly.Location}" />
+                    <Analyzer Include="{typeof(NetDslGenerator).Assembly.Location}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            var start = new ProcessStartInfo("dotnet", "build -nologo -v q -clp:NoSummary")
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+
+            var fromBuild = Regex.Matches(output, @"Model\.cs\((\d+),(\d+)\): (error|warning) (ND\d{4}): (.*) \[[^\]]*Parity\.csproj\]\r?$", RegexOptions.Multiline)
+                .Select(m => $"{m.Groups[1].Value},{m.Groups[2].Value} {m.Groups[4].Value} {m.Groups[5].Value}")
+                .Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+            var fromAnalyzer = TestCompilation.Analyze(Source)
+                .Select(d =>
+                {
+                    var position = d.Location.GetLineSpan().StartLinePosition;
+                    return $"{position.Line + 1},{position.Character + 1} {d.Id} {d.GetMessage()}";
+                })
+                .OrderBy(s => s, StringComparer.Ordinal).ToList();
+
+            fromAnalyzer.Select(s => s.Split(' ')[1]).Should().BeEquivalentTo(new[] { "ND0001", "ND0003", "ND0101" });
+            fromBuild.Should().Equal(fromAnalyzer, "build output was:\n" + output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
