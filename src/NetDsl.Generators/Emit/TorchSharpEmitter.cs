@@ -473,7 +473,7 @@ internal static class TorchSharpEmitter
                     break;
                 case LayerKind.ZeroPadding2D:
                 {
-                    var (top, bottom, left, right) = PaddingOf(layer);
+                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
                     W.Line($"shape = ShapeRules.Pad(shape, {top}, {bottom}, {left}, {right});");
                     break;
                 }
@@ -498,20 +498,6 @@ internal static class TorchSharpEmitter
                     break;
                 }
             }
-        }
-
-        private static (long Top, long Bottom, long Left, long Right) PaddingOf(LayerSpec layer)
-        {
-            if (layer.Get("padding") is { } all)
-            {
-                return (all.Int, all.Int, all.Int, all.Int);
-            }
-            if (layer.Get("vertical") is { } vertical)
-            {
-                var horizontal = layer.Get("horizontal")?.Int ?? 0;
-                return (vertical.Int, vertical.Int, horizontal, horizontal);
-            }
-            return (layer.Get("top")?.Int ?? 0, layer.Get("bottom")?.Int ?? 0, layer.Get("left")?.Int ?? 0, layer.Get("right")?.Int ?? 0);
         }
 
         private (string Pool, string Stride) PoolOf(LayerSpec layer)
@@ -591,7 +577,7 @@ internal static class TorchSharpEmitter
                     break;
                 case LayerKind.ZeroPadding2D:
                 {
-                    var (top, bottom, left, right) = PaddingOf(layer);
+                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
                     result.Add($"x = nn.functional.pad(x, new long[] {{ {left}, {right}, {top}, {bottom} }});");
                     break;
                 }

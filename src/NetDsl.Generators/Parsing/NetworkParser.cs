@@ -200,7 +200,7 @@ internal static class NetworkParser
                     input = inputAttribute.ConstructorArguments.Select(a => System.Convert.ToInt64(a.Value)).ToEquatableArray();
                 }
             }
-            var layers = ParseLayers(attributes, isRoot || true);
+            var layers = ParseLayers(attributes);
             return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false);
         }
 
@@ -267,7 +267,7 @@ internal static class NetworkParser
             return new RegularizerDefaults(l1, l2, (layers & 1) != 0, (layers & 2) != 0, biases, span);
         }
 
-        private EquatableArray<LayerSpec> ParseLayers(IEnumerable<AttributeData> attributes, bool _)
+        private EquatableArray<LayerSpec> ParseLayers(IEnumerable<AttributeData> attributes)
         {
             var result = new List<LayerSpec>();
             var counters = new Dictionary<string, int>();
@@ -326,7 +326,7 @@ internal static class NetworkParser
             var parameters = attribute.AttributeConstructor.Parameters;
             for (var i = 0; i < parameters.Length && i < attribute.ConstructorArguments.Length; i++)
             {
-                var value = ToValue(attribute.ConstructorArguments[i], ArgumentSyntax(syntax, parameters[i].Name, i));
+                var value = ToValue(attribute.ConstructorArguments[i], FindArgument(syntax, parameters[i].Name, i));
                 if (value is not null)
                 {
                     arguments.Add(new Argument(parameters[i].Name, value));
@@ -404,7 +404,7 @@ internal static class NetworkParser
                     }
                 }
             }
-            var body = ParseLayers(blockClass.GetAttributes(), false);
+            var body = ParseLayers(blockClass.GetAttributes());
             SourceSpan? span = null;
             foreach (var reference in blockClass.DeclaringSyntaxReferences)
             {
@@ -438,8 +438,6 @@ internal static class NetworkParser
             var positional = arguments.Where(a => a.NameColon is null && a.NameEquals is null).ToList();
             return position < positional.Count ? positional[position] : null;
         }
-
-        private static AttributeArgumentSyntax? ArgumentSyntax(AttributeSyntax? syntax, string name, int position) => FindArgument(syntax, name, position);
 
         private static AttributeArgumentSyntax? NamedArgumentSyntax(AttributeSyntax? syntax, string name) =>
             syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);

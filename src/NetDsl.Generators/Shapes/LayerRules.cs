@@ -52,6 +52,21 @@ internal static class LayerRules
         return (epsilon, momentum);
     }
 
+    /// <summary>ZeroPadding2D's (top, bottom, left, right) from whichever constructor was used.</summary>
+    public static (long Top, long Bottom, long Left, long Right) ZeroPadding(LayerSpec layer)
+    {
+        if (layer.Get("padding") is { } all)
+        {
+            return (all.Int, all.Int, all.Int, all.Int);
+        }
+        if (layer.Get("vertical") is { } vertical)
+        {
+            var horizontal = layer.Get("horizontal")?.Int ?? 0;
+            return (vertical.Int, vertical.Int, horizontal, horizontal);
+        }
+        return (layer.Get("top")?.Int ?? 0, layer.Get("bottom")?.Int ?? 0, layer.Get("left")?.Int ?? 0, layer.Get("right")?.Int ?? 0);
+    }
+
     /// <summary>Name shown in the summary, as Keras shows layer types.</summary>
     public static string DisplayType(LayerSpec layer, BlockDefinition? block) =>
         layer.Kind == LayerKind.Block ? block?.Name ?? "Block" : layer.Kind.ToString();

@@ -120,7 +120,7 @@ internal static class ShapeInference
                 }
                 foreach (var value in layer.Arguments.Select(a => a.Value).Concat(layer.When is null ? Array.Empty<ArgumentValue>() : new[] { layer.When }))
                 {
-                    if (value.Kind == ValueKind.Expression && !(layer.Kind == LayerKind.Block && value == layer.When && false))
+                    if (value.Kind == ValueKind.Expression)
                     {
                         CheckExpression(value, owner, parameters);
                     }
@@ -342,7 +342,7 @@ internal static class ShapeInference
                 case LayerKind.ZeroPadding2D:
                 {
                     RequireImage(layer, shape, path, where);
-                    var (top, bottom, left, right) = ZeroPadding(layer);
+                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
                     if (top < 0 || bottom < 0 || left < 0 || right < 0)
                     {
                         Fail("ND0002", where, path, $"padding must be ≥ 0, got (({top}, {bottom}), ({left}, {right}))");
@@ -435,22 +435,6 @@ internal static class ShapeInference
                 Fail("ND0007", where, path, layer.Kind.ToString(), "an image input [N, C, H, W]", shape.ToString(), string.Empty);
             }
         }
-
-        private static (long Top, long Bottom, long Left, long Right) ZeroPadding(LayerSpec layer)
-        {
-            long Get(string name) => layer.Get(name)?.Int ?? 0;
-            if (layer.Get("padding") is { } all)
-            {
-                return (all.Int, all.Int, all.Int, all.Int);
-            }
-            if (layer.Get("vertical") is { } vertical)
-            {
-                return (vertical.Int, vertical.Int, Get("horizontal"), Get("horizontal"));
-            }
-            return (Get("top"), Get("bottom"), Get("left"), Get("right"));
-        }
-
-        internal static (long Top, long Bottom, long Left, long Right) ZeroPaddingOf(LayerSpec layer) => ZeroPadding(layer);
 
         private void AddRow(string path, string type, Shape output, long trainableCount, long nonTrainableCount, long macs)
         {
