@@ -66,8 +66,4 @@ internal static class LayerRules
         }
         return (layer.Get("top")?.Int ?? 0, layer.Get("bottom")?.Int ?? 0, layer.Get("left")?.Int ?? 0, layer.Get("right")?.Int ?? 0);
     }
-
-    /// <summary>Name shown in the summary, as Keras shows layer types.</summary>
-    public static string DisplayType(LayerSpec layer, BlockDefinition? block) =>
-        layer.Kind == LayerKind.Block ? block?.Name ?? "Block" : layer.Kind.ToString();
 }

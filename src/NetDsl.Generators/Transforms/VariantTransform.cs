@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
 
 namespace NetDsl.Generators.Transforms;
 
@@ -27,8 +28,6 @@ internal static class VariantTransform
         };
     }
 
-    private static bool IsActivation(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.ReLU6;
-
     private static EquatableArray<LayerSpec> Rewrite(EquatableArray<LayerSpec> layers, int placement)
     {
         if (placement == Removed)
@@ -38,7 +37,7 @@ internal static class VariantTransform
         var result = new List<LayerSpec>(layers);
         for (var i = 0; i + 1 < result.Count; i++)
         {
-            if (result[i].Kind == LayerKind.BatchNorm && IsActivation(result[i + 1].Kind) && Equals(result[i].When?.Text, result[i + 1].When?.Text))
+            if (result[i].Kind == LayerKind.BatchNorm && LayerRules.IsActivation(result[i + 1].Kind) && Equals(result[i].When?.Text, result[i + 1].When?.Text))
             {
                 (result[i], result[i + 1]) = (result[i + 1], result[i]);
                 i++;
