@@ -214,7 +214,8 @@ internal static class NetworkParser
                 compilerErrors = true;
                 return new Core(EquatableArray<long>.Empty, null, EquatableArray<LayerSpec>.Empty, placement, regularizer, false, null, true);
             }
-            if (isRoot && placement == 0 && regularizer is null)
+            var ownInput = type.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, InputAttributeName));
+            if (isRoot && placement == 0 && regularizer is null && ownInput is null)
             {
                 diagnostics.Add(new DiagnosticInfo("ND0102", span, new[] { type.Name }.ToEquatableArray()));
             }
@@ -235,6 +236,22 @@ internal static class NetworkParser
             var core = ParseCore(baseType, visiting, isRoot: false);
             var baseHasErrors = core.BaseHasErrors || core.Input.Count == 0 || diagnostics.Skip(before).Any(d => d.Id != "ND0102" && d.Id != "ND0101");
             diagnostics.RemoveRange(before, diagnostics.Count - before);
+            if (ownInput is not null)
+            {
+                // A variant may run the same layers on another input size: [Variant(typeof(MobileNetV2)), Input(3, 32, 32)].
+                if (ownInput.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) || ownInput.AttributeConstructor is null)
+                {
+                    compilerErrors = true;
+                }
+                else
+                {
+                    core = core with
+                    {
+                        Input = ownInput.ConstructorArguments.Select(a => System.Convert.ToInt64(a.Value)).ToEquatableArray(),
+                        InputSpan = AttributeSpan(ownInput),
+                    };
+                }
+            }
             return core with
             {
                 Placement = placement != 0 ? placement : core.Placement,

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using NetDsl.Data;
+using NetDsl.Reporting;
+using NetDsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NetDsl.Experiments;
+
+/// <summary>Train, validation and test sets of one experiment, with a description to print beside every number.</summary>
+internal sealed class ExperimentData : IDisposable
+{
+    private readonly List<IDisposable> owned = new();
+
+    private ExperimentData(Dataset train, Dataset validation, Dataset test, string description)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+        Description = description;
+    }
+
+    public Dataset Train { get; }
+    public Dataset Validation { get; }
+    public Dataset Test { get; }
+    public string Description { get; }
+
+    /// <summary>
+    /// The shipped set (or the user's IDX files), the training split cut to <paramref name="trainSamples"/>, with
+    /// <paramref name="transform"/> applied per batch.
+    /// </summary>
+    public static ExperimentData Load(Settings settings, string dataset, int? trainSamples, Func<Tensor, Tensor> transform, string transformText)
+    {
+        Dataset train, validation, test;
+        string source;
+        var owned = new List<IDisposable>();
+        if (settings.IdxTrain is { } idxTrain && settings.IdxTest is { } idxTest)
+        {
+            var all = Mnist.Load(idxTrain.Images, idxTrain.Labels, "idx-train");
+            var testSet = Mnist.Load(idxTest.Images, idxTest.Labels, "idx-test");
+            owned.Add(all);
+            owned.Add(testSet);
+            var validationCount = all.Count / 10;
+            train = all.Slice(0, all.Count - validationCount, "train");
+            validation = all.Slice(all.Count - validationCount, validationCount, "validation");
+            test = testSet;
+            source = $"{Path.GetFileName(idxTrain.Images)} ({train.Count:N0} train, last {validationCount:N0} validation) and {Path.GetFileName(idxTest.Images)} ({test.Count:N0} test)";
+        }
+        else
+        {
+            var folder = dataset == "mnist" ? "mnist-digits" : "fashion-mnist";
+            var splits = DataSplits.LoadShipped(Path.Combine(settings.Data, folder), folder);
+            owned.Add(splits);
+            (train, validation, test) = (splits.Train, splits.Validation, splits.Test);
+            source = $"shipped {(dataset == "mnist" ? "MNIST" : "Fashion-MNIST")} 10k subset";
+        }
+        if (trainSamples is { } n && n < train.Count)
+        {
+            train = train.Slice(0, n, train.Name);
+            owned.Add(train);
+        }
+        var result = new ExperimentData(train.WithTransform(transform, train.Name), validation.WithTransform(transform, validation.Name),
+            test.WithTransform(transform, test.Name),
+            $"{source}: train {train.Count:N0}, validation {validation.Count:N0}, test {test.Count:N0}; {transformText}");
+        result.owned.AddRange(owned);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Validation.Dispose();
+        Test.Dispose();
+        foreach (var o in owned.AsEnumerable().Reverse())
+        {
+            o.Dispose();
+        }
+    }
+}
+
+/// <summary>What an experiment prints and writes: Markdown sections, tables as CSV, plots, histories.</summary>
+internal sealed class Report
+{
+    private readonly StringBuilder markdown = new();
+
+    public Report(string root, string id, string title)
+    {
+        Directory = Path.Combine(root, id);
+        System.IO.Directory.CreateDirectory(Directory);
+        Id = id;
+        Line($"# {title}");
+        Line();
+    }
+
+    public string Directory { get; }
+    public string Id { get; }
+
+    public void Line(string text = "")
+    {
+        markdown.AppendLine(text);
+        Console.WriteLine(text);
+    }
+
+    public void Table(string name, Table table)
+    {
+        Line(table.ToMarkdown());
+        File.WriteAllText(Path.Combine(Directory, name + ".csv"), table.ToCsv());
+    }
+
+    public void Histories(IReadOnlyList<History> histories) => HistoryFiles.Write(Path.Combine(Directory, "history"), histories);
+
+    public void Plot(string file)
+    {
+        var name = Path.GetFileName(file);
+        markdown.AppendLine($"![{name}]({name})").AppendLine();
+        Console.WriteLine($"plot: {file}");
+    }
+
+    public void Save()
+    {
+        var path = Path.Combine(Directory, "report.md");
+        File.WriteAllText(path, markdown.ToString());
+        Console.WriteLine($"report: {path}");
+        Console.WriteLine();
+    }
+}
+
+internal static class Models
+{
+    /// <summary>Builds a model with weights drawn from <paramref name="seed"/> and Keras' Glorot-uniform initialization (the seeds are Keras code).</summary>
+    public static T Create<T>(Func<T> create, long seed) where T : nn.Module
+    {
+        random.manual_seed(seed);
+        var model = create();
+        Initialization.GlorotUniform(model);
+        return model;
+    }
+
+    public static string F(double value, int digits = 4) => Reporting.Table.Number(value, digits);
+
+    public static string P(double? value) => Reporting.Table.Percent(value);
+
+    public static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
