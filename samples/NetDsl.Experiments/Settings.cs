@@ -20,6 +20,7 @@ internal sealed record Settings
     public bool Full { get; init; }
     public bool Smoke { get; init; }
     public long Seed { get; init; } = 1;
+    public double? BatchNormMomentum { get; init; }
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     public (string Images, string Labels)? IdxTrain { get; init; }
     public (string Images, string Labels)? IdxTest { get; init; }
@@ -37,7 +38,7 @@ internal sealed record Settings
 
         options:
           --output DIR           where tables, CSV/JSON and PNG plots go (default artifacts/experiments)
-          --epochs N             epochs (default: e1/e2 10, b/c 8, d 10)
+          --epochs N             epochs (default: e1/e2 10, b/c 6, d 8)
           --train-samples N      training samples used (default: e1/e2 all 7,000, b/c/d 3,000)
           --batch-size N         batch size (default: the seed's)
           --lr X                 learning rate (default: the seed's, or 0.05 for the MobileNetV2 runs)
@@ -45,6 +46,7 @@ internal sealed record Settings
           --dataset mnist|fashion  data for b/c/d (default fashion; e1/e2 always use MNIST)
           --full                 the seeds' settings: 224×224, every training sample, 10 epochs (100 for d)
           --smoke                tiny sizes, to check that everything runs (used by CI)
+          --bn-momentum X        BatchNorm momentum, Keras' meaning, for b/c/d (default 0.9; the seed's 0.99 with --full)
           --seed N               seed of weights, shuffling and dropout (default 1)
           --progress auto|bar|lines|epochs|none
           --idx-train IMAGES LABELS   standard IDX files to train on instead of the shipped set (last 10% validate)
@@ -72,6 +74,7 @@ internal sealed record Settings
                 "--full" => s with { Full = true },
                 "--smoke" => s with { Smoke = true },
                 "--seed" => s with { Seed = NextInt() },
+                "--bn-momentum" => s with { BatchNormMomentum = double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m >= 0 && m < 1 ? m : throw new ArgumentException($"--bn-momentum is in [0, 1), got '{args[i]}'.") },
                 "--progress" => s with { Progress = Next() switch
                 {
                     "auto" => ProgressMode.Auto,

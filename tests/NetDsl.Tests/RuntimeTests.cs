@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace NetDsl.Tests;
 
 /// <summary>The generated modules running on the CPU.</summary>
+[Collection(TorchCollection.Name)]
 public sealed class RuntimeTests
 {
     private static long Count(System.Collections.Generic.IEnumerable<Tensor> tensors) => tensors.Sum(t => t.numel());

@@ -37,3 +37,36 @@ public static class Initialization
         }
     }
 }
+
+/// <summary>Changes to the BatchNorm layers of a built model.</summary>
+public static class BatchNormLayers
+{
+    /// <summary>
+    /// Sets the running-statistics momentum of every BatchNorm layer, in Keras' meaning (running = m·running + (1 − m)·batch;
+    /// TorchSharp's momentum is 1 − m). Keras' 0.99 averages over ~100 steps: a short run's statistics then lag its
+    /// weights and eval-mode accuracy suffers. Returns the number of layers changed.
+    /// </summary>
+    public static int SetMomentum(nn.Module model, double kerasMomentum)
+    {
+        if (kerasMomentum is < 0 or >= 1 || double.IsNaN(kerasMomentum))
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(kerasMomentum), kerasMomentum, "A Keras BatchNorm momentum is in [0, 1).");
+        }
+        var changed = 0;
+        foreach (var module in model.modules())
+        {
+            switch (module)
+            {
+                case BatchNorm1d bn1:
+                    bn1.momentum = 1 - kerasMomentum;
+                    changed++;
+                    break;
+                case BatchNorm2d bn2:
+                    bn2.momentum = 1 - kerasMomentum;
+                    changed++;
+                    break;
+            }
+        }
+        return changed;
+    }
+}
