@@ -146,4 +146,22 @@ internal static class Models
     public static string P(double? value) => Reporting.Table.Percent(value);
 
     public static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Compares accuracies <paramref name="a"/> and <paramref name="b"/> measured on <paramref name="n"/> samples each:
+    /// the difference in points and whether it exceeds two standard errors of a difference of two proportions.
+    /// </summary>
+    public static (double Points, double TwoSe, bool Significant) Compare(double a, double b, int n)
+    {
+        var se = Math.Sqrt(a * (1 - a) / n + b * (1 - b) / n);
+        return ((a - b) * 100, 2 * se * 100, Math.Abs(a - b) > 2 * se);
+    }
+
+    /// <summary>"+2.00 points, beyond two standard errors (±1.66 on 2,000 samples)".</summary>
+    public static string CompareText(double a, double b, int n)
+    {
+        var (points, twoSe, significant) = Compare(a, b, n);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{points:+0.00;-0.00} points, {(significant ? "beyond" : "within")} two standard errors (±{twoSe:0.00} on {n:N0} samples)");
+    }
 }

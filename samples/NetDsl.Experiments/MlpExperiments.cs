@@ -61,8 +61,41 @@ internal static class MlpExperiments
 
         var bnBest = histories[0].Epochs.Max(e => e.ValidationAccuracy ?? 0);
         var plainBest = histories[1].Epochs.Max(e => e.ValidationAccuracy ?? 0);
-        report.Line($"Finding: BN {(testBn.Accuracy > testPlain.Accuracy ? "beats" : "does not beat")} no BN on the test set " +
-            $"({P(testBn.Accuracy)} vs {P(testPlain.Accuracy)}, {(testBn.Accuracy - testPlain.Accuracy) * 100:+0.00;-0.00} points; seed: +2.64); " +
+        // The same comparison with other seeds (weights, shuffling): is the difference the seed's or this seed's?
+        var repeats = settings.Repeats ?? (settings.Smoke ? 1 : 5);
+        var seeds = new Table("seed", "BN test acc", "no BN test acc", "difference (points)");
+        var differences = new List<double>();
+        for (var r = 0; r < repeats; r++)
+        {
+            var seed = settings.Seed + r;
+            double bnAccuracy, plainAccuracy;
+            if (r == 0)
+            {
+                (bnAccuracy, plainAccuracy) = (testBn.Accuracy, testPlain.Accuracy);
+            }
+            else
+            {
+                using var bnAgain = Create(() => new MnistMlpBatchNorm(), seed);
+                using var plainAgain = Create(() => new MnistMlp(), seed);
+                using var bnAgainRun = new TrainingRun("BN", bnAgain, OptimizerSpec.Adam(lr));
+                using var plainAgainRun = new TrainingRun("no BN", plainAgain, OptimizerSpec.Adam(lr));
+                Trainer.Fit(new[] { bnAgainRun, plainAgainRun }, data.Train, data.Validation, options with { Seed = seed, Progress = ProgressMode.None, EvaluateTrainingSet = false });
+                (bnAccuracy, plainAccuracy) = (Trainer.Evaluate(bnAgain, data.Test).Accuracy, Trainer.Evaluate(plainAgain, data.Test).Accuracy);
+            }
+            differences.Add((bnAccuracy - plainAccuracy) * 100);
+            seeds.Add(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), P(bnAccuracy), P(plainAccuracy), F(differences[^1], 2));
+        }
+        if (repeats > 1)
+        {
+            report.Line($"Test accuracy with {repeats} seeds (weights and shuffling), same data:");
+            report.Line();
+            report.Table("seeds", seeds);
+        }
+        var mean = differences.Average();
+        var sd = differences.Count > 1 ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1)) : 0;
+        report.Line($"Finding: BN {(testBn.Accuracy > testPlain.Accuracy ? "beats" : "does not beat")} no BN on the test set with seed {settings.Seed} " +
+            $"({P(testBn.Accuracy)} vs {P(testPlain.Accuracy)}: {CompareText(testBn.Accuracy, testPlain.Accuracy, data.Test.Count)}; seed write-up: +2.64); " +
+            (repeats > 1 ? $"over {repeats} seeds BN leads by {F(mean, 2)} ± {F(sd, 2)} points (mean ± sd) and wins {differences.Count(d => d > 0)} of {repeats}; " : "") +
             $"best validation accuracy {P(bnBest)} vs {P(plainBest)}.");
         report.Line();
 
@@ -83,21 +116,24 @@ internal static class MlpExperiments
         var lr = settings.LearningRate ?? 0.001;
         var batch = settings.BatchSize ?? 128;
         using var data = ExperimentData.Load(settings, "mnist", samples, Pixels, "28×28 pixels scaled to [0, 1], flattened to 784");
+        var logEvery = settings.Smoke ? 2 : 20;
         var report = new Report(settings.Output, "e2", "E2 — Dropout MLP vs BatchNorm + Dropout MLP on MNIST");
         report.Line($"Data: {data.Description}. Adam(lr {lr}), batch {batch}, {epochs} epochs, Glorot-uniform init, seed {settings.Seed}; " +
-            "both models take the same batches; every 20 steps the running training loss/accuracy and the test accuracy are logged (steps.csv).");
+            $"both models take the same batches; every {logEvery} steps the running training loss/accuracy and the test accuracy are logged (steps.csv).");
         report.Line();
 
         using var dropout = Create(() => new MnistDropoutMlp(), settings.Seed);
         using var batchNorm = Create(() => new MnistBatchNormMlp(), settings.Seed);
         var steps = new Table("run", "step", "train loss (running)", "train acc (running)", "test acc");
         var stepSeries = new Dictionary<string, (List<double> X, List<double> Y)>();
-        Callback StepLog() => new StepLogger(data.Test, steps, stepSeries, every: settings.Smoke ? 2 : 20);
+        Callback StepLog() => new StepLogger(data.Test, steps, stepSeries, every: logEvery);
         using var dropoutRun = new TrainingRun("Dropout", dropout, OptimizerSpec.Adam(lr), StepLog());
         using var bnRun = new TrainingRun("BN + Dropout", batchNorm, OptimizerSpec.Adam(lr), StepLog());
         var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = settings.Seed, Progress = settings.Progress };
         var histories = Trainer.Fit(new[] { dropoutRun, bnRun }, data.Train, data.Validation, options);
 
+        var testAccuracy = new double[2];
+        var reloadsMatch = true;
         var table = new Table("model", "train loss", "train acc", "val loss", "val acc", "test loss", "test acc", "checkpoint reload test acc");
         foreach (var (run, create) in new (TrainingRun, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>)[]
                  { (dropoutRun, () => new MnistDropoutMlp()), (bnRun, () => new MnistBatchNormMlp()) })
@@ -108,7 +144,9 @@ internal static class MlpExperiments
             using var reloaded = create();
             Checkpoint.LoadWeights(reloaded, Path.Combine(directory, Checkpoint.WeightsFile));
             var test = Trainer.Evaluate(run.Model, data.Test);
+            testAccuracy[run == dropoutRun ? 0 : 1] = test.Accuracy;
             var reloadedTest = Trainer.Evaluate(reloaded, data.Test);
+            reloadsMatch &= reloadedTest.Accuracy == test.Accuracy;
             var last = run.History.Last;
             table.Add(run.Name, F(last.TrainLoss), P(last.TrainAccuracy), F(last.ValidationLoss ?? double.NaN), P(last.ValidationAccuracy),
                 F(test.Loss), P(test.Accuracy), P(reloadedTest.Accuracy));
@@ -118,6 +156,10 @@ internal static class MlpExperiments
         report.Line($"After {epochs} epochs (train = running mean during the last epoch, Dropout active; the seed reports no final numbers for E2):");
         report.Line();
         report.Table("results", table);
+        report.Line($"Finding: BN + Dropout {(testAccuracy[1] > testAccuracy[0] ? "beats" : "does not beat")} Dropout alone on the test set " +
+            $"({P(testAccuracy[1])} vs {P(testAccuracy[0])}: {CompareText(testAccuracy[1], testAccuracy[0], data.Test.Count)}); " +
+            (reloadsMatch ? "each checkpoint reloads into a fresh model with the same test accuracy." : "A RELOADED CHECKPOINT GIVES ANOTHER TEST ACCURACY."));
+        report.Line();
         File.WriteAllText(Path.Combine(report.Directory, "steps.csv"), steps.ToCsv());
         var plotPath = Path.Combine(report.Directory, "test-accuracy-by-step.png");
         Plots.Lines(plotPath, "E2: test accuracy by step", "step", "test accuracy",

@@ -21,6 +21,7 @@ internal sealed record Settings
     public bool Smoke { get; init; }
     public long Seed { get; init; } = 1;
     public double? BatchNormMomentum { get; init; }
+    public int? Repeats { get; init; }
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     public (string Images, string Labels)? IdxTrain { get; init; }
     public (string Images, string Labels)? IdxTest { get; init; }
@@ -47,6 +48,7 @@ internal sealed record Settings
           --full                 the seeds' settings: 224×224, every training sample, 10 epochs (100 for d)
           --smoke                tiny sizes, to check that everything runs (used by CI)
           --bn-momentum X        BatchNorm momentum, Keras' meaning, for b/c/d (default 0.9; the seed's 0.99 with --full)
+          --repeats N            e1: also train with seeds seed+1 … seed+N−1 and report the spread (default 5)
           --seed N               seed of weights, shuffling and dropout (default 1)
           --progress auto|bar|lines|epochs|none
           --idx-train IMAGES LABELS   standard IDX files to train on instead of the shipped set (last 10% validate)
@@ -74,6 +76,7 @@ internal sealed record Settings
                 "--full" => s with { Full = true },
                 "--smoke" => s with { Smoke = true },
                 "--seed" => s with { Seed = NextInt() },
+                "--repeats" => s with { Repeats = NextInt() },
                 "--bn-momentum" => s with { BatchNormMomentum = double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m >= 0 && m < 1 ? m : throw new ArgumentException($"--bn-momentum is in [0, 1), got '{args[i]}'.") },
                 "--progress" => s with { Progress = Next() switch
                 {

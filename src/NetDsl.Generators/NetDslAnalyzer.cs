@@ -51,10 +51,23 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         var analyzed = NetDslGenerator.Analyze(model);
         foreach (var info in analyzed.Inference.Diagnostics)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), ToLocation(info.Span, context.Compilation, type),
-                info.Arguments.Cast<object>().ToArray()));
+            var arguments = info.Arguments.Cast<object>().ToArray();
+            var location = ToLocation(info.Span, context.Compilation, type);
+            if (model.BaseNetwork is not null && !Declares(type, location) && arguments.Length > 0)
+            {
+                // A base layer that only fails in this variant (e.g. its own smaller [Input]): the variant is the cause,
+                // so the error goes on the variant, naming it, with the base layer as an additional location.
+                arguments[0] = $"{model.ClassName} (variant of {model.BaseNetwork}) {arguments[0]}";
+                var here = ToLocation(model.InputSpan ?? model.ClassSpan, context.Compilation, type);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), here, new[] { location }, arguments));
+                continue;
+            }
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments));
         }
     }
+
+    private static bool Declares(INamedTypeSymbol type, Location location) =>
+        location.SourceTree is null || type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 
     private static Location ToLocation(SourceSpan? span, Compilation compilation, INamedTypeSymbol fallback)
     {

@@ -184,7 +184,34 @@ public sealed class DiagnosticsTests
     public void Variant_without_change_is_warning_ND0102() => Expect(
         "[Network, Input(10)] [Dense(4)] public partial class Base { } [Variant(typeof(Base))] public partial class Same { }",
         "ND0102", DiagnosticSeverity.Warning,
-        "Variant 'Same' has no BatchNorm change and no regularizer: it equals its base network", "Variant(typeof(Base))");
+        "Variant 'Same' changes no input, BatchNorm placement or regularizer: it equals its base network", "Variant(typeof(Base))");
+
+    [Fact]
+    public void A_variant_with_its_own_input_is_generated_for_that_input()
+    {
+        var source = Usings + """
+            [Network, Input(3, 32, 32)] [Conv2D(8, 3, 2, Padding = Padding.Same)] [GlobalAveragePooling2D] [Dense(10)] public partial class Base { }
+            [Variant(typeof(Base)), Input(3, 64, 48)] public partial class Larger { }
+            """;
+        TestCompilation.Analyze(source).Should().BeEmpty();
+        var (output, _) = TestCompilation.Generate(TestCompilation.Create(source));
+        var larger = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test.Larger.g.cs", System.StringComparison.Ordinal)).ToString();
+        larger.Should().Contain("InputShape { get; } = Shape.Image(3, 64, 48);").And.Contain("// [N, 8, 32, 24]");
+        output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_variant_input_too_small_for_the_base_layers_is_an_error()
+    {
+        var diagnostics = TestCompilation.Analyze("""
+            [Network, Input(3, 8, 8)] [Conv2D(4, 5)] [Conv2D(4, 3)] [Flatten] [Dense(2)] public partial class Base { }
+            [Variant(typeof(Base)), Input(3, 6, 6)] public partial class Small { }
+            """.Insert(0, Usings));
+        var error = diagnostics.Should().ContainSingle(d => d.Severity == DiagnosticSeverity.Error).Which;
+        error.GetMessage().Should().Be("Small (variant of Base) conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2]");
+        Text(error).Should().Be("Input(3, 6, 6)", "the variant's input is the cause; the base is fine at its own size");
+        error.AdditionalLocations.Should().ContainSingle().Which.SourceTree!.GetText().ToString(error.AdditionalLocations[0].SourceSpan).Should().Be("Conv2D(4, 3)");
+    }
 
     [Fact]
     public void Block_with_missing_argument_is_a_plain_compiler_error_and_no_crash()

@@ -64,7 +64,7 @@ internal static class DiagnosticDescriptors
         "{0}: its bias is followed by BatchNorm, which subtracts the mean and cancels it; set UseBias = false");
 
     public static readonly DiagnosticDescriptor VariantChangesNothing = Warning("ND0102", "Variant changes nothing",
-        "Variant '{0}' has no BatchNorm change and no regularizer: it equals its base network");
+        "Variant '{0}' changes no input, BatchNorm placement or regularizer: it equals its base network");
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,

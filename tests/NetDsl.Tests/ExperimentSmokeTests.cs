@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Linq;
+using FluentAssertions;
+using NetDsl.Experiments;
+using NetDsl.Training;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>Every experiment end to end at tiny sizes (`--smoke`): data, training, tables, plots, checkpoints.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ExperimentSmokeTests : IDisposable
+{
+    private readonly string output = Path.Combine(Path.GetTempPath(), "netdsl-smoke-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    private Settings Smoke() => new() { Smoke = true, Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
+
+    private string Report(string id)
+    {
+        var report = File.ReadAllText(Path.Combine(output, id, "report.md"));
+        report.Should().Contain("Finding:");
+        Directory.GetFiles(Path.Combine(output, id), "*.png").Should().NotBeEmpty();
+        return report;
+    }
+
+    private int HistoryRows(string id) => File.ReadAllLines(Path.Combine(output, id, "history.csv")).Length - 1;
+
+    [Fact]
+    public void E1_trains_both_mlps_side_by_side_and_writes_the_four_plots()
+    {
+        MlpExperiments.E1(Smoke());
+        var report = Report("e1");
+        report.Should().Contain("| BN |").And.Contain("| no BN |").And.Contain("97.13%");
+        HistoryRows("e1").Should().Be(2 * 2);
+        foreach (var plot in new[] { "train-loss", "train-accuracy", "validation-loss", "validation-accuracy" })
+        {
+            File.Exists(Path.Combine(output, "e1", plot + ".png")).Should().BeTrue();
+        }
+    }
+
+    [Fact]
+    public void E2_saves_checkpoints_that_reload_to_the_same_accuracy()
+    {
+        MlpExperiments.E2(Smoke());
+        Report("e2");
+        var results = File.ReadAllLines(Path.Combine(output, "e2", "results.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        results.Should().HaveCount(2);
+        foreach (var row in results)
+        {
+            row[^1].Should().Be(row[^2], "the reloaded checkpoint classifies the test set exactly as the trained model");
+        }
+        Directory.GetDirectories(Path.Combine(output, "e2", "checkpoints")).Should().HaveCount(2);
+        File.ReadAllLines(Path.Combine(output, "e2", "steps.csv")).Length.Should().BeGreaterThan(2);
+    }
+
+    [Fact]
+    public void B_records_the_regularization_loss_of_the_l1_and_l2_runs()
+    {
+        MobileNetExperiments.B(Smoke());
+        var report = Report("b");
+        report.Should().Contain("| L1(0.001) |").And.Contain("| seed L2(0.001) |");
+        HistoryRows("b").Should().Be(3);
+        File.Exists(Path.Combine(output, "b", "regularization-loss.png")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void C_tracks_the_watched_kernel_from_initialization()
+    {
+        MobileNetExperiments.C(Smoke());
+        Report("c");
+        var values = File.ReadAllLines(Path.Combine(output, "c", "kernel-values.csv"));
+        values.Should().HaveCount(1 + 3 * 2, "three runs, epoch 0 and epoch 1");
+        File.Exists(Path.Combine(output, "c", "kernel-norm.png")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void D_reports_the_best_epoch_of_both_placements()
+    {
+        MobileNetExperiments.D(Smoke());
+        Report("d").Should().Contain("| BN after activation | 1 of 1 |");
+        HistoryRows("d").Should().Be(2);
+    }
+}
