@@ -64,6 +64,14 @@ internal sealed class ExperimentData : IDisposable
             train = train.Slice(0, n, train.Name);
             owned.Add(train);
         }
+        if (settings.Smoke)
+        {
+            // Smoke runs check that everything runs, not what it measures: a few hundred samples to evaluate are enough.
+            validation = validation.Slice(0, Math.Min(validation.Count, 250), validation.Name);
+            test = test.Slice(0, Math.Min(test.Count, 250), test.Name);
+            owned.Add(validation);
+            owned.Add(test);
+        }
         var result = new ExperimentData(train.WithTransform(transform, train.Name), validation.WithTransform(transform, validation.Name),
             test.WithTransform(transform, test.Name),
             $"{source}: train {train.Count:N0}, validation {validation.Count:N0}, test {test.Count:N0}; {transformText}");

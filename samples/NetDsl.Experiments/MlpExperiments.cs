@@ -163,7 +163,7 @@ internal static class MlpExperiments
         File.WriteAllText(Path.Combine(report.Directory, "steps.csv"), steps.ToCsv());
         var plotPath = Path.Combine(report.Directory, "test-accuracy-by-step.png");
         Plots.Lines(plotPath, "E2: test accuracy by step", "step", "test accuracy",
-            stepSeries.Select((s, i) => new Series(s.Key, s.Value.X.ToArray(), s.Value.Y.ToArray(), i)));
+            stepSeries.Select((s, i) => new Series(s.Key, s.Value.X.ToArray(), s.Value.Y.ToArray(), i)), legendAtBottom: true);
         report.Plot(plotPath);
         foreach (var p in Plots.TrainingCurves(report.Directory, "curves", "E2", histories))
         {
@@ -177,7 +177,8 @@ internal static class MlpExperiments
     {
         var path = Path.Combine(report.Directory, name + ".png");
         Plots.Lines(path, title, "epoch", yLabel, histories.Select((h, i) =>
-            new Series(h.Name, h.Epochs.Select(e => (double)e.Epoch).ToArray(), h.Epochs.Select(e => value(e) ?? double.NaN).ToArray(), i)));
+            new Series(h.Name, h.Epochs.Select(e => (double)e.Epoch).ToArray(), h.Epochs.Select(e => value(e) ?? double.NaN).ToArray(), i)),
+            legendAtBottom: yLabel == "accuracy");
         report.Plot(path);
     }
 

@@ -128,14 +128,14 @@ internal static class MobileNetExperiments
         try
         {
             var histories = Train(trainingRuns, config, settings);
-            var table = new Table("run", "kernel[0] first → last", "mean |w| first → last", "‖w‖₂ first → last", "shrink factor (mean |w|)", "val acc", "seed");
+            var table = new Table("run", "kernel[0] first → last", "mean |w| first → last", "‖w‖₂ first → last", "mean |w| last ÷ first", "val acc", "seed");
             var seedText = new[] { "values grow (e.g. −0.12 → −0.43)", "values shrink ~16× (e.g. 0.135 → 0.008)", "values stay ~0.1 and keep moving" };
             for (var i = 0; i < runs.Length; i++)
             {
                 var first = watchers[i].Snapshots[0];
                 var last = watchers[i].Snapshots[^1];
                 table.Add(runs[i].Name, $"{F(first.Values[0])} → {F(last.Values[0])}", $"{F(first.MeanAbs)} → {F(last.MeanAbs)}", $"{F(first.Norm)} → {F(last.Norm)}",
-                    F(first.MeanAbs / last.MeanAbs, 2) + "×", P(histories[i].Last.ValidationAccuracy), seedText[i]);
+                    F(last.MeanAbs / first.MeanAbs, 3) + "×", P(histories[i].Last.ValidationAccuracy), seedText[i]);
             }
             report.Line($"The watched kernel from initialization (epoch 0) to epoch {config.Epochs}:");
             report.Line();

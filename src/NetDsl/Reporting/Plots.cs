@@ -18,8 +18,8 @@ public sealed record Series(string Label, double[] X, double[] Y, int Group, boo
 /// <summary>PNG charts of training runs (ScottPlot; no display needed).</summary>
 public static class Plots
 {
-    /// <summary>Draws <paramref name="series"/> on one chart and saves it as a PNG.</summary>
-    public static void Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, int width = 900, int height = 560, bool logY = false)
+    /// <summary>Draws <paramref name="series"/> on one chart and saves it as a PNG (legend top right, or bottom right for rising curves).</summary>
+    public static void Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series, int width = 900, int height = 560, bool logY = false, bool legendAtBottom = false)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -42,7 +42,7 @@ public static class Plots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? yLabel + " (log10)" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legendAtBottom ? Alignment.LowerRight : Alignment.UpperRight);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
@@ -77,7 +77,7 @@ public static class Plots
         var lossPath = Path.Combine(directory, prefix + "-loss.png");
         var accuracyPath = Path.Combine(directory, prefix + "-accuracy.png");
         Lines(lossPath, title + ": loss", "epoch", "loss", loss);
-        Lines(accuracyPath, title + ": accuracy", "epoch", "accuracy", accuracy);
+        Lines(accuracyPath, title + ": accuracy", "epoch", "accuracy", accuracy, legendAtBottom: true);
         return new[] { lossPath, accuracyPath };
     }
 }
