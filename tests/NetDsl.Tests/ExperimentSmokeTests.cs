@@ -14,7 +14,13 @@ public sealed class ExperimentSmokeTests : IDisposable
 {
     private readonly string output = Path.Combine(Path.GetTempPath(), "netdsl-smoke-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => Directory.Delete(output, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
 
     private Settings Smoke() => new() { Smoke = true, Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
 
@@ -39,6 +45,42 @@ public sealed class ExperimentSmokeTests : IDisposable
         {
             File.Exists(Path.Combine(output, "e1", plot + ".png")).Should().BeTrue();
         }
+    }
+
+    [Fact]
+    public void E1_reads_standard_idx_files_given_on_the_command_line()
+    {
+        // Standard-format files written from the shipped set stand in for the full MNIST download.
+        var shipped = Path.Combine(DataTests.ShippedData(), "mnist-digits");
+        var images = NetDsl.Data.Idx.Read(Path.Combine(shipped, "images-idx3-ubyte.gz"));
+        var labels = NetDsl.Data.Idx.Read(Path.Combine(shipped, "labels-idx1-ubyte.gz"));
+        Directory.CreateDirectory(output);
+        string Write(string name, NetDsl.Data.IdxArray array)
+        {
+            var path = Path.Combine(output, name);
+            NetDsl.Data.Idx.Write(path, array);
+            return path;
+        }
+        var trainImages = Write("train-images-idx3-ubyte", new NetDsl.Data.IdxArray(new[] { 600, 28, 28 }, images.Data.AsSpan(0, 600 * 784).ToArray()));
+        var trainLabels = Write("train-labels-idx1-ubyte", new NetDsl.Data.IdxArray(new[] { 600 }, labels.Data.AsSpan(0, 600).ToArray()));
+        var testImages = Write("t10k-images-idx3-ubyte.gz", new NetDsl.Data.IdxArray(new[] { 100, 28, 28 }, images.Data.AsSpan(600 * 784, 100 * 784).ToArray()));
+        var testLabels = Write("t10k-labels-idx1-ubyte.gz", new NetDsl.Data.IdxArray(new[] { 100 }, labels.Data.AsSpan(600, 100).ToArray()));
+
+        var settings = Settings.Parse(new[] { "e1", "--smoke", "--idx-train", trainImages, trainLabels, "--idx-test", testImages, testLabels }, 1)
+            with { Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
+        MlpExperiments.E1(settings);
+        Report("e1").Should().Contain("train-images-idx3-ubyte (540 train, last 60 validation) and t10k-images-idx3-ubyte.gz (100 test)");
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_with_a_message()
+    {
+        var unknown = () => Settings.Parse(new[] { "e1", "--epoch", "3" }, 1);
+        unknown.Should().Throw<ArgumentException>().WithMessage("unknown option '--epoch'.");
+        var size = () => Settings.Parse(new[] { "b", "--image-size", "64" }, 1);
+        size.Should().Throw<ArgumentException>().WithMessage("*32 or 224*");
+        var lonely = () => Settings.Parse(new[] { "e1", "--idx-train", "a", "b" }, 1);
+        lonely.Should().Throw<ArgumentException>().WithMessage("*go together*");
     }
 
     [Fact]
