@@ -145,9 +145,18 @@ internal static class Models
     {
         random.manual_seed(seed);
         var model = create();
+        // Glorot draws on the model's device; seed that device's generator too, so a CUDA run is reproducible as well.
+        if (cuda.is_available())
+        {
+            cuda.manual_seed_all(seed);
+        }
         Initialization.GlorotUniform(model);
         return model;
     }
+
+    /// <summary>A folder name for a run name ("BN + L2" → "BN-L2").</summary>
+    public static string Slug(string name) =>
+        string.Join("-", name.Split(new[] { ' ', '+', '(', ')', '/', '\\' }, StringSplitOptions.RemoveEmptyEntries));
 
     public static string F(double value, int digits = 4) => Reporting.Table.Number(value, digits);
 

@@ -26,17 +26,18 @@ internal static class MlpExperiments
         var samples = settings.TrainSamples ?? (settings.Smoke ? 500 : (int?)null);
         var lr = settings.LearningRate ?? 0.01;
         var batch = settings.BatchSize ?? 32;
+        var device = settings.Device();
         using var data = ExperimentData.Load(settings, "mnist", samples, Pixels, "28×28 pixels scaled to [0, 1], flattened to 784");
         var report = new Report(settings.Output, "e1", "E1 — BatchNorm vs no BatchNorm, MLP on MNIST");
         report.Line($"Data: {data.Description}. Adam(lr {lr}), batch {batch}, {epochs} epochs, Glorot-uniform init, seed {settings.Seed}; both models take the same batches. " +
             "Training loss/accuracy: the whole training set evaluated in eval mode after each epoch, as the seed does.");
         report.Line();
 
-        using var bn = Create(() => new MnistMlpBatchNorm(), settings.Seed);
-        using var plain = Create(() => new MnistMlp(), settings.Seed);
+        using var bn = Create(() => new MnistMlpBatchNorm(device), settings.Seed);
+        using var plain = Create(() => new MnistMlp(device), settings.Seed);
         using var bnRun = new TrainingRun("BN", bn, OptimizerSpec.Adam(lr));
         using var plainRun = new TrainingRun("no BN", plain, OptimizerSpec.Adam(lr));
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = settings.Seed, EvaluateTrainingSet = true, Progress = settings.Progress };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = settings.Seed, EvaluateTrainingSet = true, Progress = settings.Progress, Device = device };
         var histories = Trainer.Fit(new[] { bnRun, plainRun }, data.Train, data.Validation, options);
 
         var testBn = Trainer.Evaluate(bn, data.Test);
@@ -75,8 +76,8 @@ internal static class MlpExperiments
             }
             else
             {
-                using var bnAgain = Create(() => new MnistMlpBatchNorm(), seed);
-                using var plainAgain = Create(() => new MnistMlp(), seed);
+                using var bnAgain = Create(() => new MnistMlpBatchNorm(device), seed);
+                using var plainAgain = Create(() => new MnistMlp(device), seed);
                 using var bnAgainRun = new TrainingRun("BN", bnAgain, OptimizerSpec.Adam(lr));
                 using var plainAgainRun = new TrainingRun("no BN", plainAgain, OptimizerSpec.Adam(lr));
                 Trainer.Fit(new[] { bnAgainRun, plainAgainRun }, data.Train, data.Validation, options with { Seed = seed, Progress = ProgressMode.None, EvaluateTrainingSet = false });
@@ -115,6 +116,7 @@ internal static class MlpExperiments
         var samples = settings.TrainSamples ?? (settings.Smoke ? 500 : (int?)null);
         var lr = settings.LearningRate ?? 0.001;
         var batch = settings.BatchSize ?? 128;
+        var device = settings.Device();
         using var data = ExperimentData.Load(settings, "mnist", samples, Pixels, "28×28 pixels scaled to [0, 1], flattened to 784");
         var logEvery = settings.Smoke ? 2 : 20;
         var report = new Report(settings.Output, "e2", "E2 — Dropout MLP vs BatchNorm + Dropout MLP on MNIST");
@@ -122,21 +124,21 @@ internal static class MlpExperiments
             $"both models take the same batches; every {logEvery} steps the running training loss/accuracy and the test accuracy are logged (steps.csv).");
         report.Line();
 
-        using var dropout = Create(() => new MnistDropoutMlp(), settings.Seed);
-        using var batchNorm = Create(() => new MnistBatchNormMlp(), settings.Seed);
+        using var dropout = Create(() => new MnistDropoutMlp(device), settings.Seed);
+        using var batchNorm = Create(() => new MnistBatchNormMlp(device), settings.Seed);
         var steps = new Table("run", "step", "train loss (running)", "train acc (running)", "test acc");
         var stepSeries = new Dictionary<string, (List<double> X, List<double> Y)>();
         Callback StepLog() => new StepLogger(data.Test, steps, stepSeries, every: logEvery);
         using var dropoutRun = new TrainingRun("Dropout", dropout, OptimizerSpec.Adam(lr), StepLog());
         using var bnRun = new TrainingRun("BN + Dropout", batchNorm, OptimizerSpec.Adam(lr), StepLog());
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = settings.Seed, Progress = settings.Progress };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Seed = settings.Seed, Progress = settings.Progress, Device = device };
         var histories = Trainer.Fit(new[] { dropoutRun, bnRun }, data.Train, data.Validation, options);
 
         var testAccuracy = new double[2];
         var reloadsMatch = true;
         var table = new Table("model", "train loss", "train acc", "val loss", "val acc", "test loss", "test acc", "checkpoint reload test acc");
         foreach (var (run, create) in new (TrainingRun, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>)[]
-                 { (dropoutRun, () => new MnistDropoutMlp()), (bnRun, () => new MnistBatchNormMlp()) })
+                 { (dropoutRun, () => new MnistDropoutMlp(device)), (bnRun, () => new MnistBatchNormMlp(device)) })
         {
             // The checkpoint the seed saves at the end, then loaded into a fresh model to show it restores the trained network.
             var directory = Path.Combine(report.Directory, "checkpoints", run.Name.Replace(" ", "", StringComparison.Ordinal).Replace("+", "-", StringComparison.Ordinal));

@@ -19,15 +19,15 @@ internal static class MobileNetExperiments
     /// <summary>The convolution whose kernel C watches: the stem, followed by BN in every BN variant.</summary>
     public const string WatchedKernel = "features.stem_conv";
 
-    private sealed record Config(int ImageSize, int Epochs, int? TrainSamples, int BatchSize, double LearningRate, double Momentum, string Dataset, ExperimentData Data)
+    private sealed record Config(int ImageSize, int Epochs, int? TrainSamples, int BatchSize, double LearningRate, double Momentum, string Dataset, Device Device, ExperimentData Data)
     {
         public string Describe(long seed) =>
             $"Data: {Data.Description}. MobileNetV2 (seed A, 10 classes) at {ImageSize}×{ImageSize}×3, SGD(lr {LearningRate.ToString(CultureInfo.InvariantCulture)}), " +
             $"batch {BatchSize}, {Epochs} epochs, BatchNorm momentum {Momentum.ToString(CultureInfo.InvariantCulture)} (Keras' meaning), Glorot-uniform init, seed {seed}; all runs take the same batches.";
 
-        public nn.Module<Tensor, Tensor> Build(Func<nn.Module<Tensor, Tensor>> at32, Func<nn.Module<Tensor, Tensor>> at224, long seed)
+        public nn.Module<Tensor, Tensor> Build(Func<Device, nn.Module<Tensor, Tensor>> at32, Func<Device, nn.Module<Tensor, Tensor>> at224, long seed)
         {
-            var model = Create(() => ImageSize == 32 ? at32() : at224(), seed);
+            var model = Create(() => ImageSize == 32 ? at32(Device) : at224(Device), seed);
             BatchNormLayers.SetMomentum(model, Momentum);
             return model;
         }
@@ -39,12 +39,13 @@ internal static class MobileNetExperiments
         var epochs = s.Epochs ?? (s.Smoke ? 1 : s.Full ? fullEpochs : defaultEpochs);
         var samples = s.TrainSamples ?? (s.Smoke ? 64 : s.Full ? null : 3000);
         var dataset = s.Dataset ?? "fashion";
+        var device = s.Device();
         var transform = ImageTransforms.Compose(ImageTransforms.ScaleToUnit, ImageTransforms.Resize(size, size), ImageTransforms.RepeatChannels(3));
         var data = ExperimentData.Load(s, dataset, samples, transform, $"28×28 scaled to [0, 1], resized (bilinear) to {size}×{size}, repeated to 3 channels");
         // Keras' 0.99 averages the running statistics over ~100 steps; a 3,000-sample epoch is 94 steps, and measured at the
         // defaults it leaves eval-mode validation accuracy at chance (9.3%) after 2 epochs where 0.9 gives 73.6% (docs/experiments.md).
         var momentum = s.BatchNormMomentum ?? (s.Full ? 0.99 : 0.9);
-        return new Config(size, epochs, samples, s.BatchSize ?? 32, s.LearningRate ?? 0.05, momentum, dataset, data);
+        return new Config(size, epochs, samples, s.BatchSize ?? 32, s.LearningRate ?? 0.05, momentum, dataset, device, data);
     }
 
     /// <summary>B: no regularizer vs L1(0.001) vs L2(0.001), the regularization loss recorded every epoch.</summary>
@@ -55,18 +56,18 @@ internal static class MobileNetExperiments
         var report = new Report(settings.Output, "b", "B — MobileNetV2: no regularizer vs L1(0.001) vs L2(0.001)");
         report.Line(config.Describe(settings.Seed) + " L1: every convolution kernel; L2: every convolution kernel and the Dense (as the seed).");
         report.Line();
-        var runs = new (string Name, Func<nn.Module<Tensor, Tensor>> At32, Func<nn.Module<Tensor, Tensor>> At224)[]
+        var runs = new (string Name, Func<Device, nn.Module<Tensor, Tensor>> At32, Func<Device, nn.Module<Tensor, Tensor>> At224)[]
         {
-            ("none", () => new MobileNetV2At32(), () => new MobileNetV2()),
-            ("L1(0.001)", () => new MobileNetV2L1At32(), () => new MobileNetV2L1()),
-            ("L2(0.001)", () => new MobileNetV2L2At32(), () => new MobileNetV2L2()),
+            ("none", d => new MobileNetV2At32(d), d => new MobileNetV2(d)),
+            ("L1(0.001)", d => new MobileNetV2L1At32(d), d => new MobileNetV2L1(d)),
+            ("L2(0.001)", d => new MobileNetV2L2At32(d), d => new MobileNetV2L2(d)),
         };
         var recorders = runs.Select(_ => new RegularizationLossRecorder()).ToArray();
         var trainingRuns = runs.Select((r, i) => new TrainingRun(r.Name, config.Build(r.At32, r.At224, settings.Seed),
             OptimizerSpec.Sgd(config.LearningRate), recorders[i])).ToArray();
         try
         {
-            var histories = Train(trainingRuns, config, settings);
+            var histories = Train(trainingRuns, config, settings, report);
             var table = new Table("run", "train loss", "train acc", "val loss", "val acc", "test acc", "|w| < 1e-3 in conv kernels", "reg loss per epoch");
             for (var i = 0; i < trainingRuns.Length; i++)
             {
@@ -116,18 +117,18 @@ internal static class MobileNetExperiments
         var report = new Report(settings.Output, "c", "C — MobileNetV2: BatchNorm only vs L2 only vs BatchNorm + L2, what happens to the weights");
         report.Line(config.Describe(settings.Seed) + $" Watched kernel: `{WatchedKernel}` (3×3×3→32, followed by BN where there is BN); its first 10 values are printed every epoch.");
         report.Line();
-        var runs = new (string Name, Func<nn.Module<Tensor, Tensor>> At32, Func<nn.Module<Tensor, Tensor>> At224)[]
+        var runs = new (string Name, Func<Device, nn.Module<Tensor, Tensor>> At32, Func<Device, nn.Module<Tensor, Tensor>> At224)[]
         {
-            ("BN only", () => new MobileNetV2At32(), () => new MobileNetV2()),
-            ("L2 only", () => new MobileNetV2L2NoBatchNormAt32(), () => new MobileNetV2L2NoBatchNorm()),
-            ("BN + L2", () => new MobileNetV2L2At32(), () => new MobileNetV2L2()),
+            ("BN only", d => new MobileNetV2At32(d), d => new MobileNetV2(d)),
+            ("L2 only", d => new MobileNetV2L2NoBatchNormAt32(d), d => new MobileNetV2L2NoBatchNorm(d)),
+            ("BN + L2", d => new MobileNetV2L2At32(d), d => new MobileNetV2L2(d)),
         };
         var watchers = runs.Select(_ => new KernelWatcher(WatchedKernel, 10, print: settings.Progress != ProgressMode.None)).ToArray();
         var trainingRuns = runs.Select((r, i) => new TrainingRun(r.Name, config.Build(r.At32, r.At224, settings.Seed),
             OptimizerSpec.Sgd(config.LearningRate), watchers[i])).ToArray();
         try
         {
-            var histories = Train(trainingRuns, config, settings);
+            var histories = Train(trainingRuns, config, settings, report, watchers);
             var table = new Table("run", "kernel[0] first → last", "mean |w| first → last", "‖w‖₂ first → last", "mean |w| last ÷ first", "val acc", "seed");
             var seedText = new[] { "values grow (e.g. −0.12 → −0.43)", "values shrink ~16× (e.g. 0.135 → 0.008)", "values stay ~0.1 and keep moving" };
             for (var i = 0; i < runs.Length; i++)
@@ -197,16 +198,16 @@ internal static class MobileNetExperiments
         var report = new Report(settings.Output, "d", "D — MobileNetV2: BatchNorm before vs after the activation");
         report.Line(config.Describe(settings.Seed) + " 'after': Layer → Activation → BN wherever the base has Layer → BN → Activation; projections keep Conv → BN.");
         report.Line();
-        var runs = new (string Name, Func<nn.Module<Tensor, Tensor>> At32, Func<nn.Module<Tensor, Tensor>> At224)[]
+        var runs = new (string Name, Func<Device, nn.Module<Tensor, Tensor>> At32, Func<Device, nn.Module<Tensor, Tensor>> At224)[]
         {
-            ("BN before activation", () => new MobileNetV2At32(), () => new MobileNetV2()),
-            ("BN after activation", () => new MobileNetV2BatchNormAfterAt32(), () => new MobileNetV2BatchNormAfter()),
+            ("BN before activation", d => new MobileNetV2At32(d), d => new MobileNetV2(d)),
+            ("BN after activation", d => new MobileNetV2BatchNormAfterAt32(d), d => new MobileNetV2BatchNormAfter(d)),
         };
         var trainingRuns = runs.Select(r => new TrainingRun(r.Name, config.Build(r.At32, r.At224, settings.Seed),
             OptimizerSpec.Sgd(config.LearningRate))).ToArray();
         try
         {
-            var histories = Train(trainingRuns, config, settings);
+            var histories = Train(trainingRuns, config, settings, report);
             var table = new Table("run", "best epoch", "train acc", "val loss", "val acc", "test acc (final weights)");
             for (var i = 0; i < runs.Length; i++)
             {
@@ -239,15 +240,44 @@ internal static class MobileNetExperiments
         }
     }
 
-    private static IReadOnlyList<History> Train(TrainingRun[] runs, Config config, Settings settings) =>
-        Trainer.Fit(runs, config.Data.Train, config.Data.Validation, new TrainingOptions
+    /// <summary>
+    /// Trains the runs side by side, saving each run's checkpoint (and the watched kernel's history) after every epoch
+    /// under checkpoints/; with --resume, a run with a checkpoint there continues after its last saved epoch.
+    /// </summary>
+    private static IReadOnlyList<History> Train(TrainingRun[] runs, Config config, Settings settings, Report report, KernelWatcher[]? watchers = null)
+    {
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var run = runs[i];
+            var directory = Path.Combine(report.Directory, "checkpoints", Slug(run.Name));
+            var kernels = Path.Combine(directory, "kernel.json");
+            if (settings.Resume && File.Exists(Path.Combine(directory, Checkpoint.HistoryFile)))
+            {
+                Checkpoint.Resume(run, directory);
+                if (watchers is not null && File.Exists(kernels))
+                {
+                    watchers[i].Load(kernels);
+                }
+                report.Line($"{run.Name}: resumed from {directory} after epoch {run.History.Epochs.Count}.");
+                report.Line();
+            }
+            run.Callbacks.Add(new CheckpointEveryEpoch(directory));
+            if (watchers is not null)
+            {
+                var watcher = watchers[i];
+                run.Callbacks.Add(new LambdaCallback { EpochEnd = (_, _) => watcher.Save(kernels) });
+            }
+        }
+        return Trainer.Fit(runs, config.Data.Train, config.Data.Validation, new TrainingOptions
         {
             Epochs = config.Epochs,
             BatchSize = config.BatchSize,
             EvaluationBatchSize = 250,
             Seed = settings.Seed,
             Progress = settings.Progress,
+            Device = config.Device,
         });
+    }
 
     /// <summary>The fraction of convolution kernel weights with |w| below 1e-3 (L1 drives weights to zero).</summary>
     private static double NearZeroFraction(nn.Module model)

@@ -52,7 +52,7 @@ try
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id}: {clock.Elapsed.TotalMinutes:0.0} min"));
     }
 }
-catch (Exception e) when (e is DataFormatException or CheckpointException or System.IO.IOException)
+catch (Exception e) when (e is DataFormatException or CheckpointException or System.IO.IOException or ArgumentException)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 1;

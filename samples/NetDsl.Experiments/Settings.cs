@@ -22,6 +22,8 @@ internal sealed record Settings
     public long Seed { get; init; } = 1;
     public double? BatchNormMomentum { get; init; }
     public int? Repeats { get; init; }
+    public bool Resume { get; init; }
+    public string DeviceName { get; init; } = "cpu";
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     public (string Images, string Labels)? IdxTrain { get; init; }
     public (string Images, string Labels)? IdxTest { get; init; }
@@ -49,12 +51,25 @@ internal sealed record Settings
           --smoke                tiny sizes, to check that everything runs (used by CI)
           --bn-momentum X        BatchNorm momentum, Keras' meaning, for b/c/d (default 0.9; the seed's 0.99 with --full)
           --repeats N            e1: also train with seeds seed+1 … seed+N−1 and report the spread (default 5)
+          --resume               b/c/d: continue each run from its checkpoint in the output folder (saved every epoch)
+          --device cpu|cuda[:N]  where to train (cuda needs the CUDA build: -p:NetDslCuda=true, docs/gpu.md)
           --seed N               seed of weights, shuffling and dropout (default 1)
           --progress auto|bar|lines|epochs|none
           --idx-train IMAGES LABELS   standard IDX files to train on instead of the shipped set (last 10% validate)
           --idx-test IMAGES LABELS    standard IDX files to test on
           --data DIR             folder of the shipped data sets (default: next to the program)
         """;
+
+    /// <summary>The TorchSharp device; refuses CUDA where it is not available, saying why.</summary>
+    public TorchSharp.torch.Device Device()
+    {
+        if (DeviceName != "cpu" && !TorchSharp.torch.cuda.is_available())
+        {
+            throw new ArgumentException($"--device {DeviceName}: CUDA is not available here. It needs an NVIDIA GPU and the CUDA build of libtorch: " +
+                "build with -p:NetDslCuda=true (docs/gpu.md).");
+        }
+        return TorchSharp.torch.device(DeviceName);
+    }
 
     public static Settings Parse(IReadOnlyList<string> args, int start)
     {
@@ -77,6 +92,8 @@ internal sealed record Settings
                 "--smoke" => s with { Smoke = true },
                 "--seed" => s with { Seed = NextInt() },
                 "--repeats" => s with { Repeats = NextInt() },
+                "--resume" => s with { Resume = true },
+                "--device" => s with { DeviceName = Next() is var device && (device == "cpu" || device.StartsWith("cuda", StringComparison.Ordinal)) ? device : throw new ArgumentException($"--device is cpu or cuda[:N], got '{device}'.") },
                 "--bn-momentum" => s with { BatchNormMomentum = double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && m >= 0 && m < 1 ? m : throw new ArgumentException($"--bn-momentum is in [0, 1), got '{args[i]}'.") },
                 "--progress" => s with { Progress = Next() switch
                 {

@@ -73,6 +73,30 @@ public sealed class ExperimentSmokeTests : IDisposable
     }
 
     [Fact]
+    public void Resume_continues_each_run_from_its_checkpoint()
+    {
+        MobileNetExperiments.C(Smoke());
+        File.Exists(Path.Combine(output, "c", "checkpoints", "BN-L2", Checkpoint.WeightsFile)).Should().BeTrue();
+        MobileNetExperiments.C(Smoke() with { Epochs = 2, Resume = true });
+        var report = Report("c");
+        report.Should().Contain("BN + L2: resumed from").And.Contain("after epoch 1.");
+        HistoryRows("c").Should().Be(3 * 2);
+        File.ReadAllLines(Path.Combine(output, "c", "kernel-values.csv")).Should().HaveCount(1 + 3 * 3, "epochs 0 and 1 from before the resume, 2 after");
+    }
+
+    [Fact]
+    public void Cuda_is_refused_with_a_reason_where_there_is_none()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            Settings.Parse(new[] { "e1", "--device", "cuda" }, 1).Device().type.Should().Be(TorchSharp.DeviceType.CUDA);
+            return;
+        }
+        var device = () => Settings.Parse(new[] { "e1", "--device", "cuda" }, 1).Device();
+        device.Should().Throw<ArgumentException>().WithMessage("*CUDA is not available here*-p:NetDslCuda=true*");
+    }
+
+    [Fact]
     public void Bad_options_are_refused_with_a_message()
     {
         var unknown = () => Settings.Parse(new[] { "e1", "--epoch", "3" }, 1);

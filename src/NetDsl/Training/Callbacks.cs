@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -115,6 +116,18 @@ public sealed class KernelWatcher : Callback
     /// <summary>One entry per call: epoch 0 is the initial kernel (recorded at train begin), then one per epoch.</summary>
     public IReadOnlyList<KernelSnapshot> Snapshots => snapshots;
 
+    /// <summary>Writes the snapshots as JSON (to keep them beside a checkpoint).</summary>
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(snapshots));
+
+    /// <summary>Replaces the snapshots with those saved by <see cref="Save"/> (when resuming a run).</summary>
+    public void Load(string path)
+    {
+        var loaded = JsonSerializer.Deserialize<List<KernelSnapshot>>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path}: no kernel snapshots.");
+        snapshots.Clear();
+        snapshots.AddRange(loaded);
+    }
+
     /// <inheritdoc />
     public override void OnTrainBegin(TrainingContext context)
     {
@@ -156,6 +169,15 @@ public sealed class RegularizationLossRecorder : Callback
 
     /// <summary>One value per epoch.</summary>
     public IReadOnlyList<double> Values => values;
+
+    /// <summary>On a run resumed from a checkpoint, starts from the values its history recorded.</summary>
+    public override void OnTrainBegin(TrainingContext context)
+    {
+        if (values.Count == 0)
+        {
+            values.AddRange(context.History.Epochs.Select(e => e.RegularizationLoss));
+        }
+    }
 
     /// <inheritdoc />
     public override void OnEpochEnd(TrainingContext context, EpochRecord record) => values.Add(Trainer.RegularizationLossOf(context.Model));

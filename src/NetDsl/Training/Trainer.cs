@@ -101,6 +101,12 @@ public static class Trainer
             {
                 run.Model.to(device);
             }
+            else if (run.Model.parameters().FirstOrDefault() is { } p && (p.device.type != device.type || (p.device.index >= 0 && device.index >= 0 && p.device.index != device.index)))
+            {
+                // The optimizer holds this device's tensors (e.g. after Checkpoint.Resume): moving the model now would orphan them.
+                throw new ArgumentException($"'{run.Name}' is on {p.device} but TrainingOptions.Device is {device}; build the model on {device} " +
+                    "(generated networks take a device argument) before its optimizer is created or a checkpoint is resumed.", nameof(options));
+            }
         }
         var contexts = runs.Select(r => new TrainingContext(r, output)).ToArray();
         var active = Enumerable.Repeat(true, runs.Count).ToArray();
