@@ -17,6 +17,7 @@ internal sealed class ProgressReporter : IDisposable
     private int epoch;
     private double lastDraw;
     private int drawnWidth;
+    private readonly int width;
 
     public ProgressReporter(TrainingOptions options, TextWriter output, int batches)
     {
@@ -24,6 +25,23 @@ internal sealed class ProgressReporter : IDisposable
         this.batches = batches;
         interval = options.ProgressInterval;
         mode = options.Progress == ProgressMode.Auto ? Resolve(output) : options.Progress;
+        width = TerminalWidth(output);
+    }
+
+    private static int TerminalWidth(TextWriter output)
+    {
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            return int.MaxValue;
+        }
+        try
+        {
+            return Console.WindowWidth > 20 ? Console.WindowWidth : int.MaxValue;
+        }
+        catch (IOException)
+        {
+            return int.MaxValue;
+        }
     }
 
     /// <summary>Bar when writing to the console of a terminal, lines when the console is redirected or another writer is used.</summary>
@@ -55,7 +73,12 @@ internal sealed class ProgressReporter : IDisposable
         if (mode == ProgressMode.Bar)
         {
             var filled = (int)Math.Round((double)done / batches * BarWidth);
-            var line = $"epoch {epoch} [{new string('█', filled)}{new string('·', BarWidth - filled)}] {done}/{batches} {metrics} ETA {etaText}";
+            var line = $"epoch {epoch} [{new string('█', filled)}{new string('·', BarWidth - filled)}] {done}/{batches} ETA {etaText} {metrics}";
+            if (line.Length > width)
+            {
+                // A line wider than the terminal wraps, and "\r" then redraws only its last part.
+                line = line.Substring(0, width - 1) + "…";
+            }
             output.Write("\r" + line.PadRight(drawnWidth));
             drawnWidth = line.Length;
             output.Flush();
