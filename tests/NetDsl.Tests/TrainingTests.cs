@@ -105,11 +105,30 @@ public sealed class TrainingTests
     {
         using var data = Blobs(64, 5);
         using var model = Seeded(() => new BlobNet());
+        var runningMean = model.named_buffers().First(b => b.name.EndsWith("running_mean", StringComparison.Ordinal)).buffer;
+        var before = runningMean.data<float>().ToArray();
         model.train();
         var first = Trainer.Evaluate(model, data);
         var second = Trainer.Evaluate(model, data);
         first.Should().Be(second, "Dropout is off and BatchNorm uses its running statistics in eval mode");
         model.training.Should().BeTrue();
+        runningMean.data<float>().ToArray().Should().Equal(before, "evaluation does not update BatchNorm's running statistics");
+
+        using var run = new TrainingRun("m", model, OptimizerSpec.Sgd(0.01));
+        Trainer.Fit(run, data, null, Quiet(1));
+        runningMean.data<float>().ToArray().Should().NotEqual(before, "training does");
+    }
+
+    [Fact]
+    public void Any_torchsharp_module_trains_not_only_generated_ones()
+    {
+        using var train = Blobs(200, 16);
+        random.manual_seed(3);
+        using var model = nn.Sequential(("hidden", nn.Linear(2, 16)), ("relu", nn.ReLU()), ("out", nn.Linear(16, 4)));
+        using var run = new TrainingRun("sequential", model, OptimizerSpec.Adam(0.02), new RegularizationLossRecorder(), new KernelWatcher("hidden", 4, print: false));
+        var history = Trainer.Fit(run, train, train, Quiet(10));
+        history.Last.ValidationAccuracy.Should().BeGreaterThan(0.95);
+        history.Epochs.Should().OnlyContain(e => e.RegularizationLoss == 0);
     }
 
     [Fact]
