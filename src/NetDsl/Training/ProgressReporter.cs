@@ -55,7 +55,7 @@ internal sealed class ProgressReporter : IDisposable
         clock.Restart();
     }
 
-    public void Update(int done, string metrics)
+    public void Update(int done, Func<string> describe)
     {
         if (mode is not (ProgressMode.Bar or ProgressMode.Lines))
         {
@@ -68,6 +68,7 @@ internal sealed class ProgressReporter : IDisposable
             return;
         }
         lastDraw = elapsed;
+        var metrics = describe();
         var eta = TimeSpan.FromSeconds(elapsed / done * (batches - done));
         var etaText = eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
         if (mode == ProgressMode.Bar)

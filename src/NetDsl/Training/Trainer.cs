@@ -109,6 +109,7 @@ public static class Trainer
             }
         }
         var contexts = runs.Select(r => new TrainingContext(r, output)).ToArray();
+        var regularize = runs.Select(r => HasRegularizers(r.Model)).ToArray();
         var active = Enumerable.Repeat(true, runs.Count).ToArray();
         for (var i = 0; i < runs.Count; i++)
         {
@@ -158,7 +159,7 @@ public static class Trainer
                         continue;
                     }
                     clocks[i].Start();
-                    var result = Step(runs[i], x, y, epoch, b);
+                    var result = Step(runs[i], regularize[i], x, y, epoch, b);
                     clocks[i].Stop();
                     losses[i] += result.Loss * size;
                     corrects[i] += result.Correct;
@@ -167,7 +168,7 @@ public static class Trainer
                         c.OnBatchEnd(contexts[i], result);
                     }
                 }
-                progress.Update(b + 1, string.Join(" | ", Enumerable.Range(0, runs.Count).Where(i => active[i]).Select(i =>
+                progress.Update(b + 1, () => string.Join(" | ", Enumerable.Range(0, runs.Count).Where(i => active[i]).Select(i =>
                     string.Create(CultureInfo.InvariantCulture, $"{Label(runs, i)}loss {losses[i] / seen:0.0000} acc {(double)corrects[i] / seen:0.0000}"))));
             }
 
@@ -279,13 +280,27 @@ public static class Trainer
         return order;
     }
 
-    private static BatchResult Step(TrainingRun run, Tensor x, Tensor y, int epoch, int batch)
+    /// <summary>
+    /// Whether the model has regularization terms: a network without any returns a constant zero (no gradient), which
+    /// need not be computed and added at every step.
+    /// </summary>
+    private static bool HasRegularizers(nn.Module model)
+    {
+        if (model is not IRegularizedModule regularized)
+        {
+            return false;
+        }
+        using var scope = NewDisposeScope();
+        return regularized.RegularizationLoss().requires_grad;
+    }
+
+    private static BatchResult Step(TrainingRun run, bool regularize, Tensor x, Tensor y, int epoch, int batch)
     {
         var optimizer = run.Optimizer;
         optimizer.zero_grad();
         var logits = run.Model.forward(x);
         var loss = nn.functional.cross_entropy(logits, y);
-        if (run.Model is IRegularizedModule regularized)
+        if (regularize && run.Model is IRegularizedModule regularized)
         {
             loss = loss + regularized.RegularizationLoss();
         }
