@@ -44,3 +44,25 @@ public partial class TinyImageNet
 public partial class PlainBlobNet
 {
 }
+
+/// <summary>Keras' initialization, declared on the network.</summary>
+[Network(Initialization = WeightInitialization.GlorotUniform), Input(100)]
+[Dense(50), ReLU]
+[Dense(10)]
+public partial class GlorotNet
+{
+}
+
+/// <summary>A variant keeps its base's initialization.</summary>
+[Variant(typeof(GlorotNet)), DefaultRegularizer(L2 = 0.01)]
+public partial class GlorotL2Net
+{
+}
+
+/// <summary>The same layers with TorchSharp's initialization.</summary>
+[Network, Input(100)]
+[Dense(50), ReLU]
+[Dense(10)]
+public partial class TorchInitNet
+{
+}

@@ -119,6 +119,27 @@ public sealed class TrainingTests
         runningMean.data<float>().ToArray().Should().NotEqual(before, "training does");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Networks_declared_with_glorot_initialization_start_with_keras_weights(bool variant)
+    {
+        random.manual_seed(4);
+        using nn.Module<Tensor, Tensor> model = variant ? new GlorotL2Net() : new GlorotNet();
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var limit1 = Math.Sqrt(6.0 / (100 + 50));
+        var w1 = parameters["dense_1.weight"].data<float>().ToArray();
+        w1.Should().OnlyContain(v => Math.Abs(v) <= limit1);
+        w1.Max().Should().BeGreaterThan((float)(0.9 * limit1), "Glorot-uniform fills its whole range");
+        parameters["dense_1.bias"].data<float>().ToArray().Should().OnlyContain(v => v == 0);
+        parameters["dense_2.bias"].data<float>().ToArray().Should().OnlyContain(v => v == 0);
+
+        using var torchDefault = new TorchInitNet();
+        var torchWeights = torchDefault.named_parameters().First(p => p.name == "dense_1.weight").parameter.data<float>().ToArray();
+        torchWeights.Max().Should().BeLessThan((float)(Math.Sqrt(1.0 / 100) + 1e-6), "TorchSharp's default is Kaiming-uniform with bound 1/√fan_in");
+        torchDefault.named_parameters().First(p => p.name == "dense_1.bias").parameter.data<float>().ToArray().Should().Contain(v => v != 0);
+    }
+
     [Fact]
     public void Any_torchsharp_module_trains_not_only_generated_ones()
     {

@@ -129,8 +129,12 @@ internal static class TorchSharpEmitter
                 .Open($"public {name}(Device? device = null) : base(nameof({name}))")
                 .Line("var shape = InputShape;");
             scope.Constructor();
-            writer.Line("RegisterComponents();")
-                .Open("if (device is not null)")
+            writer.Line("RegisterComponents();");
+            if (model.GlorotUniform)
+            {
+                writer.Line("global::NetDsl.Training.Initialization.GlorotUniform(this); // [Network(Initialization = GlorotUniform)]: Keras' kernels, zero biases");
+            }
+            writer.Open("if (device is not null)")
                 .Line("this.to(device);")
                 .Close()
                 .Close()

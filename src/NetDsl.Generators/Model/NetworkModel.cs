@@ -107,4 +107,8 @@ internal sealed record NetworkModel(
     bool TorchBatchNormDefaults,
     string? BaseNetwork,
     bool HasCompilerErrors,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>[Network(Initialization = GlorotUniform)]: the constructor re-initializes kernels Keras' way.</summary>
+    public bool GlorotUniform { get; init; }
+}

@@ -141,7 +141,10 @@ internal static class NetworkParser
             var blockList = blocks.Values.Where(b => b is not null).Select(b => b!).OrderBy(b => b.TypeName, StringComparer.Ordinal);
             return new NetworkModel(Namespace(type), type.Name, containing.ToEquatableArray(), IdentifierSpan(type),
                 core.Input, core.InputSpan, core.Layers, blockList.ToEquatableArray(), core.Placement, core.Regularizer,
-                core.TorchBatchNorm, core.BaseName, compilerErrors || core.BaseHasErrors, diagnostics.ToEquatableArray());
+                core.TorchBatchNorm, core.BaseName, compilerErrors || core.BaseHasErrors, diagnostics.ToEquatableArray())
+            {
+                GlorotUniform = core.GlorotUniform,
+            };
         }
 
         private void CheckDeclaration(INamedTypeSymbol type)
@@ -163,7 +166,10 @@ internal static class NetworkParser
         }
 
         private sealed record Core(EquatableArray<long> Input, SourceSpan? InputSpan, EquatableArray<LayerSpec> Layers, int Placement,
-            RegularizerDefaults? Regularizer, bool TorchBatchNorm, string? BaseName, bool BaseHasErrors);
+            RegularizerDefaults? Regularizer, bool TorchBatchNorm, string? BaseName, bool BaseHasErrors)
+        {
+            public bool GlorotUniform { get; init; }
+        }
 
         private Core ParseCore(INamedTypeSymbol type, HashSet<string> visiting, bool isRoot)
         {
@@ -178,6 +184,7 @@ internal static class NetworkParser
 
             var network = attributes.First(a => IsNamed(a.AttributeClass, NetworkAttributeName));
             var torchBatchNorm = network.NamedArguments.Any(n => n.Key == "BatchNormDefaults" && n.Value.Value is int v && v == 1);
+            var glorot = network.NamedArguments.Any(n => n.Key == "Initialization" && n.Value.Value is int v && v == 1);
             var inputAttribute = attributes.FirstOrDefault(a => IsNamed(a.AttributeClass, InputAttributeName));
             var input = EquatableArray<long>.Empty;
             SourceSpan? inputSpan = null;
@@ -201,7 +208,7 @@ internal static class NetworkParser
                 }
             }
             var layers = ParseLayers(attributes);
-            return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false);
+            return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false) { GlorotUniform = glorot };
         }
 
         private Core ParseVariant(INamedTypeSymbol type, AttributeData variant, RegularizerDefaults? regularizer, HashSet<string> visiting, bool isRoot)

@@ -23,6 +23,16 @@ public enum BatchNormDefaults
     Torch,
 }
 
+/// <summary>How a network's weights are initialized when it is built.</summary>
+public enum WeightInitialization
+{
+    /// <summary>TorchSharp's defaults: Kaiming-uniform kernels, fan-in-scaled uniform biases.</summary>
+    Torch,
+
+    /// <summary>Keras' defaults: Glorot-uniform kernels of Dense and convolution layers, zero biases.</summary>
+    GlorotUniform,
+}
+
 /// <summary>Where a variant puts each BatchNorm layer relative to the activation that follows it.</summary>
 public enum BatchNormPlacement
 {

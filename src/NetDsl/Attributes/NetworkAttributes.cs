@@ -11,6 +11,9 @@ public sealed class NetworkAttribute : Attribute
 {
     /// <summary>Epsilon and momentum of every BatchNorm layer that does not set its own.</summary>
     public BatchNormDefaults BatchNormDefaults { get; set; }
+
+    /// <summary>How the weights are initialized (TorchSharp's defaults unless set; Keras code uses GlorotUniform).</summary>
+    public WeightInitialization Initialization { get; set; }
 }
 
 /// <summary>The shape of one input sample (without the batch dimension), channels first.</summary>
