@@ -141,7 +141,7 @@ internal static class MlpExperiments
                  { (dropoutRun, () => new MnistDropoutMlp(device)), (bnRun, () => new MnistBatchNormMlp(device)) })
         {
             // The checkpoint the seed saves at the end, then loaded into a fresh model to show it restores the trained network.
-            var directory = Path.Combine(report.Directory, "checkpoints", run.Name.Replace(" ", "", StringComparison.Ordinal).Replace("+", "-", StringComparison.Ordinal));
+            var directory = Path.Combine(report.Directory, "checkpoints", Slug(run.Name));
             Checkpoint.Save(run, directory);
             using var reloaded = create();
             Checkpoint.LoadWeights(reloaded, Path.Combine(directory, Checkpoint.WeightsFile));

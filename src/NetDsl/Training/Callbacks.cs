@@ -80,11 +80,14 @@ public static class Weights
     }
 
     /// <summary>The first <paramref name="count"/> values of the weight, in storage order.</summary>
-    public static float[] FirstValues(nn.Module model, string name, int count)
+    public static float[] FirstValues(nn.Module model, string name, int count) => FirstValues(Find(model, name), count);
+
+    /// <summary>The first <paramref name="count"/> values of <paramref name="weight"/>, in storage order.</summary>
+    public static float[] FirstValues(Tensor weight, int count)
     {
         using var scope = NewDisposeScope();
-        var weight = Find(model, name).detach().flatten();
-        return weight.narrow(0, 0, Math.Min(count, weight.shape[0])).cpu().to_type(ScalarType.Float32).data<float>().ToArray();
+        var flat = weight.detach().flatten();
+        return flat.narrow(0, 0, Math.Min(count, flat.shape[0])).cpu().to_type(ScalarType.Float32).data<float>().ToArray();
     }
 }
 
@@ -144,7 +147,7 @@ public sealed class KernelWatcher : Callback
     {
         using var scope = NewDisposeScope();
         var weight = Weights.Find(context.Model, Layer).detach();
-        var snapshot = new KernelSnapshot(epoch, Weights.FirstValues(context.Model, Layer, Count),
+        var snapshot = new KernelSnapshot(epoch, Weights.FirstValues(weight, Count),
             weight.norm().item<float>(), weight.abs().mean().item<float>());
         snapshots.Add(snapshot);
         if (Print)
