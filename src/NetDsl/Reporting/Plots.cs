@@ -43,11 +43,7 @@ public static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(logY ? yLabel + " (log10)" : yLabel);
         plot.ShowLegend(legendAtBottom ? Alignment.LowerRight : Alignment.UpperRight);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputPaths.CreateParent(path);
         plot.SavePng(path, width, height);
     }
 

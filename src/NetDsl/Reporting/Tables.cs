@@ -95,11 +95,7 @@ public static class HistoryFiles
     /// <summary>Writes <c>{path}.csv</c> and <c>{path}.json</c>.</summary>
     public static void Write(string pathWithoutExtension, IReadOnlyList<History> histories)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
+        OutputPaths.CreateParent(pathWithoutExtension);
         File.WriteAllText(pathWithoutExtension + ".csv", ToTable(histories).ToCsv());
         File.WriteAllText(pathWithoutExtension + ".json", JsonSerializer.Serialize(histories.Select(h => new { run = h.Name, epochs = h.Epochs }),
             new JsonSerializerOptions { WriteIndented = true }));

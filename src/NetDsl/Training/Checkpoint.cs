@@ -44,8 +44,7 @@ public static class Checkpoint
     /// <summary>Saves the module's state (parameters and buffers) in TorchSharp's format; the file is replaced only once it is complete.</summary>
     public static void SaveWeights(nn.Module model, string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        OutputPaths.CreateParent(path);
         var temporary = path + ".partial";
         model.save(temporary);
         File.Move(temporary, path, overwrite: true);
