@@ -182,8 +182,8 @@ public sealed class RegularizationLossRecorder : Callback
         }
     }
 
-    /// <inheritdoc />
-    public override void OnEpochEnd(TrainingContext context, EpochRecord record) => values.Add(Trainer.RegularizationLossOf(context.Model));
+    /// <summary>Keeps the value the trainer computed with <c>RegularizationLoss()</c> at the end of this epoch.</summary>
+    public override void OnEpochEnd(TrainingContext context, EpochRecord record) => values.Add(record.RegularizationLoss);
 }
 
 /// <summary>Saves a checkpoint of the run (weights, optimizer state, history) at the end of every epoch.</summary>
