@@ -31,14 +31,14 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind != TypeKind.Class || !NetworkParser.IsNetworkOrVariant(type))
+        if (!NetworkParser.IsNetworkOrVariant(type))
         {
             return;
         }
         NetworkModel model;
         try
         {
-            model = NetworkParser.Parse(type, context.CancellationToken);
+            model = NetworkParser.Parse(type, context.Compilation, context.CancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -49,7 +49,17 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             model = NetworkParser.Failed(type, e);
         }
         var analyzed = NetDslGenerator.Analyze(model);
-        foreach (var info in analyzed.Inference.Diagnostics)
+        var diagnostics = analyzed.Inference.Diagnostics.AsEnumerable();
+        if (!analyzed.Inference.Diagnostics.Any(d => d.Id == "ND0099"))
+        {
+            // The emitter runs here too, so that a failure of it (a NetDsl bug) is shown in the editor, on the attribute.
+            var file = GeneratedFile.From(analyzed.Model, analyzed.Inference);
+            if (file.Failure is not null)
+            {
+                diagnostics = diagnostics.Append(new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, file.Failure }.ToEquatableArray()));
+            }
+        }
+        foreach (var info in diagnostics)
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
             var location = ToLocation(info.Span, context.Compilation, type);

@@ -37,7 +37,7 @@ readonly struct Shape : IEquatable<Shape>
     public bool IsImage { get; }
 
     /// <summary>Number of values per sample.</summary>
-    public long Size => IsImage ? Channels * Height * Width : Channels;
+    public long Size => IsImage ? checked(Channels * Height * Width) : Channels;
 
     /// <summary>An image shape.</summary>
     public static Shape Image(long channels, long height, long width) => new(channels, height, width, true);
@@ -104,7 +104,8 @@ readonly struct SpatialPadding
     public long[]? ExtraBottomRight() => IsSymmetric ? null : new[] { 0, Right - Left, 0, Bottom - Top };
 }
 
-/// <summary>Output-shape rules of the layers (Keras semantics).</summary>
+/// <summary>Output-shape rules of the layers (Keras semantics). Arithmetic is checked: a size beyond 64 bits throws
+/// <see cref="OverflowException"/>, which compile-time inference reports as an error instead of a wrong constant.</summary>
 #if NETDSL_GENERATOR
 internal
 #else
@@ -114,13 +115,13 @@ static class ShapeRules
 {
     /// <summary>Output length of a sliding window along one axis.</summary>
     public static long WindowOutput(long input, long window, long stride, bool same) =>
-        same ? (input + stride - 1) / stride : input < window ? 0 : (input - window) / stride + 1;
+        checked(same ? (input + stride - 1) / stride : input < window ? 0 : (input - window) / stride + 1);
 
     /// <summary>TensorFlow's 'same' padding along one axis: the odd row goes after.</summary>
     public static (long Before, long After) SameAxis(long input, long window, long stride)
     {
-        var output = (input + stride - 1) / stride;
-        var total = Math.Max((output - 1) * stride + window - input, 0);
+        var output = checked((input + stride - 1) / stride);
+        var total = Math.Max(checked((output - 1) * stride + window - input), 0);
         return (total / 2, total - total / 2);
     }
 
@@ -140,7 +141,7 @@ static class ShapeRules
 
     /// <summary>ZeroPadding2D.</summary>
     public static Shape Pad(Shape input, long top, long bottom, long left, long right) =>
-        Shape.Image(input.Channels, input.Height + top + bottom, input.Width + left + right);
+        Shape.Image(input.Channels, checked(input.Height + top + bottom), checked(input.Width + left + right));
 
     /// <summary>Flatten.</summary>
     public static Shape Flatten(Shape input) => Shape.Vector(input.Size);
@@ -153,9 +154,9 @@ static class ShapeRules
 
     /// <summary>Trainable weights of a convolution: kernel (+ bias).</summary>
     public static long ConvParameters(long inChannels, long outChannels, long kernel, long groups, bool bias) =>
-        kernel * kernel * (inChannels / groups) * outChannels + (bias ? outChannels : 0);
+        checked(kernel * kernel * (inChannels / groups) * outChannels + (bias ? outChannels : 0));
 
     /// <summary>Multiply-adds of a convolution producing <paramref name="output"/>.</summary>
     public static long ConvMultiplyAdds(long inChannels, Shape output, long kernel, long groups) =>
-        output.Height * output.Width * output.Channels * (inChannels / groups) * kernel * kernel;
+        checked(output.Height * output.Width * output.Channels * (inChannels / groups) * kernel * kernel);
 }

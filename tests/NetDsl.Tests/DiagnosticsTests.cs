@@ -134,7 +134,7 @@ public sealed class DiagnosticsTests
         public sealed class OddAttribute : BlockAttribute { public OddAttribute(bool flag) { } }
         [Network, Input(3, 8, 8)] [Odd(true)] public partial class Net { }
         """,
-        "ND0009", DiagnosticSeverity.Error, "Expression 'flag': filters must be an int, not bool", "flag");
+        "ND0009", DiagnosticSeverity.Error, "Expression 'flag': filters must be an int, not bool (true)", "flag");
 
     [Fact]
     public void Recursive_block_is_ND0010() => Expect(
@@ -196,7 +196,7 @@ public sealed class DiagnosticsTests
         TestCompilation.Analyze(source).Should().BeEmpty();
         var (output, _) = TestCompilation.Generate(TestCompilation.Create(source));
         var larger = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test.Larger.g.cs", System.StringComparison.Ordinal)).ToString();
-        larger.Should().Contain("InputShape { get; } = Shape.Image(3, 64, 48);").And.Contain("// [N, 8, 32, 24]");
+        larger.Should().Contain("InputShape { get; } = global::NetDsl.Shape.Image(3, 64, 48);").And.Contain("// [N, 8, 32, 24]");
         output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty();
     }
 

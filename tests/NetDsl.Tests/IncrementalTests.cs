@@ -58,14 +58,14 @@ public sealed class IncrementalTests
     {
         var compilation = TestCompilation.Create("using NetDsl; [Network, Input(10)] [Dense(4)] public partial class Net { }");
         var type = compilation.GetTypeByMetadataName("Net")!;
-        var model = NetDsl.Generators.Parsing.NetworkParser.Parse(type, default);
+        var model = NetDsl.Generators.Parsing.NetworkParser.Parse(type, compilation, default);
         var analyzed = NetDslGenerator.Analyze(model);
         // An inference result that lost its per-layer shapes makes the emitter index past the end.
         var broken = analyzed.Inference with { TopLevelOutputs = EquatableArray<NetDsl.Generators.Shapes.Shape>.Empty };
         var file = GeneratedFile.From(analyzed.Model, broken);
         file.Failure.Should().NotBeNull();
         file.Source.Should().Contain("partial class Net").And.Contain("has NetDsl errors");
-        var withStub = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(file.Source, TestCompilation.ParseOptions));
+        var withStub = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(file.Source!, TestCompilation.ParseOptions));
         withStub.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty();
     }
 
@@ -75,7 +75,7 @@ public sealed class IncrementalTests
         // The analyzer reports what the shared parser and inference find; the generator then emits only a stub.
         const string source = "using NetDsl; [Network, Input(3, 8, 8)] [Conv2D(4, 9)] public partial class Net { }";
         var compilation = TestCompilation.Create(source);
-        var model = NetDsl.Generators.Parsing.NetworkParser.Parse(compilation.GetTypeByMetadataName("Net")!, default);
+        var model = NetDsl.Generators.Parsing.NetworkParser.Parse(compilation.GetTypeByMetadataName("Net")!, compilation, default);
         var fromPipeline = NetDslGenerator.Analyze(model).Inference.Diagnostics.Select(d => d.Id).ToList();
         var (output, result) = TestCompilation.Generate(compilation);
         var fromAnalyzer = TestCompilation.AnalyzerDiagnostics(output).Select(d => d.Id).ToList();

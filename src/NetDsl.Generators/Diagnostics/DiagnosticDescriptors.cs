@@ -46,7 +46,7 @@ internal static class DiagnosticDescriptors
         "Block {0} contains itself: {1}");
 
     public static readonly DiagnosticDescriptor DuplicateName = Error("ND0011", "Duplicate layer name",
-        "{0}: the name '{1}' is already used in this scope; module names must be unique");
+        "{0}: the name '{1}' {2}");
 
     public static readonly DiagnosticDescriptor InvalidNetworkClass = Error("ND0012", "Invalid network class",
         "'{0}' {1}");
@@ -56,6 +56,21 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidName = Error("ND0014", "Invalid layer name",
         "'{0}' is not a valid module name: use letters, digits and '_' and start with a letter or '_'");
+
+    public static readonly DiagnosticDescriptor GeneratedMemberClash = Error("ND0015", "Member clashes with generated code",
+        "'{0}' declares {1}, which NetDsl generates ({2}): rename or remove it");
+
+    public static readonly DiagnosticDescriptor UnsupportedBlockParameter = Error("ND0016", "Unsupported block parameter",
+        "Parameter '{0}' of block {1} {2}");
+
+    public static readonly DiagnosticDescriptor MissingBlockArgument = Error("ND0017", "Block parameter without a value",
+        "Block {0} is used through a constructor without '{1}', which its body uses in '{2}', and '{1}' has no default: use a constructor that takes it, or give it a default");
+
+    public static readonly DiagnosticDescriptor SizeOverflow = Error("ND0018", "Size out of range",
+        "{0}: a size or count of this {1} layer does not fit in 64 bits");
+
+    public static readonly DiagnosticDescriptor AlternativesDiffer = Error("ND0019", "Alternatives of different kinds",
+        "{0}: layers that share a name under exclusive conditions must be of the same kind, but this is {2} and the other is {1}");
 
     public static readonly DiagnosticDescriptor InternalError = Error("ND0099", "NetDsl internal error",
         "NetDsl failed on '{0}': {1}. Please report this with the network's source.");
@@ -69,7 +84,8 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,
         WrongInputRank, UnknownParameter, InvalidExpression, RecursiveBlock, DuplicateName, InvalidNetworkClass,
-        InvalidVariantBase, InvalidName, InternalError, BiasBeforeBatchNorm, VariantChangesNothing);
+        InvalidVariantBase, InvalidName, GeneratedMemberClash, UnsupportedBlockParameter, MissingBlockArgument, SizeOverflow,
+        AlternativesDiffer, InternalError, BiasBeforeBatchNorm, VariantChangesNothing);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = BuildIndex();
 

@@ -76,6 +76,17 @@ internal enum ParameterType
     Double,
 }
 
+/// <summary>The C# type NetDsl emits for a block parameter.</summary>
+internal static class ParameterTypes
+{
+    public static string CSharp(ParameterType type) => type switch
+    {
+        ParameterType.Bool => "bool",
+        ParameterType.Double => "double",
+        _ => "long",
+    };
+}
+
 internal sealed record BlockParameter(string Name, ParameterType Type, ArgumentValue? Default);
 
 /// <summary>A reusable block: an attribute class deriving from BlockAttribute, its parameters and its body.</summary>
@@ -93,6 +104,8 @@ internal sealed record RegularizerDefaults(double L1, double L2, bool Convolutio
 internal sealed record DiagnosticInfo(string Id, SourceSpan? Span, EquatableArray<string> Arguments);
 
 /// <summary>A parsed network (or variant, already resolved against its base).</summary>
+/// <param name="ContainingTypes">The declarations of the enclosing types, outermost first, as C# (e.g. "partial class Outer").</param>
+/// <param name="HasCompilerErrors">The attributes have C# errors, or the base network cannot be generated: emit a stub.</param>
 internal sealed record NetworkModel(
     string? Namespace,
     string ClassName,
@@ -111,4 +124,25 @@ internal sealed record NetworkModel(
 {
     /// <summary>[Network(Initialization = GlorotUniform)]: the constructor re-initializes kernels Keras' way.</summary>
     public bool GlorotUniform { get; init; }
+
+    /// <summary>The type's full name as C# writes it (global::Ns.Outer.Net), unique per type.</summary>
+    public string FullName { get; init; } = ClassName;
+
+    /// <summary>The [Network] or [Variant] attribute, where an internal error is reported.</summary>
+    public SourceSpan? AttributeSpan { get; init; }
+
+    /// <summary>
+    /// The class cannot take generated members at all (not partial, static, generic, a record, a base class, a
+    /// clash with a user member, …): an ND error says why and nothing is emitted, not even a stub.
+    /// </summary>
+    public bool Refused { get; init; }
+
+    /// <summary>
+    /// Names the emitter must not give to what it invents (nested block classes, helper fields): members the user
+    /// declares, identifiers the user's code in the class mentions, and the members of TorchSharp's Module.
+    /// </summary>
+    public EquatableArray<string> ReservedNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Members TorchSharp's Module declares: a field with one of these names would hide it.</summary>
+    public EquatableArray<string> ModuleMemberNames { get; init; } = EquatableArray<string>.Empty;
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace NetDsl.Generators.Parsing;
@@ -17,7 +18,30 @@ internal abstract class Expression
     /// <summary>Length in the source string.</summary>
     public int Length { get; protected set; }
 
-    public abstract void Print(StringBuilder output, Func<string, string> identifier);
+    private static readonly Dictionary<string, ExpressionValue> NoVariables = new();
+
+    /// <summary>
+    /// Prints the expression as C#, with every constant subexpression folded to one literal of the type and value the
+    /// evaluator gives it: "2147483647 + 1" becomes 2147483648L rather than an int overflow.
+    /// </summary>
+    public void Print(StringBuilder output, Func<string, string> identifier)
+    {
+        if (this is not LiteralExpression && !Identifiers().Any())
+        {
+            try
+            {
+                output.Append(ExpressionEvaluator.Evaluate(this, NoVariables).ToCSharp());
+                return;
+            }
+            catch (ExpressionException)
+            {
+                // Not foldable: print it as written (inference has already refused it wherever it is evaluated).
+            }
+        }
+        PrintNode(output, identifier);
+    }
+
+    protected abstract void PrintNode(StringBuilder output, Func<string, string> identifier);
 
     public string ToCSharp(Func<string, string> identifier)
     {
@@ -41,7 +65,7 @@ internal sealed class LiteralExpression : Expression
 
     public ExpressionValue Value { get; }
 
-    public override void Print(StringBuilder output, Func<string, string> identifier) => output.Append(Value.ToCSharp());
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier) => output.Append(Value.ToCSharp());
 
     public override IEnumerable<IdentifierExpression> Identifiers() => Array.Empty<IdentifierExpression>();
 }
@@ -57,7 +81,7 @@ internal sealed class IdentifierExpression : Expression
 
     public string Name { get; }
 
-    public override void Print(StringBuilder output, Func<string, string> identifier) => output.Append(identifier(Name));
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier) => output.Append(identifier(Name));
 
     public override IEnumerable<IdentifierExpression> Identifiers() => new[] { this };
 }
@@ -76,7 +100,7 @@ internal sealed class UnaryExpression : Expression
 
     public Expression Operand { get; }
 
-    public override void Print(StringBuilder output, Func<string, string> identifier)
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
     {
         var simple = Operand is IdentifierExpression or LiteralExpression;
         output.Append(Operator).Append(simple ? string.Empty : "(");
@@ -104,7 +128,7 @@ internal sealed class BinaryExpression : Expression
 
     public Expression Right { get; }
 
-    public override void Print(StringBuilder output, Func<string, string> identifier)
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
     {
         output.Append('(');
         Left.Print(output, identifier);
@@ -143,7 +167,7 @@ internal sealed class ConditionalExpression : Expression
 
     public Expression WhenFalse { get; }
 
-    public override void Print(StringBuilder output, Func<string, string> identifier)
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
     {
         output.Append('(');
         Condition.Print(output, identifier);
@@ -166,34 +190,87 @@ internal sealed class ConditionalExpression : Expression
     }
 }
 
-/// <summary>An int (long) or bool value.</summary>
+/// <summary>An int (64-bit, C#'s long), a double or a bool value.</summary>
 internal readonly struct ExpressionValue
 {
-    private ExpressionValue(bool isBool, long number)
+    private ExpressionValue(ExpressionType type, long number, double real)
     {
-        IsBool = isBool;
+        Type = type;
         Number = number;
+        this.real = real;
     }
 
-    public bool IsBool { get; }
+    public ExpressionType Type { get; }
 
+    public bool IsBool => Type == ExpressionType.Bool;
+
+    public bool IsInt => Type == ExpressionType.Int;
+
+    public bool IsDouble => Type == ExpressionType.Double;
+
+    /// <summary>The value of an int (or bool as 0/1).</summary>
     public long Number { get; }
+
+    /// <summary>The value of a number as a double (ints converted, as C# does).</summary>
+    public double Real => IsDouble ? real : Number;
+
+    private readonly double real;
 
     public bool Bool => Number != 0;
 
-    public static ExpressionValue Of(long value) => new(false, value);
+    public static ExpressionValue Of(long value) => new(ExpressionType.Int, value, 0);
 
-    public static ExpressionValue Of(bool value) => new(true, value ? 1 : 0);
+    public static ExpressionValue Of(bool value) => new(ExpressionType.Bool, value ? 1 : 0, 0);
 
-    public string TypeName => IsBool ? "bool" : "int";
+    public static ExpressionValue Of(double value) => new(ExpressionType.Double, 0, value);
 
-    public string ToCSharp() => IsBool ? (Bool ? "true" : "false") : Number.ToString(CultureInfo.InvariantCulture);
+    public string TypeName => Type switch
+    {
+        ExpressionType.Bool => "bool",
+        ExpressionType.Double => "double",
+        _ => "int",
+    };
 
-    public override string ToString() => ToCSharp();
+    /// <summary>A C# literal of the same type and value: ints beyond int's range get the L suffix.</summary>
+    public string ToCSharp() => Type switch
+    {
+        ExpressionType.Bool => Bool ? "true" : "false",
+        ExpressionType.Double => DoubleLiteral(Real),
+        _ => Number is < int.MinValue or > int.MaxValue ? Number.ToString(CultureInfo.InvariantCulture) + "L" : Number.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The shortest round-tripping C# double literal (always with a '.' or an exponent).</summary>
+    public static string DoubleLiteral(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "global::System.Double.NaN";
+        }
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity";
+        }
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains(".") || text.Contains("E") ? text : text + ".0";
+    }
+
+    public override string ToString() => Type switch
+    {
+        ExpressionType.Bool => Bool ? "true" : "false",
+        ExpressionType.Double => Real.ToString("R", CultureInfo.InvariantCulture),
+        _ => Number.ToString(CultureInfo.InvariantCulture),
+    };
+}
+
+internal enum ExpressionType
+{
+    Int,
+    Double,
+    Bool,
 }
 
 /// <summary>An error at an offset of the expression text.</summary>
-internal sealed class ExpressionException : Exception
+internal class ExpressionException : Exception
 {
     public ExpressionException(string message, int start, int length)
         : base(message)
@@ -209,7 +286,11 @@ internal sealed class ExpressionException : Exception
 
 internal static class ExpressionEvaluator
 {
-    /// <summary>Evaluates with the given variables; type errors throw <see cref="ExpressionException"/>.</summary>
+    /// <summary>
+    /// Evaluates with the given variables, with C#'s semantics for long, double and bool (ints are promoted to double
+    /// where a double meets them). Type errors, unknown names, division by zero and 64-bit overflow throw
+    /// <see cref="ExpressionException"/>: a value inference accepts is exactly the value the emitted C# computes.
+    /// </summary>
     public static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables)
     {
         switch (expression)
@@ -221,26 +302,33 @@ internal static class ExpressionEvaluator
                 {
                     return value;
                 }
-                throw new ExpressionException($"unknown name '{id.Name}'", id.Start, id.Length);
+                throw new UnknownNameException(id.Name, id.Start, id.Length);
             case UnaryExpression unary:
             {
                 var operand = Evaluate(unary.Operand, variables);
                 if (unary.Operator == "!")
                 {
-                    return ExpressionValue.Of(!Expect(operand, true, unary.Operand).Bool);
+                    return ExpressionValue.Of(!Expect(operand, ExpressionType.Bool, unary.Operand).Bool);
                 }
-                return ExpressionValue.Of(-Expect(operand, false, unary.Operand).Number);
+                ExpectNumber(operand, unary.Operand);
+                if (operand.IsDouble)
+                {
+                    return ExpressionValue.Of(-operand.Real);
+                }
+                return Checked(() => ExpressionValue.Of(checked(-operand.Number)), unary);
             }
             case ConditionalExpression conditional:
             {
-                var condition = Expect(Evaluate(conditional.Condition, variables), true, conditional.Condition);
+                var condition = Expect(Evaluate(conditional.Condition, variables), ExpressionType.Bool, conditional.Condition);
                 var whenTrue = Evaluate(conditional.WhenTrue, variables);
                 var whenFalse = Evaluate(conditional.WhenFalse, variables);
                 if (whenTrue.IsBool != whenFalse.IsBool)
                 {
                     throw new ExpressionException($"both branches of ?: must have the same type, not {whenTrue.TypeName} and {whenFalse.TypeName}", conditional.Start, conditional.Length);
                 }
-                return condition.Bool ? whenTrue : whenFalse;
+                var chosen = condition.Bool ? whenTrue : whenFalse;
+                // C# gives (c ? 1 : 2.5) the type double.
+                return whenTrue.IsDouble != whenFalse.IsDouble ? ExpressionValue.Of(chosen.Real) : chosen;
             }
             case BinaryExpression binary:
                 return EvaluateBinary(binary, variables);
@@ -256,49 +344,103 @@ internal static class ExpressionEvaluator
         switch (binary.Operator)
         {
             case "&&":
-                return ExpressionValue.Of(Expect(left, true, binary.Left).Bool && Expect(right, true, binary.Right).Bool);
+                return ExpressionValue.Of(Expect(left, ExpressionType.Bool, binary.Left).Bool && Expect(right, ExpressionType.Bool, binary.Right).Bool);
             case "||":
-                return ExpressionValue.Of(Expect(left, true, binary.Left).Bool || Expect(right, true, binary.Right).Bool);
+                return ExpressionValue.Of(Expect(left, ExpressionType.Bool, binary.Left).Bool || Expect(right, ExpressionType.Bool, binary.Right).Bool);
             case "==":
             case "!=":
                 if (left.IsBool != right.IsBool)
                 {
                     throw new ExpressionException($"cannot compare {left.TypeName} with {right.TypeName}", binary.Start, binary.Length);
                 }
-                return ExpressionValue.Of((left.Number == right.Number) == (binary.Operator == "=="));
+                var equal = left.IsBool || left.IsInt && right.IsInt ? left.Number == right.Number : left.Real == right.Real;
+                return ExpressionValue.Of(equal == (binary.Operator == "=="));
         }
-        var a = Expect(left, false, binary.Left).Number;
-        var b = Expect(right, false, binary.Right).Number;
-        switch (binary.Operator)
+        ExpectNumber(left, binary.Left);
+        ExpectNumber(right, binary.Right);
+        if (left.IsDouble || right.IsDouble)
         {
-            case "+": return ExpressionValue.Of(a + b);
-            case "-": return ExpressionValue.Of(a - b);
-            case "*": return ExpressionValue.Of(a * b);
-            case "/":
-            case "%":
-                if (b == 0)
-                {
-                    throw new ExpressionException("division by zero", binary.Start, binary.Length);
-                }
-                return ExpressionValue.Of(binary.Operator == "/" ? a / b : a % b);
-            case "<": return ExpressionValue.Of(a < b);
-            case "<=": return ExpressionValue.Of(a <= b);
-            case ">": return ExpressionValue.Of(a > b);
-            case ">=": return ExpressionValue.Of(a >= b);
+            double a = left.Real, b = right.Real;
+            switch (binary.Operator)
+            {
+                case "+": return ExpressionValue.Of(a + b);
+                case "-": return ExpressionValue.Of(a - b);
+                case "*": return ExpressionValue.Of(a * b);
+                case "/": return ExpressionValue.Of(a / b);
+                case "%": return ExpressionValue.Of(a % b);
+                case "<": return ExpressionValue.Of(a < b);
+                case "<=": return ExpressionValue.Of(a <= b);
+                case ">": return ExpressionValue.Of(a > b);
+                case ">=": return ExpressionValue.Of(a >= b);
+            }
+        }
+        else
+        {
+            long a = left.Number, b = right.Number;
+            switch (binary.Operator)
+            {
+                case "+": return Checked(() => ExpressionValue.Of(checked(a + b)), binary);
+                case "-": return Checked(() => ExpressionValue.Of(checked(a - b)), binary);
+                case "*": return Checked(() => ExpressionValue.Of(checked(a * b)), binary);
+                case "/":
+                case "%":
+                    if (b == 0)
+                    {
+                        throw new ExpressionException("division by zero", binary.Start, binary.Length);
+                    }
+                    // long.MinValue / -1 overflows in C# too.
+                    return Checked(() => ExpressionValue.Of(binary.Operator == "/" ? checked(a / b) : a % b), binary);
+                case "<": return ExpressionValue.Of(a < b);
+                case "<=": return ExpressionValue.Of(a <= b);
+                case ">": return ExpressionValue.Of(a > b);
+                case ">=": return ExpressionValue.Of(a >= b);
+            }
         }
         throw new ExpressionException($"unknown operator '{binary.Operator}'", binary.Start, binary.Length);
     }
 
-    private static ExpressionValue Expect(ExpressionValue value, bool wantBool, Expression where)
+    private static ExpressionValue Checked(Func<ExpressionValue> compute, Expression where)
     {
-        if (value.IsBool != wantBool)
+        try
         {
-            throw new ExpressionException($"expected {(wantBool ? "bool" : "int")} but '{Describe(where)}' is {value.TypeName}", where.Start, where.Length);
+            return compute();
+        }
+        catch (OverflowException)
+        {
+            throw new ExpressionException("the value overflows a 64-bit integer", where.Start, where.Length);
+        }
+    }
+
+    private static ExpressionValue Expect(ExpressionValue value, ExpressionType type, Expression where)
+    {
+        if (value.Type != type)
+        {
+            throw new ExpressionException($"expected {(type == ExpressionType.Bool ? "bool" : "int")} but '{Describe(where)}' is {value.TypeName}", where.Start, where.Length);
         }
         return value;
     }
 
+    private static void ExpectNumber(ExpressionValue value, Expression where)
+    {
+        if (value.IsBool)
+        {
+            throw new ExpressionException($"expected a number but '{Describe(where)}' is bool", where.Start, where.Length);
+        }
+    }
+
     private static string Describe(Expression e) => e is IdentifierExpression id ? id.Name : "the operand";
+}
+
+/// <summary>A name with no value: not a parameter at all (found by the static checks), or one this use leaves unset.</summary>
+internal sealed class UnknownNameException : ExpressionException
+{
+    public UnknownNameException(string name, int start, int length)
+        : base($"unknown name '{name}'", start, length)
+    {
+        Name = name;
+    }
+
+    public string Name { get; }
 }
 
 /// <summary>Recursive-descent parser for <see cref="Expression"/>.</summary>
@@ -426,7 +568,43 @@ internal sealed class ExpressionParser
             {
                 position++;
             }
+            var isDouble = false;
+            if (position + 1 < text.Length && text[position] == '.' && char.IsDigit(text[position + 1]))
+            {
+                isDouble = true;
+                position++;
+                while (position < text.Length && char.IsDigit(text[position]))
+                {
+                    position++;
+                }
+            }
+            if (position < text.Length && (text[position] == 'e' || text[position] == 'E'))
+            {
+                var exponent = position + 1;
+                if (exponent < text.Length && (text[exponent] == '+' || text[exponent] == '-'))
+                {
+                    exponent++;
+                }
+                if (exponent < text.Length && char.IsDigit(text[exponent]))
+                {
+                    isDouble = true;
+                    position = exponent;
+                    while (position < text.Length && char.IsDigit(text[position]))
+                    {
+                        position++;
+                    }
+                }
+            }
             var digits = text.Substring(start, position - start);
+            if (isDouble)
+            {
+                var real = double.Parse(digits, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (double.IsInfinity(real))
+                {
+                    throw new ExpressionException($"'{digits}' is too large", start, digits.Length);
+                }
+                return new LiteralExpression(ExpressionValue.Of(real), start, digits.Length);
+            }
             if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
                 throw new ExpressionException($"'{digits}' is too large", start, digits.Length);

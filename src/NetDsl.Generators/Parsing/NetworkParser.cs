@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
 
 namespace NetDsl.Generators.Parsing;
 
@@ -22,11 +23,27 @@ internal static class NetworkParser
     public static bool IsNetworkOrVariant(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => IsNamed(a.AttributeClass, NetworkAttributeName) || IsNamed(a.AttributeClass, VariantAttributeName));
 
-    public static NetworkModel Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private const string ModuleMetadataName = "TorchSharp.torch+nn+Module`2";
+    private const string DeviceMetadataName = "TorchSharp.torch+Device";
+
+    /// <summary>The members every generated network class declares, with what each is (for the clash message).</summary>
+    internal static readonly (string Name, string What)[] NetworkMembers =
+    {
+        ("InputShape", "the input shape"),
+        ("OutputShape", "the output shape"),
+        ("TrainableParameters", "the trainable parameter count"),
+        ("NonTrainableParameters", "the non-trainable parameter count"),
+        ("MultiplyAdds", "the multiply-add count"),
+        ("Summary", "the Keras-like summary"),
+        ("forward", "the module's forward"),
+        ("RegularizationLoss", "the regularization loss"),
+    };
+
+    public static NetworkModel Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         try
         {
-            return new Parser(cancellationToken).ParseRoot(type);
+            return new Parser(compilation, cancellationToken).ParseRoot(type);
         }
         catch (OperationCanceledException)
         {
@@ -39,10 +56,35 @@ internal static class NetworkParser
     }
 
     /// <summary>The model of a network whose parsing failed unexpectedly: it carries the internal-error diagnostic.</summary>
-    public static NetworkModel Failed(INamedTypeSymbol type, Exception e) =>
-        new(Namespace(type), type.Name, EquatableArray<string>.Empty, IdentifierSpan(type), EquatableArray<long>.Empty, null,
+    public static NetworkModel Failed(INamedTypeSymbol type, Exception e)
+    {
+        var span = NetworkAttributeSpan(type) ?? IdentifierSpan(type);
+        return new(Namespace(type), type.Name, EquatableArray<string>.Empty, IdentifierSpan(type), EquatableArray<long>.Empty, null,
             EquatableArray<LayerSpec>.Empty, EquatableArray<BlockDefinition>.Empty, 0, null, false, null, true,
-            new[] { new DiagnosticInfo("ND0099", IdentifierSpan(type), new[] { type.Name, e.GetType().Name + ": " + e.Message }.ToEquatableArray()) }.ToEquatableArray());
+            new[] { new DiagnosticInfo("ND0099", span, new[] { type.Name, e.GetType().Name + ": " + e.Message }.ToEquatableArray()) }.ToEquatableArray())
+        {
+            FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            AttributeSpan = span,
+            Refused = true,
+        };
+    }
+
+    private static SourceSpan? NetworkAttributeSpan(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if ((IsNamed(attribute.AttributeClass, NetworkAttributeName) || IsNamed(attribute.AttributeClass, VariantAttributeName)) &&
+                attribute.ApplicationSyntaxReference is { } reference)
+            {
+                return SpanOf(reference.SyntaxTree, reference.Span);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Trees this generator wrote: what the user declares is read from the other trees only.</summary>
+    internal static bool IsGenerated(SyntaxTree tree) =>
+        tree.FilePath.Replace('\\', '/').Contains("NetDsl.Generators.NetDslGenerator/");
 
     private static bool IsNamed(INamedTypeSymbol? type, string fullName) => type is not null && type.ToDisplayString() == fullName;
 
@@ -119,49 +161,292 @@ internal static class NetworkParser
 
     private sealed class Parser
     {
+        private readonly Compilation compilation;
         private readonly CancellationToken cancellationToken;
         private readonly List<DiagnosticInfo> diagnostics = new();
         private readonly Dictionary<string, BlockDefinition?> blocks = new();
         private bool compilerErrors;
+        private bool refused;
 
-        public Parser(CancellationToken cancellationToken) => this.cancellationToken = cancellationToken;
+        public Parser(Compilation compilation, CancellationToken cancellationToken)
+        {
+            this.compilation = compilation;
+            this.cancellationToken = cancellationToken;
+        }
+
+        private void Refuse(SourceSpan? span, string name, string why)
+        {
+            diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { name, why }.ToEquatableArray()));
+            refused = true;
+        }
 
         public NetworkModel ParseRoot(INamedTypeSymbol type)
         {
+            var attributes = type.GetAttributes();
+            var isNetwork = attributes.Any(a => IsNamed(a.AttributeClass, NetworkAttributeName));
+            var isVariant = attributes.Any(a => IsNamed(a.AttributeClass, VariantAttributeName));
+            var attributeSpan = NetworkAttributeSpan(type) ?? IdentifierSpan(type);
+            if (isNetwork && isVariant)
+            {
+                Refuse(attributeSpan, type.Name, "has both [Network] and [Variant]: a class is either a network or a variant of one");
+            }
+            CheckDeclaration(type, nested: false);
             var containing = new List<string>();
-            CheckDeclaration(type);
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                CheckDeclaration(outer);
-                containing.Insert(0, (outer.IsStatic ? "static " : string.Empty) + "partial " + (outer.IsRecord ? "record " : string.Empty) +
-                    (outer.TypeKind == TypeKind.Struct ? "struct " : outer.IsRecord ? string.Empty : "class ") + outer.Name);
+                containing.Insert(0, CheckContainingType(outer, type));
+            }
+            var memberNames = ModuleMemberNames();
+            var reserved = UserNames(type);
+            if (isVariant)
+            {
+                CheckVariantChain(type);
             }
 
             var core = ParseCore(type, new HashSet<string>(), isRoot: true);
+            CheckUserMembers(type, core.Layers);
             var blockList = blocks.Values.Where(b => b is not null).Select(b => b!).OrderBy(b => b.TypeName, StringComparer.Ordinal);
             return new NetworkModel(Namespace(type), type.Name, containing.ToEquatableArray(), IdentifierSpan(type),
                 core.Input, core.InputSpan, core.Layers, blockList.ToEquatableArray(), core.Placement, core.Regularizer,
                 core.TorchBatchNorm, core.BaseName, compilerErrors || core.BaseHasErrors, diagnostics.ToEquatableArray())
             {
                 GlorotUniform = core.GlorotUniform,
+                FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                AttributeSpan = attributeSpan,
+                Refused = refused,
+                ReservedNames = reserved.Concat(memberNames).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
+                ModuleMemberNames = memberNames.OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
             };
         }
 
-        private void CheckDeclaration(INamedTypeSymbol type)
+        /// <summary>The network class itself: a non-generic, non-static partial class with no base class of its own.</summary>
+        private void CheckDeclaration(INamedTypeSymbol type, bool nested)
         {
             var span = IdentifierSpan(type);
+            if (type.IsRecord || type.TypeKind != TypeKind.Class)
+            {
+                Refuse(span, type.Name, $"is a {(type.IsRecord ? "record" : type.TypeKind.ToString().ToLowerInvariant())}: a network must be a partial class");
+                return;
+            }
             if (type.IsGenericType)
             {
-                diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { type.Name, "is generic: networks must be non-generic classes" }.ToEquatableArray()));
+                Refuse(span, type.Name, "is generic: networks must be non-generic classes");
+            }
+            if (type.IsStatic)
+            {
+                Refuse(span, type.Name, "is static: a network is a module that is instantiated, so it cannot be static");
+            }
+            if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object && !IsModuleOfTensors(baseType))
+            {
+                Refuse(span, type.Name, $"derives from '{baseType.ToDisplayString()}': the generator makes it a TorchSharp Module<Tensor, Tensor>, so it cannot have a base class of its own");
             }
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !IsGenerated(declaration.SyntaxTree))
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { type.Name, "must be declared 'partial' so the generator can add the module code" }.ToEquatableArray()));
-                    compilerErrors = true;
-                    break;
+                    if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    {
+                        Refuse(span, type.Name, "must be declared 'partial' so the generator can add the module code");
+                        break;
+                    }
+                    if (declaration.ParameterList is not null)
+                    {
+                        Refuse(span, type.Name, "has a primary constructor: the generator writes the constructor that builds the layers");
+                        break;
+                    }
                 }
+            }
+        }
+
+        /// <summary>An enclosing type: the generated part repeats its declaration, so it must be a partial, non-generic class, struct or record.</summary>
+        private string CheckContainingType(INamedTypeSymbol outer, INamedTypeSymbol network)
+        {
+            var span = IdentifierSpan(network);
+            var declaration = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>()
+                .FirstOrDefault(d => !IsGenerated(d.SyntaxTree));
+            if (declaration is null || declaration is InterfaceDeclarationSyntax || outer.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                Refuse(span, network.Name, $"is nested in '{outer.Name}', which is not a class, struct or record: the generator cannot add a part to it");
+                return "partial class " + CSharpNames.Escape(outer.Name);
+            }
+            if (outer.IsGenericType)
+            {
+                Refuse(span, network.Name, $"is nested in the generic type '{outer.ToDisplayString()}': networks must not depend on type parameters");
+            }
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                Refuse(span, network.Name, $"is nested in '{outer.Name}', which must be declared 'partial' too");
+            }
+            var modifiers = new List<string>();
+            foreach (var kind in new[] { SyntaxKind.StaticKeyword, SyntaxKind.ReadOnlyKeyword, SyntaxKind.RefKeyword })
+            {
+                if (declaration.Modifiers.Any(kind))
+                {
+                    modifiers.Add(SyntaxFacts.GetText(kind));
+                }
+            }
+            modifiers.Add("partial");
+            var keyword = declaration switch
+            {
+                RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                StructDeclarationSyntax => "struct",
+                _ => "class",
+            };
+            return string.Join(" ", modifiers) + " " + keyword + " " + CSharpNames.Escape(outer.Name);
+        }
+
+        private bool IsModuleOfTensors(INamedTypeSymbol type) =>
+            SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, compilation.GetTypeByMetadataName(ModuleMetadataName)) &&
+            type.TypeArguments.All(t => t.ToDisplayString() == "TorchSharp.torch.Tensor");
+
+        /// <summary>Public and protected members of TorchSharp's Module&lt;Tensor, Tensor&gt; and its bases.</summary>
+        private List<string> ModuleMemberNames()
+        {
+            var names = new List<string>();
+            for (INamedTypeSymbol? t = compilation.GetTypeByMetadataName(ModuleMetadataName); t is not null; t = t.BaseType)
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    if (member.CanBeReferencedByName && member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Internal or Accessibility.NotApplicable))
+                    {
+                        names.Add(member.Name);
+                    }
+                }
+            }
+            return names;
+        }
+
+        /// <summary>Every name the user's part of the class declares or mentions: what the emitter invents must not capture any.</summary>
+        private HashSet<string> UserNames(INamedTypeSymbol type)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal) { type.Name };
+            // [Bottleneck(...)] binds to BottleneckAttribute even where a nested class Bottleneck exists (C# prefers the
+            // attribute class), so the names of such attribute uses capture nothing and stay free for block classes.
+            var attributeNames = new HashSet<(SyntaxTree, int)>();
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && attribute.AttributeClass is { } attributeClass)
+                {
+                    var written = syntax.Name is QualifiedNameSyntax qualified ? qualified.Right : syntax.Name as SimpleNameSyntax;
+                    if (written is not null && attributeClass.Name == written.Identifier.ValueText + "Attribute")
+                    {
+                        attributeNames.Add((syntax.SyntaxTree, written.Identifier.SpanStart));
+                    }
+                }
+            }
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (IsGenerated(reference.SyntaxTree))
+                {
+                    continue;
+                }
+                foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && !attributeNames.Contains((reference.SyntaxTree, token.SpanStart)))
+                    {
+                        names.Add(token.ValueText);
+                    }
+                }
+            }
+            return names;
+        }
+
+        /// <summary>Members the user declares that the generated part would declare again (or whose constructor would not build the layers).</summary>
+        private void CheckUserMembers(INamedTypeSymbol type, EquatableArray<LayerSpec> layers)
+        {
+            var generated = NetworkMembers.ToDictionary(m => m.Name, m => m.What, StringComparer.Ordinal);
+            foreach (var layer in layers)
+            {
+                if (!generated.ContainsKey(layer.Name))
+                {
+                    generated[layer.Name] = $"the module field of layer '{layer.Name}'";
+                }
+            }
+            var device = compilation.GetTypeByMetadataName(DeviceMetadataName);
+            foreach (var member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || !member.DeclaringSyntaxReferences.Any(r => !IsGenerated(r.SyntaxTree)))
+                {
+                    continue;
+                }
+                var syntax = member.DeclaringSyntaxReferences.First(r => !IsGenerated(r.SyntaxTree)).GetSyntax(cancellationToken);
+                var span = SpanOf(syntax.SyntaxTree, syntax is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax or BaseTypeDeclarationSyntax
+                    ? IdentifierOf(syntax).Span
+                    : syntax.Span);
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor)
+                {
+                    if (constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, device))
+                    {
+                        Clash(span, type.Name, "a constructor taking a Device", "the constructor that builds the layers");
+                    }
+                    else if (syntax is ConstructorDeclarationSyntax { Initializer: null } or ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)SyntaxKind.BaseKeyword })
+                    {
+                        Clash(span, type.Name, "a constructor that does not call this(device)", "the constructor that builds the layers; chain yours to it with ': this(device)'");
+                    }
+                    continue;
+                }
+                if (generated.TryGetValue(member.Name, out var what))
+                {
+                    Clash(span, type.Name, $"'{member.Name}'", what);
+                }
+            }
+        }
+
+        private static SyntaxToken IdentifierOf(SyntaxNode syntax) => syntax switch
+        {
+            MethodDeclarationSyntax m => m.Identifier,
+            ConstructorDeclarationSyntax c => c.Identifier,
+            PropertyDeclarationSyntax p => p.Identifier,
+            EventDeclarationSyntax e => e.Identifier,
+            BaseTypeDeclarationSyntax t => t.Identifier,
+            _ => syntax.GetFirstToken(),
+        };
+
+        private void Clash(SourceSpan span, string network, string member, string what)
+        {
+            diagnostics.Add(new DiagnosticInfo("ND0015", span, new[] { network, member, what }.ToEquatableArray()));
+            refused = true;
+        }
+
+        /// <summary>
+        /// Follows the chain of variant bases from the root: a base that is not a class, or a chain that returns to a
+        /// class already on it, is an error of the root itself (each class of a cycle reports it on its own attribute).
+        /// </summary>
+        private void CheckVariantChain(INamedTypeSymbol root)
+        {
+            var chain = new List<INamedTypeSymbol> { root };
+            var current = root;
+            while (current.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, VariantAttributeName)) is { } variant)
+            {
+                var span = AttributeSpan(variant) ?? IdentifierSpan(current);
+                if (variant.ConstructorArguments.Length != 1 || variant.ConstructorArguments[0].Kind == TypedConstantKind.Error ||
+                    variant.ConstructorArguments[0].Value is null)
+                {
+                    return; // a C# error
+                }
+                if (variant.ConstructorArguments[0].Value is not INamedTypeSymbol baseType || baseType.TypeKind != TypeKind.Class)
+                {
+                    if (current.Equals(root, SymbolEqualityComparer.Default))
+                    {
+                        var shown = (variant.ConstructorArguments[0].Value as ITypeSymbol)?.ToDisplayString() ?? "?";
+                        diagnostics.Add(new DiagnosticInfo("ND0013", span, new[] { root.Name, $"'{shown}' is not a network class" }.ToEquatableArray()));
+                    }
+                    return;
+                }
+                var index = chain.FindIndex(t => t.Equals(baseType, SymbolEqualityComparer.Default));
+                if (index >= 0)
+                {
+                    var cycle = string.Join(" → ", chain.Skip(index).Select(t => t.Name).Concat(new[] { baseType.Name }));
+                    if (index == 0)
+                    {
+                        var rootSpan = AttributeSpan(root.GetAttributes().First(a => IsNamed(a.AttributeClass, VariantAttributeName))) ?? IdentifierSpan(root);
+                        diagnostics.Add(new DiagnosticInfo("ND0013", rootSpan, new[] { root.Name, $"the chain of bases returns to '{baseType.Name}' ({cycle})" }.ToEquatableArray()));
+                    }
+                    compilerErrors = true;
+                    return;
+                }
+                chain.Add(baseType);
+                current = baseType;
             }
         }
 
@@ -183,6 +468,7 @@ internal static class NetworkParser
             }
 
             var network = attributes.First(a => IsNamed(a.AttributeClass, NetworkAttributeName));
+            CheckEnums(network);
             var torchBatchNorm = network.NamedArguments.Any(n => n.Key == "BatchNormDefaults" && n.Value.Value is int v && v == 1);
             var glorot = network.NamedArguments.Any(n => n.Key == "Initialization" && n.Value.Value is int v && v == 1);
             var inputAttribute = attributes.FirstOrDefault(a => IsNamed(a.AttributeClass, InputAttributeName));
@@ -198,26 +484,33 @@ internal static class NetworkParser
             else
             {
                 inputSpan = AttributeSpan(inputAttribute);
-                if (inputAttribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) || inputAttribute.AttributeConstructor is null)
-                {
-                    compilerErrors = true;
-                }
-                else
-                {
-                    input = inputAttribute.ConstructorArguments.Select(a => System.Convert.ToInt64(a.Value)).ToEquatableArray();
-                }
+                input = ParseInput(inputAttribute);
             }
             var layers = ParseLayers(attributes);
             return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false) { GlorotUniform = glorot };
         }
 
+        private EquatableArray<long> ParseInput(AttributeData input)
+        {
+            if (input.AttributeConstructor is null || input.ConstructorArguments.Any(a => a.Kind is TypedConstantKind.Error or TypedConstantKind.Array || a.Value is not int))
+            {
+                compilerErrors = true;
+                return EquatableArray<long>.Empty;
+            }
+            return input.ConstructorArguments.Select(a => (long)(int)a.Value!).ToEquatableArray();
+        }
+
         private Core ParseVariant(INamedTypeSymbol type, AttributeData variant, RegularizerDefaults? regularizer, HashSet<string> visiting, bool isRoot)
         {
             var span = AttributeSpan(variant) ?? IdentifierSpan(type);
+            CheckEnums(variant);
             var placement = variant.NamedArguments.Where(n => n.Key == "BatchNorm").Select(n => n.Value.Value is int v ? v : 0).FirstOrDefault();
-            var baseType = variant.ConstructorArguments.Length == 1 ? variant.ConstructorArguments[0].Value as INamedTypeSymbol : null;
-            if (baseType is null || baseType.TypeKind == TypeKind.Error)
+            var baseType = variant.ConstructorArguments.Length == 1 && variant.ConstructorArguments[0].Kind != TypedConstantKind.Error
+                ? variant.ConstructorArguments[0].Value as INamedTypeSymbol
+                : null;
+            if (baseType is null || baseType.TypeKind == TypeKind.Error || baseType.TypeKind != TypeKind.Class)
             {
+                // A C# error, or a base that is not a class (reported by the chain check).
                 compilerErrors = true;
                 return new Core(EquatableArray<long>.Empty, null, EquatableArray<LayerSpec>.Empty, placement, regularizer, false, null, true);
             }
@@ -229,7 +522,7 @@ internal static class NetworkParser
             var key = baseType.ToDisplayString();
             if (!visiting.Add(type.ToDisplayString()) || visiting.Contains(key))
             {
-                diagnostics.Add(new DiagnosticInfo("ND0013", span, new[] { type.Name, $"the chain of bases returns to '{baseType.Name}'" }.ToEquatableArray()));
+                // A cycle, reported by the chain check of each class on it.
                 return new Core(EquatableArray<long>.Empty, null, EquatableArray<LayerSpec>.Empty, placement, regularizer, false, null, true);
             }
             if (!IsNetworkOrVariant(baseType))
@@ -240,23 +533,18 @@ internal static class NetworkParser
 
             // The base reports its own diagnostics; here they only mark the variant as not generatable.
             var before = diagnostics.Count;
+            var wasRefused = refused;
             var core = ParseCore(baseType, visiting, isRoot: false);
-            var baseHasErrors = core.BaseHasErrors || core.Input.Count == 0 || diagnostics.Skip(before).Any(d => d.Id != "ND0102" && d.Id != "ND0101");
+            refused = wasRefused;
+            var baseHasErrors = core.BaseHasErrors || core.Input.Count == 0 || diagnostics.Skip(before).Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
             diagnostics.RemoveRange(before, diagnostics.Count - before);
             if (ownInput is not null)
             {
                 // A variant may run the same layers on another input size: [Variant(typeof(MobileNetV2)), Input(3, 32, 32)].
-                if (ownInput.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) || ownInput.AttributeConstructor is null)
+                var input = ParseInput(ownInput);
+                if (input.Count > 0)
                 {
-                    compilerErrors = true;
-                }
-                else
-                {
-                    core = core with
-                    {
-                        Input = ownInput.ConstructorArguments.Select(a => System.Convert.ToInt64(a.Value)).ToEquatableArray(),
-                        InputSpan = AttributeSpan(ownInput),
-                    };
+                    core = core with { Input = input, InputSpan = AttributeSpan(ownInput) };
                 }
             }
             return core with
@@ -273,22 +561,51 @@ internal static class NetworkParser
             double l1 = 0, l2 = 0;
             var layers = 3;
             var biases = false;
+            CheckEnums(attribute);
             foreach (var named in attribute.NamedArguments)
             {
                 switch (named.Key)
                 {
-                    case "L1": l1 = System.Convert.ToDouble(named.Value.Value); break;
-                    case "L2": l2 = System.Convert.ToDouble(named.Value.Value); break;
-                    case "Layers": layers = System.Convert.ToInt32(named.Value.Value); break;
+                    case "L1" when named.Value.Value is double d: l1 = d; break;
+                    case "L2" when named.Value.Value is double d: l2 = d; break;
+                    case "Layers" when named.Value.Value is int v: layers = v; break;
                     case "Biases": biases = named.Value.Value is true; break;
                 }
             }
             var span = AttributeSpan(attribute);
-            if (l1 < 0 || l2 < 0 || double.IsNaN(l1) || double.IsNaN(l2))
+            if (!(l1 >= 0) || !(l2 >= 0) || double.IsInfinity(l1) || double.IsInfinity(l2))
             {
-                diagnostics.Add(new DiagnosticInfo("ND0002", span, new[] { "DefaultRegularizer", $"λ must be ≥ 0, got L1 = {l1}, L2 = {l2}" }.ToEquatableArray()));
+                diagnostics.Add(new DiagnosticInfo("ND0002", span, new[] { "DefaultRegularizer", $"λ must be finite and ≥ 0, got L1 = {Format(l1)}, L2 = {Format(l2)}" }.ToEquatableArray()));
             }
             return new RegularizerDefaults(l1, l2, (layers & 1) != 0, (layers & 2) != 0, biases, span);
+        }
+
+        private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>An enum argument must be one of its type's values (or, for a [Flags] enum, a non-empty set of them).</summary>
+        private void CheckEnums(AttributeData attribute)
+        {
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Value.Kind != TypedConstantKind.Enum || named.Value.Type is not INamedTypeSymbol enumType || named.Value.Value is null)
+                {
+                    continue;
+                }
+                var value = System.Convert.ToInt64(named.Value.Value, System.Globalization.CultureInfo.InvariantCulture);
+                var defined = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
+                    .Select(f => System.Convert.ToInt64(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                var flags = enumType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute");
+                var allBits = defined.Aggregate(0L, (all, v) => all | v);
+                var valid = flags ? value != 0 && (value & ~allBits) == 0 : defined.Contains(value);
+                if (!valid)
+                {
+                    var argument = NamedArgumentSyntax(syntax, named.Key);
+                    var span = argument is null ? AttributeSpan(attribute) : SpanOf(argument.SyntaxTree, argument.Expression.Span);
+                    var owner = attribute.AttributeClass?.Name is { } n && n.EndsWith("Attribute", StringComparison.Ordinal) ? n.Substring(0, n.Length - 9) : attribute.AttributeClass?.Name ?? "?";
+                    diagnostics.Add(new DiagnosticInfo("ND0002", span, new[] { owner, $"{named.Key} = {value} is not a {enumType.Name} value ({string.Join(", ", enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name))})" }.ToEquatableArray()));
+                }
+            }
         }
 
         private EquatableArray<LayerSpec> ParseLayers(IEnumerable<AttributeData> attributes)
@@ -337,14 +654,17 @@ internal static class NetworkParser
             }
             else
             {
-                var shortName = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
-                if (attributeClass.ContainingNamespace?.ToDisplayString() != "NetDsl" || !Enum.TryParse(shortName, out kind) || kind == LayerKind.Block)
+                var builtIn = attributeClass.ContainingAssembly?.Name == "NetDsl" && attributeClass.ContainingNamespace?.ToDisplayString() == "NetDsl" &&
+                    attributeClass.Name.EndsWith("Attribute", StringComparison.Ordinal);
+                var shortName = builtIn ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : string.Empty;
+                if (!builtIn || !Enum.TryParse(shortName, out kind) || kind == LayerKind.Block || !Enum.IsDefined(typeof(LayerKind), kind))
                 {
                     diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { attributeClass.Name, "derives from LayerAttribute directly: a reusable block must derive from BlockAttribute" }.ToEquatableArray()));
                     return null;
                 }
             }
 
+            CheckEnums(attribute);
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var arguments = new List<Argument>();
             var parameters = attribute.AttributeConstructor.Parameters;
@@ -381,6 +701,14 @@ internal static class NetworkParser
             }
 
             var stem = KindStem(kind, blockName);
+            foreach (var argument in arguments)
+            {
+                if (argument.Value.Kind == ValueKind.Double && (double.IsNaN(argument.Value.Double) || double.IsInfinity(argument.Value.Double)))
+                {
+                    var shown = char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+                    diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name ?? stem, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
+                }
+            }
             counters.TryGetValue(stem, out var count);
             counters[stem] = count + 1;
             if (name is null)
@@ -404,27 +732,65 @@ internal static class NetworkParser
             blocks[key] = null; // marks "in progress" so that a recursive block does not loop here
 
             var parameters = new Dictionary<string, BlockParameter>();
+            var declaredType = new Dictionary<string, string>();
             var order = new List<string>();
+            var blockName = BlockName(blockClass);
             foreach (var constructor in blockClass.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public))
             {
                 foreach (var parameter in constructor.Parameters)
                 {
-                    var type = parameter.Type.SpecialType switch
+                    var where = parameter.Locations.FirstOrDefault(l => l.IsInSource) is { SourceTree: { } tree } location ? SpanOf(tree, location.SourceSpan) : null;
+                    if (ShapeInference.ImplicitVariables.Contains(parameter.Name) || parameter.Name is "true" or "false")
+                    {
+                        Unsupported(where, parameter.Name, blockName, $"'{parameter.Name}' is a reserved name in block expressions{(parameter.Name.StartsWith("input", StringComparison.Ordinal) ? " (the block's input size, available without declaring it)" : string.Empty)}");
+                        continue;
+                    }
+                    var isString = parameter.Type.SpecialType == SpecialType.System_String;
+                    ParameterType? type = parameter.IsParams ? null : parameter.Type.SpecialType switch
                     {
                         SpecialType.System_Boolean => ParameterType.Bool,
                         SpecialType.System_Double or SpecialType.System_Single => ParameterType.Double,
-                        SpecialType.System_String => (ParameterType?)null,
-                        _ => ParameterType.Int,
+                        SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+                            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 => ParameterType.Int,
+                        _ => null,
                     };
-                    var defaultValue = parameter.HasExplicitDefaultValue ? ConvertConstant(parameter.ExplicitDefaultValue, null) : null;
+                    if (type is null && !isString)
+                    {
+                        Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()}{(parameter.IsParams ? " (params)" : string.Empty)}: block parameters are int, long, bool or double (or string, for an expression over the enclosing block's parameters)");
+                        continue;
+                    }
+                    ArgumentValue? defaultValue = null;
+                    if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
+                    {
+                        if (isString)
+                        {
+                            Unsupported(where, parameter.Name, blockName, "is a string with a default: give the default on the int, bool or double constructor instead");
+                            continue;
+                        }
+                        defaultValue = ConvertConstant(parameter.ExplicitDefaultValue, where);
+                    }
+                    if (type is not null)
+                    {
+                        if (declaredType.TryGetValue(parameter.Name, out var other) && other != parameter.Type.ToDisplayString() &&
+                            parameters[parameter.Name].Type != type.Value)
+                        {
+                            Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()} here and {other} in another constructor");
+                            continue;
+                        }
+                        declaredType[parameter.Name] = parameter.Type.ToDisplayString();
+                    }
                     if (!parameters.TryGetValue(parameter.Name, out var existing))
                     {
                         order.Add(parameter.Name);
                         parameters[parameter.Name] = new BlockParameter(parameter.Name, type ?? ParameterType.Int, defaultValue);
                     }
-                    else if (type is not null && existing.Type != type)
+                    else
                     {
-                        parameters[parameter.Name] = existing with { Type = type.Value };
+                        parameters[parameter.Name] = existing with
+                        {
+                            Type = type ?? existing.Type,
+                            Default = existing.Default ?? defaultValue,
+                        };
                     }
                 }
             }
@@ -438,8 +804,11 @@ internal static class NetworkParser
                     break;
                 }
             }
-            blocks[key] = new BlockDefinition(key, BlockName(blockClass), order.Select(n => parameters[n]).ToEquatableArray(), body, span);
+            blocks[key] = new BlockDefinition(key, blockName, order.Select(n => parameters[n]).ToEquatableArray(), body, span);
         }
+
+        private void Unsupported(SourceSpan? span, string parameter, string block, string why) =>
+            diagnostics.Add(new DiagnosticInfo("ND0016", span, new[] { parameter, block, why }.ToEquatableArray()));
 
         private SourceSpan? AttributeSpan(AttributeData attribute)
         {
@@ -473,6 +842,10 @@ internal static class NetworkParser
                 compilerErrors = true;
                 return null;
             }
+            if (constant.Kind == TypedConstantKind.Array)
+            {
+                return null; // no layer takes an array; a block parameter of array type is refused where it is declared
+            }
             SourceSpan? span = null;
             if (syntax is not null)
             {
@@ -498,8 +871,11 @@ internal static class NetworkParser
             float f => ArgumentValue.OfDouble(f, span),
             int i => ArgumentValue.OfInt(i, span),
             long l => ArgumentValue.OfInt(l, span),
+            uint u => ArgumentValue.OfInt(u, span),
             short s => ArgumentValue.OfInt(s, span),
+            ushort u => ArgumentValue.OfInt(u, span),
             byte b => ArgumentValue.OfInt(b, span),
+            sbyte b => ArgumentValue.OfInt(b, span),
             _ => null,
         };
     }

@@ -22,6 +22,14 @@ internal sealed record InferenceResult(
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The input ranks every BatchNorm inside a block meets, over all uses of the block: "Type#index:image" and/or
+    /// "Type#index:flat". A block class is emitted once, so a BatchNorm that meets both is chosen at run time.
+    /// </summary>
+    public EquatableArray<string> BlockBatchNormRanks { get; init; } = EquatableArray<string>.Empty;
+
+    public static string RankKey(string blockType, int index, bool image) => blockType + "#" + index.ToString(CultureInfo.InvariantCulture) + (image ? ":image" : ":flat");
 }
 
 /// <summary>
@@ -50,6 +58,8 @@ internal static class ShapeInference
         private readonly HashSet<string> reported = new();
         private readonly List<LayerRow> rows = new();
         private readonly List<Shape> topLevel = new();
+        private readonly SortedSet<string> batchNormRanks = new(StringComparer.Ordinal);
+        private readonly List<BlockDefinition> owners = new();
         private long trainable;
         private long nonTrainable;
         private long multiplyAdds;
@@ -89,7 +99,8 @@ internal static class ShapeInference
             }
 
             var output = input;
-            if (model.Input.Count is 1 or 3 && diagnostics.All(d => d.Id.StartsWith("ND01", StringComparison.Ordinal)))
+            var isError = (Func<DiagnosticInfo, bool>)(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+            if (model.Input.Count is 1 or 3 && !diagnostics.Any(isError) && !model.Diagnostics.Any(isError))
             {
                 try
                 {
@@ -97,10 +108,18 @@ internal static class ShapeInference
                 }
                 catch (StopInference)
                 {
+                    if (!diagnostics.Any(isError))
+                    {
+                        // Every stop is caused by a reported error; one without is a NetDsl bug, and must still not pass as valid.
+                        Report("ND0099", model.AttributeSpan ?? model.ClassSpan, model.ClassName, "shape inference stopped without a diagnostic");
+                    }
                 }
             }
             return new InferenceResult(input, output, rows.ToEquatableArray(), topLevel.ToEquatableArray(), trainable, nonTrainable, multiplyAdds,
-                model.Diagnostics.Concat(diagnostics).ToEquatableArray());
+                model.Diagnostics.Concat(diagnostics).ToEquatableArray())
+            {
+                BlockBatchNormRanks = batchNormRanks.ToEquatableArray(),
+            };
         }
 
         // ---- Phase 1: what the text alone decides ---------------------------------------------------------------
@@ -114,9 +133,16 @@ internal static class ShapeInference
             for (var i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                if (!names.Add(layer.Name) && !AreAlternatives(layers, layer))
+                if (!names.Add(layer.Name))
                 {
-                    Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name);
+                    if (!AreAlternatives(layers, layer))
+                    {
+                        Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name, "is already used in this scope; module names must be unique");
+                    }
+                    else if (layers.First(l => l.Name == layer.Name) is var first && (first.Kind != layer.Kind || first.BlockType != layer.BlockType))
+                    {
+                        Report("ND0019", layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
+                    }
                 }
                 foreach (var value in layer.Arguments.Select(a => a.Value).Concat(layer.When is null ? Array.Empty<ArgumentValue>() : new[] { layer.When }))
                 {
@@ -154,6 +180,9 @@ internal static class ShapeInference
                 }
             }
         }
+
+        private string KindName(LayerSpec layer) =>
+            layer.Kind == LayerKind.Block && layer.BlockType is not null ? (blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType) : layer.Kind.ToString();
 
         /// <summary>Two layers may share a name when their conditions exclude each other ("c" and "!c").</summary>
         private static bool AreAlternatives(EquatableArray<LayerSpec> layers, LayerSpec layer)
@@ -242,8 +271,9 @@ internal static class ShapeInference
             List<string> stack)
         {
             var shape = input;
-            foreach (var layer in layers)
+            for (var index = 0; index < layers.Count; index++)
             {
+                var layer = layers[index];
                 var where = usage ?? layer.Span;
                 if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
                 {
@@ -254,7 +284,18 @@ internal static class ShapeInference
                     continue;
                 }
                 var path = prefix + layer.Name;
-                shape = InferLayer(layer, variables, shape, input, path, where, stack);
+                if (layer.Kind == LayerKind.BatchNorm && owner is not null)
+                {
+                    batchNormRanks.Add(InferenceResult.RankKey(owner.TypeName, index, shape.IsImage));
+                }
+                try
+                {
+                    shape = InferLayer(layer, variables, shape, input, path, where, stack);
+                }
+                catch (OverflowException)
+                {
+                    Fail("ND0018", where, path, layer.Kind.ToString());
+                }
                 if (prefix.Length == 0)
                 {
                     topLevel.Add(shape);
@@ -282,7 +323,7 @@ internal static class ShapeInference
                     }
                     else
                     {
-                        outChannels = shape.Channels * Positive(layer, "depthMultiplier", variables, where, path, 1);
+                        outChannels = checked(shape.Channels * Positive(layer, "depthMultiplier", variables, where, path, 1));
                         groups = shape.Channels;
                     }
                     var output = Window(layer, shape, outChannels, kernel, stride, same, path, where);
@@ -300,7 +341,7 @@ internal static class ShapeInference
                     var units = Positive(layer, "units", variables, where, path, 1);
                     var bias = LayerRules.UseBias(layer);
                     var output = ShapeRules.Dense(units);
-                    AddRow(path, "Dense", output, shape.Channels * units + (bias ? units : 0), 0, shape.Channels * units);
+                    AddRow(path, "Dense", output, checked(shape.Channels * units + (bias ? units : 0)), 0, checked(shape.Channels * units));
                     return output;
                 }
                 case LayerKind.BatchNorm:
@@ -314,12 +355,12 @@ internal static class ShapeInference
                     {
                         Fail("ND0002", layer.Get("momentum")?.Span ?? where, path, $"momentum must be in [0, 1), got {Format(momentum)}");
                     }
-                    AddRow(path, "BatchNorm", shape, 2 * shape.Channels, 2 * shape.Channels, 0);
+                    AddRow(path, "BatchNorm", shape, checked(2 * shape.Channels), checked(2 * shape.Channels), 0);
                     return shape;
                 }
                 case LayerKind.Dropout:
                 {
-                    var rate = layer.Get("rate")?.Double ?? 0;
+                    var rate = Real(layer, "rate", variables, where, 0);
                     if (!(rate >= 0 && rate < 1))
                     {
                         Fail("ND0002", layer.Get("rate")?.Span ?? where, path, $"dropout rate must be in [0, 1), got {Format(rate)}");
@@ -399,14 +440,22 @@ internal static class ShapeInference
                     continue; // the constructor used does not take it; a body expression using it reports it below
                 }
                 var evaluated = Evaluate(value, variables, where);
-                if (evaluated.IsBool != (parameter.Type == ParameterType.Bool))
+                var fits = parameter.Type switch
                 {
-                    Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {(parameter.Type == ParameterType.Bool ? "bool" : "int")} but the value is {evaluated.TypeName}");
+                    ParameterType.Bool => evaluated.IsBool,
+                    ParameterType.Double => !evaluated.IsBool,
+                    _ => evaluated.IsInt,
+                };
+                if (!fits)
+                {
+                    Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {ParameterTypes.CSharp(parameter.Type).Replace("long", "int")} but the value is {evaluated.TypeName}");
                 }
-                inner[parameter.Name] = evaluated;
+                inner[parameter.Name] = parameter.Type == ParameterType.Double ? ExpressionValue.Of(evaluated.Real) : evaluated;
             }
             stack.Add(layer.BlockType);
+            owners.Add(block);
             var output = InferScope(block.Body, inner, shape, path + ".", where, block, stack);
+            owners.RemoveAt(owners.Count - 1);
             stack.RemoveAt(stack.Count - 1);
             return output;
         }
@@ -439,9 +488,9 @@ internal static class ShapeInference
         private void AddRow(string path, string type, Shape output, long trainableCount, long nonTrainableCount, long macs)
         {
             rows.Add(new LayerRow(path, type, output, trainableCount, nonTrainableCount, macs));
-            trainable += trainableCount;
-            nonTrainable += nonTrainableCount;
-            multiplyAdds += macs;
+            trainable = checked(trainable + trainableCount);
+            nonTrainable = checked(nonTrainable + nonTrainableCount);
+            multiplyAdds = checked(multiplyAdds + macs);
         }
 
         private long Positive(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, string path, long fallback)
@@ -462,11 +511,26 @@ internal static class ShapeInference
                 return fallback;
             }
             var evaluated = Evaluate(value, variables, where);
-            if (evaluated.IsBool)
+            if (!evaluated.IsInt)
             {
-                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be an int, not bool");
+                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be an int, not {evaluated.TypeName} ({evaluated})");
             }
             return evaluated.Number;
+        }
+
+        private double Real(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, double fallback)
+        {
+            var value = layer.Get(name);
+            if (value is null)
+            {
+                return fallback;
+            }
+            var evaluated = Evaluate(value, variables, where);
+            if (evaluated.IsBool)
+            {
+                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be a number, not bool");
+            }
+            return evaluated.Real;
         }
 
         private bool EvaluateBool(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
@@ -488,19 +552,23 @@ internal static class ShapeInference
                 case ValueKind.Bool:
                     return ExpressionValue.Of(value.Bool);
                 case ValueKind.Double:
-                    return ExpressionValue.Of((long)value.Double);
+                    return ExpressionValue.Of(value.Double);
             }
             try
             {
                 return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables);
             }
+            catch (UnknownNameException e)
+            {
+                // Names that are no parameter at all were reported by the static checks; what is left is a parameter
+                // that this use of the block does not set: its constructor lacks it and it has no default.
+                var block = owners.Count > 0 ? owners[owners.Count - 1].Name : model.ClassName;
+                Report("ND0017", where, block, e.Name, value.Text!);
+                throw new StopInference();
+            }
             catch (ExpressionException e)
             {
-                // Unknown names were reported by the static checks; anything else (a type error) is reported here.
-                if (!e.Message.StartsWith("unknown name", StringComparison.Ordinal))
-                {
-                    Report("ND0009", Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
-                }
+                Report("ND0009", Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
                 throw new StopInference();
             }
         }
