@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -48,18 +49,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         {
             model = NetworkParser.Failed(type, e);
         }
-        var analyzed = NetDslGenerator.Analyze(model);
-        var diagnostics = analyzed.Inference.Diagnostics.AsEnumerable();
-        if (!analyzed.Inference.Diagnostics.Any(d => d.Id == "ND0099"))
-        {
-            // The emitter runs here too, so that a failure of it (a NetDsl bug) is shown in the editor, on the attribute.
-            var file = GeneratedFile.From(analyzed.Model, analyzed.Inference);
-            if (file.Failure is not null)
-            {
-                diagnostics = diagnostics.Append(new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, file.Failure }.ToEquatableArray()));
-            }
-        }
-        foreach (var info in diagnostics)
+        foreach (var info in DiagnosticsOf(NetDslGenerator.Analyze(model)))
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
             var location = ToLocation(info.Span, context.Compilation, type);
@@ -74,6 +64,25 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             }
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments));
         }
+    }
+
+    /// <summary>
+    /// Parsing and inference diagnostics, and an internal error if the emitter fails: it runs here too, so that a
+    /// failure of it (a NetDsl bug) is shown in the editor, on the network's attribute.
+    /// </summary>
+    internal static IEnumerable<DiagnosticInfo> DiagnosticsOf(AnalyzedNetwork analyzed)
+    {
+        var diagnostics = analyzed.Inference.Diagnostics.AsEnumerable();
+        if (!analyzed.Inference.Diagnostics.Any(d => d.Id == "ND0099"))
+        {
+            var file = GeneratedFile.From(analyzed.Model, analyzed.Inference);
+            if (file.Failure is not null)
+            {
+                var model = analyzed.Model;
+                diagnostics = diagnostics.Append(new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, file.Failure }.ToEquatableArray()));
+            }
+        }
+        return diagnostics;
     }
 
     private static bool Declares(INamedTypeSymbol type, Location location) =>

@@ -228,7 +228,7 @@ internal static class NetworkParser
                 Refuse(span, type.Name, $"is a {(type.IsRecord ? "record" : type.TypeKind.ToString().ToLowerInvariant())}: a network must be a partial class");
                 return;
             }
-            if (type.IsGenericType)
+            if (type.TypeParameters.Length > 0)
             {
                 Refuse(span, type.Name, "is generic: networks must be non-generic classes");
             }
@@ -370,9 +370,7 @@ internal static class NetworkParser
                     continue;
                 }
                 var syntax = member.DeclaringSyntaxReferences.First(r => !IsGenerated(r.SyntaxTree)).GetSyntax(cancellationToken);
-                var span = SpanOf(syntax.SyntaxTree, syntax is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax or BaseTypeDeclarationSyntax
-                    ? IdentifierOf(syntax).Span
-                    : syntax.Span);
+                var span = SpanOf(syntax.SyntaxTree, IdentifierOf(syntax).Span);
                 if (member is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor)
                 {
                     if (constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, device))
@@ -399,6 +397,8 @@ internal static class NetworkParser
             PropertyDeclarationSyntax p => p.Identifier,
             EventDeclarationSyntax e => e.Identifier,
             BaseTypeDeclarationSyntax t => t.Identifier,
+            VariableDeclaratorSyntax v => v.Identifier,
+            DelegateDeclarationSyntax d => d.Identifier,
             _ => syntax.GetFirstToken(),
         };
 

@@ -91,6 +91,9 @@ public sealed class DropoutAttribute : LayerAttribute
 {
     /// <param name="rate">Fraction dropped, in [0, 1).</param>
     public DropoutAttribute(double rate) { }
+
+    /// <param name="rate">Fraction dropped, as an expression over block parameters (e.g. a double parameter "rate").</param>
+    public DropoutAttribute(string rate) { }
 }
 
 /// <summary>[N, C, H, W] → [N, C·H·W].</summary>

@@ -1,0 +1,390 @@
+using System;
+using System.Linq;
+using FluentAssertions;
+using Microsoft.CodeAnalysis;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// One test per class of source that once crashed the generator, was accepted and did not compile, or compiled into
+/// something other than what inference says. Each either compiles (and, where it matters, runs with the shapes and
+/// counts inference gives) or gets a NetDsl error at the cause, and the generator never adds a C# error.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class GeneratorRegressionTests
+{
+    private const string Usings = "using NetDsl;\n";
+
+    /// <param name="usesGeneratedMembers">The user's code calls generated members, so it compiles only with them.</param>
+    private static GeneratorRun Accepted(string source, bool usesGeneratedMembers = false)
+    {
+        var run = GeneratorRun.Of(("Model.cs", Usings + source));
+        run.Violations().Should().BeEmpty();
+        if (!usesGeneratedMembers)
+        {
+            run.UserErrors.Should().BeEmpty("the test source itself is valid C#");
+        }
+        run.NetDslErrors.Should().BeEmpty();
+        run.OutputErrors.Should().BeEmpty();
+        return run;
+    }
+
+    private static Diagnostic Rejected(string source, string id, string? pointsAt = null)
+    {
+        var run = GeneratorRun.Of(Usings + source);
+        run.Violations().Should().BeEmpty();
+        var error = run.NetDslErrors.Should().Contain(d => d.Id == id, $"the source is refused with {id}").Which;
+        if (pointsAt is not null)
+        {
+            error.Location.SourceTree!.GetText().ToString(error.Location.SourceSpan).Should().Be(pointsAt);
+        }
+        return error;
+    }
+
+    /// <summary>Builds the network, runs one forward of batch 2, and checks the shape and counts against its constants.</summary>
+    private static nn.Module<Tensor, Tensor> Check(LoadedAssembly assembly, string typeName)
+    {
+        var type = assembly.Type(typeName);
+        var module = (nn.Module<Tensor, Tensor>)type.GetConstructor(new[] { typeof(Device) })!.Invoke(new object?[] { null });
+        var input = (Shape)type.GetProperty("InputShape")!.GetValue(null)!;
+        var output = (Shape)type.GetProperty("OutputShape")!.GetValue(null)!;
+        using (NewDisposeScope())
+        {
+            module.eval();
+            module.forward(randn(input.WithBatch(2))).shape.Should().Equal(output.WithBatch(2));
+            ((IRegularizedModule)module).RegularizationLoss().item<float>().Should().BeGreaterThanOrEqualTo(0);
+        }
+        module.parameters().Sum(p => p.numel()).Should().Be((long)type.GetField("TrainableParameters")!.GetValue(null)!);
+        return module;
+    }
+
+    // ---- Generator crashes ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Class_names_that_differ_only_in_case_get_distinct_files()
+    {
+        var run = Accepted("""
+            namespace A { [Network, Input(4)] [Dense(2)] public partial class Net { } [Network, Input(4)] [Dense(3)] public partial class NET { } }
+            namespace models { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            namespace Models { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            """);
+        run.GeneratedSources.Select(s => s.HintName).Should().HaveCount(4).And.OnlyHaveUniqueItems();
+        using var assembly = run.Load();
+        Check(assembly, "A.NET").named_children().Single().name.Should().Be("dense_1");
+    }
+
+    [Fact]
+    public void A_class_with_both_Network_and_Variant_is_ND0012()
+    {
+        var error = Rejected("""
+            [Network, Input(4)] [Dense(2)] public partial class Base { }
+            [Network, Variant(typeof(Base)), Input(4)] [Dense(2)] public partial class Both { }
+            """, "ND0012");
+        error.GetMessage().Should().Contain("both [Network] and [Variant]");
+    }
+
+    [Fact]
+    public void A_keyword_namespace_and_a_keyword_class_name_are_generated()
+    {
+        var run = Accepted("""
+            namespace @class.Models { [Network, Input(4)] [Dense(2)] public partial class @class { } }
+            """);
+        run.GeneratedSources.Single().HintName.Should().Be("class.Models.class.g.cs");
+        using var assembly = run.Load();
+        Check(assembly, "class.Models.class");
+    }
+
+    // ---- Internal failures ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_block_used_through_a_constructor_without_a_parameter_its_body_needs_is_ND0017()
+    {
+        var error = Rejected("""
+            [Dense("a")] public sealed class BAttribute : BlockAttribute { public BAttribute(int a) { } public BAttribute(bool b) { } }
+            [Network, Input(4)] [B(true)] public partial class Net { }
+            """, "ND0017", "B(true)");
+        error.GetMessage().Should().StartWith("Block B is used through a constructor without 'a'");
+    }
+
+    [Fact]
+    public void A_string_parameter_defaulting_to_null_has_no_value_and_is_ND0017() => Rejected("""
+        [Dense("s")] public sealed class BAttribute : BlockAttribute { public BAttribute(string s = null!) { } }
+        [Network, Input(4)] [B] public partial class Net { }
+        """, "ND0017", "B");
+
+    [Fact]
+    public void A_params_array_block_parameter_is_ND0016() => Rejected("""
+        [Dense(2)] public sealed class BAttribute : BlockAttribute { public BAttribute(params int[] sizes) { } }
+        [Network, Input(4)] [B(1, 2, 3)] public partial class Net { }
+        """, "ND0016", "sizes");
+
+    // ---- Accepted, but the generated code did not compile ------------------------------------------------------
+
+    [Fact]
+    public void One_block_name_in_two_namespaces_gets_two_nested_classes()
+    {
+        var run = Accepted("""
+            namespace A { [Dense("units")] public sealed class ResAttribute : NetDsl.BlockAttribute { public ResAttribute(int units) { } } }
+            namespace B { [NetDsl.ReLU] public sealed class ResAttribute : NetDsl.BlockAttribute { } }
+            namespace N { [Network, Input(4)] [A.Res(3)] [B.Res] public partial class Net { } }
+            """);
+        var source = run.GeneratedSources.Single().SourceText.ToString();
+        source.Should().Contain("public sealed class Res :").And.Contain("public sealed class Res_2 :");
+        using var assembly = run.Load();
+        Check(assembly, "N.Net").named_children().Select(c => c.name).Should().Equal("res_1", "res_2");
+    }
+
+    [Fact]
+    public void Alternatives_of_different_kinds_are_ND0019() => Rejected("""
+        [Conv2D(4, 3, Name = "a", When = "c")] [MaxPooling2D(Name = "a", When = "!c")]
+        public sealed class BAttribute : BlockAttribute { public BAttribute(bool c) { } }
+        [Network, Input(3, 8, 8)] [B(true)] [Flatten] [Dense(2)] public partial class Net { }
+        """, "ND0019", "MaxPooling2D(Name = \"a\", When = \"!c\")");
+
+    [Fact]
+    public void Double_block_parameters_are_doubles_in_expressions_and_in_the_code()
+    {
+        var run = Accepted("""
+            [Dense("units"), Dropout("rate / 2"), Dropout("rate", Name = "second", When = "rate > 0.25")]
+            public sealed class HeadAttribute : BlockAttribute { public HeadAttribute(int units, double rate = 0.5) { } public HeadAttribute(int units, float rate) { } }
+            [Network, Input(8)] [Head(4)] [Head(2, 0.2f)] public partial class Net { }
+            """);
+        var source = run.GeneratedSources.Single().SourceText.ToString();
+        source.Should().Contain("double rate").And.Contain("Dropout((rate / 2))").And.Contain("rate: 0.5").And.Contain("(this.rate > 0.25)");
+        using var assembly = run.Load();
+        Check(assembly, "Net");
+    }
+
+    [Fact]
+    public void A_double_where_an_int_is_needed_is_ND0009() => Rejected("""
+        [Dense("size")] public sealed class BAttribute : BlockAttribute { public BAttribute(double size) { } }
+        [Network, Input(4)] [B(2.5)] public partial class Net { }
+        """, "ND0009");
+
+    [Fact]
+    public void Block_parameters_named_like_the_emitters_locals_compile_and_mean_what_they_say()
+    {
+        var run = Accepted("""
+            [Dense("name + shape + x + input + inputShape + device + terms", Name = "dense")] [ReLU(When = "x > 1")]
+            public sealed class BAttribute : BlockAttribute { public BAttribute(int name, int shape, int x, int input, int inputShape, int device, int terms) { } }
+            [Network, Input(4)] [B(1, 1, 2, 1, 1, 1, 1)] public partial class Net { }
+            """);
+        using var assembly = run.Load();
+        var type = assembly.Type("Net");
+        type.GetProperty("OutputShape")!.GetValue(null).Should().Be(Shape.Vector(8));
+        Check(assembly, "Net");
+    }
+
+    [Fact]
+    public void A_block_parameter_named_inputChannels_is_ND0016() => Rejected("""
+        [Dense("inputChannels")] public sealed class BAttribute : BlockAttribute { public BAttribute(int inputChannels) { } }
+        [Network, Input(4)] [B(7)] public partial class Net { }
+        """, "ND0016", "inputChannels");
+
+    [Fact]
+    public void Layer_names_equal_to_generated_members_types_and_TorchSharp_members_keep_their_module_names()
+    {
+        string[] names = { "Net", "Summary", "InputShape", "OutputShape", "TrainableParameters", "NonTrainableParameters", "MultiplyAdds", "forward",
+            "RegularizationLoss", "nn", "Shape", "Regularizer", "Linear", "Tensor", "Device", "InputShapeException", "torch", "TorchSharp",
+            "NetDsl", "System", "List", "train", "training", "to", "parameters", "@class", "B", "x" };
+        var layers = string.Concat(names.Select(n => $"[Dense(4, Name = \"{n.TrimStart('@')}\")]"));
+        var run = Accepted($$"""
+            [Dense(4, Name = "B"), Dense(4, Name = "Shape"), Dense("units", Name = "units")] public sealed class BAttribute : BlockAttribute { public BAttribute(int units) { } }
+            namespace Models { [Network, Input(4)] {{layers}} [B(4)] public partial class Net { } }
+            """);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Models.Net");
+        module.named_children().Select(c => c.name).Should().Equal(names.Select(n => n.TrimStart('@')).Append("b_1"));
+        module.state_dict().Keys.Should().Contain("b_1.B.weight").And.Contain("b_1.units.weight").And.Contain("class.weight");
+    }
+
+    [Fact]
+    public void Non_finite_numbers_are_ND0002()
+    {
+        Rejected("[Network, Input(4)] [Dense(2, KernelL2 = double.PositiveInfinity)] public partial class Net { }", "ND0002", "double.PositiveInfinity");
+        Rejected("[Network, Input(4)] [Dense(2, KernelL1 = double.NaN)] public partial class Net { }", "ND0002", "double.NaN");
+        Rejected("[Network, Input(4)] [BatchNorm(Epsilon = double.PositiveInfinity)] public partial class Net { }", "ND0002", "double.PositiveInfinity");
+        Rejected("[Network, Input(4)] [Dropout(double.NaN)] public partial class Net { }", "ND0002", "double.NaN");
+        Rejected("[Network, Input(4), DefaultRegularizer(L2 = double.PositiveInfinity)] [Dense(2)] public partial class Net { }", "ND0002");
+    }
+
+    [Fact]
+    public void Tiny_numbers_are_emitted_exactly()
+    {
+        var run = Accepted("[Network, Input(4)] [Dense(2, KernelL2 = 1e-15), BatchNorm(Epsilon = 1e-14, Momentum = 0.3)] public partial class Net { }");
+        var source = run.GeneratedSources.Single().SourceText.ToString();
+        source.Should().Contain("1E-15").And.Contain("eps: 1E-14").And.Contain("momentum: 0.7");
+    }
+
+    [Fact]
+    public void An_int_overflowing_expression_is_folded_to_a_long_and_a_long_overflow_is_ND0009()
+    {
+        var run = Accepted("""
+            [Dense("2147483647 + 1 - 2147483640")] public sealed class BAttribute : BlockAttribute { }
+            [Network, Input(4)] [B] public partial class Net { }
+            """);
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("Linear(shape.Channels, 8)");
+        Rejected("""
+            [Dense("9223372036854775807 + units")] public sealed class BAttribute : BlockAttribute { public BAttribute(int units) { } }
+            [Network, Input(4)] [B(1)] public partial class Net { }
+            """, "ND0009").GetMessage().Should().Contain("overflows");
+    }
+
+    [Theory]
+    [InlineData("public static partial class Net { }", "is static")]
+    [InlineData("public partial class Net : System.Exception { }", "cannot have a base class")]
+    [InlineData("public partial record Net { }", "is a record")]
+    [InlineData("public class Net { }", "must be declared 'partial'")]
+    [InlineData("public partial class Net<T> { }", "is generic")]
+    [InlineData("public partial class Net(int size) { }", "primary constructor")]
+    public void Class_shapes_the_generator_cannot_extend_are_ND0012_and_get_no_code(string declaration, string message)
+    {
+        var run = GeneratorRun.Of(Usings + "[Network, Input(4)] [Dense(2)] " + declaration);
+        run.Violations().Should().BeEmpty();
+        run.NetDslErrors.Should().ContainSingle(d => d.Id == "ND0012").Which.GetMessage().Should().Contain(message);
+        run.GeneratedSources.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("public partial interface IOuter { [Network, Input(4)] [Dense(2)] public partial class Net { } }", "not a class, struct or record")]
+    [InlineData("public class Outer { [Network, Input(4)] [Dense(2)] public partial class Net { } }", "must be declared 'partial' too")]
+    [InlineData("public partial class Outer<T> { [Network, Input(4)] [Dense(2)] public partial class Net { } }", "generic type")]
+    public void Enclosing_types_the_generator_cannot_extend_are_ND0012(string source, string message)
+    {
+        var run = GeneratorRun.Of(Usings + source);
+        run.Violations().Should().BeEmpty();
+        run.NetDslErrors.Should().ContainSingle(d => d.Id == "ND0012").Which.GetMessage().Should().Contain(message);
+    }
+
+    [Fact]
+    public void Networks_nested_in_partial_structs_and_records_are_generated()
+    {
+        var run = Accepted("""
+            public readonly partial struct S { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            public partial record R { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            public partial record struct RS { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            public static partial class Holder { [Network, Input(4)] [Dense(2)] public partial class Net { } }
+            """);
+        using var assembly = run.Load();
+        Check(assembly, "S+Net");
+        Check(assembly, "RS+Net");
+    }
+
+    [Fact]
+    public void A_block_class_without_the_Attribute_suffix_is_not_captured_by_its_nested_module_class()
+    {
+        var run = Accepted("""
+            [ReLU] public sealed class Act : BlockAttribute { }
+            [Network, Input(4)] [Dense(3), Act] public partial class Net { }
+            """);
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("public sealed class Act_2 :");
+        using var assembly = run.Load();
+        Check(assembly, "Net");
+    }
+
+    [Theory]
+    [InlineData("public static int Summary = 1;", "'Summary'")]
+    [InlineData("public void forward() { }", "'forward'")]
+    [InlineData("private int dense_1;", "'dense_1'")]
+    [InlineData("public Net() : base() { }", "a constructor that does not call this(device)")]
+    [InlineData("public Net(TorchSharp.torch.Device device) : this() { }", "a constructor taking a Device")]
+    public void User_members_that_clash_with_generated_ones_are_ND0015(string member, string what)
+    {
+        var run = GeneratorRun.Of(Usings + "[Network, Input(4)] [Dense(2)] public partial class Net { " + member + " }");
+        run.Violations().Should().BeEmpty();
+        run.NetDslErrors.Should().Contain(d => d.Id == "ND0015").Which.GetMessage().Should().Contain(what);
+    }
+
+    [Fact]
+    public void User_members_that_do_not_clash_keep_working()
+    {
+        var run = Accepted("""
+            [Network, Input(4)] [Dense(2)]
+            public partial class Net
+            {
+                public Net(int seed) : this(device: null) { Seed = seed; }
+                public int Seed { get; }
+                public static string Describe() => Summary;
+                protected override void Dispose(bool disposing) => base.Dispose(disposing);
+            }
+            """, usesGeneratedMembers: true);
+        using var assembly = run.Load();
+        Check(assembly, "Net");
+    }
+
+    // ---- Silently wrong ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_two_variant_cycle_is_ND0013_on_both()
+    {
+        var run = GeneratorRun.Of(Usings + """
+            [Variant(typeof(B), BatchNorm = BatchNormPlacement.Removed)] public partial class A { }
+            [Variant(typeof(A), BatchNorm = BatchNormPlacement.Removed)] public partial class B { }
+            """);
+        run.Violations().Should().BeEmpty();
+        run.NetDslErrors.Where(d => d.Id == "ND0013").Select(d => d.GetMessage()).Should().BeEquivalentTo(
+            "Variant 'A': the chain of bases returns to 'A' (A → B → A)", "Variant 'B': the chain of bases returns to 'B' (B → A → B)");
+    }
+
+    [Fact]
+    public void A_variant_of_a_type_that_is_no_class_is_ND0013() =>
+        Rejected("[Variant(typeof(int[]), BatchNorm = BatchNormPlacement.Removed)] public partial class V { }", "ND0013")
+            .GetMessage().Should().Be("Variant 'V': 'int[]' is not a network class");
+
+    [Fact]
+    public void Sizes_beyond_64_bits_are_ND0018() =>
+        Rejected("[Network, Input(3, int.MaxValue, int.MaxValue)] [Conv2D(int.MaxValue, 1)] public partial class Net { }", "ND0018", "Conv2D(int.MaxValue, 1)");
+
+    [Fact]
+    public void A_network_level_expression_stride_with_same_padding_keeps_its_extra_padding()
+    {
+        var run = Accepted("[Network, Input(1, 4, 4)] [Conv2D(4, 3, \"2\", Padding = Padding.Same)] public partial class Net { }");
+        using var assembly = run.Load();
+        assembly.Type("Net").GetProperty("OutputShape")!.GetValue(null).Should().Be(Shape.Image(4, 2, 2));
+        Check(assembly, "Net");
+    }
+
+    [Fact]
+    public void A_BatchNorm_in_a_block_follows_the_rank_of_each_use()
+    {
+        var run = Accepted("""
+            [BatchNorm(Name = "bn"), ReLU] public sealed class NormAttribute : BlockAttribute { }
+            [Network, Input(2, 6, 6)] [Norm] [Flatten] [Norm] [Dense(3)] public partial class Mixed { }
+            [Network, Input(6)] [Norm] [Dense(3)] public partial class Flat { }
+            """);
+        var sources = run.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        sources["Mixed.g.cs"].Should().Contain("shape.IsImage ? global::TorchSharp.torch.nn.BatchNorm2d");
+        sources["Flat.g.cs"].Should().Contain("global::TorchSharp.Modules.BatchNorm1d bn");
+        using var assembly = run.Load();
+        Check(assembly, "Mixed");
+        Check(assembly, "Flat");
+    }
+
+    [Fact]
+    public void Enum_arguments_outside_their_type_are_ND0002()
+    {
+        Rejected("[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }", "ND0002", "(Padding)7");
+        Rejected("""
+            [Network, Input(4)] [Dense(2)] public partial class Base { }
+            [Variant(typeof(Base), BatchNorm = (BatchNormPlacement)9)] public partial class V { }
+            """, "ND0002", "(BatchNormPlacement)9");
+        Rejected("[Network, Input(4), DefaultRegularizer(L2 = 0.1, Layers = (RegularizedLayers)0)] [Dense(2)] public partial class Net { }", "ND0002");
+    }
+
+    [Fact]
+    public void The_analyzer_reports_an_emitter_failure_at_the_network_attribute()
+    {
+        // An inference result that lost its per-layer shapes makes the emitter fail: the analyzer must say so where
+        // the editor shows it, not only the generator.
+        var compilation = TestCompilation.Create(Usings + "[Network, Input(10)] [Dense(4)] public partial class Net { }");
+        var model = NetDsl.Generators.Parsing.NetworkParser.Parse(compilation.GetTypeByMetadataName("Net")!, compilation, default);
+        var analyzed = NetDsl.Generators.NetDslGenerator.Analyze(model);
+        var broken = analyzed with { Inference = analyzed.Inference with { TopLevelOutputs = NetDsl.Generators.Model.EquatableArray<NetDsl.Generators.Shapes.Shape>.Empty } };
+        var failure = NetDsl.Generators.NetDslAnalyzer.DiagnosticsOf(broken).Should().ContainSingle(d => d.Id == "ND0099").Which;
+        compilation.SyntaxTrees.Single().GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(failure.Span!.Start, failure.Span.Length))
+            .Should().Be("Network");
+    }
+}
