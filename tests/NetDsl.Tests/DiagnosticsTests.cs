@@ -175,6 +175,78 @@ public sealed class DiagnosticsTests
         "'fc.1' is not a valid module name: use letters, digits and '_' and start with a letter or '_'", "Name = \"fc.1\"");
 
     [Fact]
+    public void Infinite_lambda_is_ND0002_on_the_argument() => Expect(
+        "[Network, Input(4)] [Dense(2, KernelL2 = double.PositiveInfinity)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "dense_1: KernelL2 must be a finite number, got Infinity", "double.PositiveInfinity");
+
+    [Fact]
+    public void Enum_value_outside_its_type_is_ND0002() => Expect(
+        "[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same)", "(Padding)7");
+
+    [Fact]
+    public void Double_where_int_is_needed_is_ND0009() => Expect(
+        """
+        [Dense("size")] public sealed class BAttribute : BlockAttribute { public BAttribute(double size) { } }
+        [Network, Input(4)] [B(2.5)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'size': units must be an int, not double (2.5)", "size");
+
+    [Fact]
+    public void Class_shape_the_generator_cannot_extend_is_ND0012() => Expect(
+        "[Network, Input(4)] [Dense(2)] public static partial class Net { }",
+        "ND0012", DiagnosticSeverity.Error, "'Net' is static: a network is a module that is instantiated, so it cannot be static", "Net");
+
+    [Fact]
+    public void Network_and_Variant_on_one_class_is_ND0012() => Expect(
+        """
+        [Network, Input(4)] [Dense(2)] public partial class A { }
+        [Network, Variant(typeof(A)), Input(4)] [Dense(2)] public partial class B { }
+        """,
+        "ND0012", DiagnosticSeverity.Error, "'B' has both [Network] and [Variant]: a class is either a network or a variant of one", "Network");
+
+    [Fact]
+    public void User_member_named_like_a_generated_one_is_ND0015() => Expect(
+        "[Network, Input(4)] [Dense(2)] public partial class Net { public static int Summary = 1; }",
+        "ND0015", DiagnosticSeverity.Error, "'Net' declares 'Summary', which NetDsl generates (the Keras-like summary): rename or remove it", "Summary");
+
+    [Fact]
+    public void Params_block_parameter_is_ND0016() => Expect(
+        """
+        [Dense(2)] public sealed class BAttribute : BlockAttribute { public BAttribute(params int[] sizes) { } }
+        [Network, Input(4)] [B(1, 2)] public partial class Net { }
+        """,
+        "ND0016", DiagnosticSeverity.Error,
+        "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool or double (or string, for an expression over the enclosing block's parameters)",
+        "sizes");
+
+    [Fact]
+    public void Block_use_without_a_needed_parameter_is_ND0017() => Expect(
+        """
+        [Dense("a")] public sealed class BAttribute : BlockAttribute { public BAttribute(int a) { } public BAttribute(bool b) { } }
+        [Network, Input(4)] [B(true)] public partial class Net { }
+        """,
+        "ND0017", DiagnosticSeverity.Error,
+        "Block B is used through a constructor without 'a', which its body uses in 'a', and 'a' has no default: use a constructor that takes it, or give it a default",
+        "B(true)");
+
+    [Fact]
+    public void Size_beyond_64_bits_is_ND0018() => Expect(
+        "[Network, Input(3, int.MaxValue, int.MaxValue)] [Conv2D(int.MaxValue, 1)] public partial class Net { }",
+        "ND0018", DiagnosticSeverity.Error, "conv2d_1: a size or count of this Conv2D layer does not fit in 64 bits", "Conv2D(int.MaxValue, 1)");
+
+    [Fact]
+    public void Alternatives_of_different_kinds_are_ND0019() => Expect(
+        """
+        [Conv2D(4, 3, Name = "a", When = "c")] [MaxPooling2D(Name = "a", When = "!c")]
+        public sealed class BAttribute : BlockAttribute { public BAttribute(bool c) { } }
+        [Network, Input(3, 8, 8)] [B(true)] [Flatten] [Dense(2)] public partial class Net { }
+        """,
+        "ND0019", DiagnosticSeverity.Error,
+        "B.a: layers that share a name under exclusive conditions must be of the same kind, but this is MaxPooling2D and the other is Conv2D",
+        "MaxPooling2D(Name = \"a\", When = \"!c\")");
+
+    [Fact]
     public void Bias_before_batch_norm_is_warning_ND0101() => Expect(
         "[Network, Input(10)] [Dense(4), BatchNorm] public partial class Net { }",
         "ND0101", DiagnosticSeverity.Warning,

@@ -701,14 +701,6 @@ internal static class NetworkParser
             }
 
             var stem = KindStem(kind, blockName);
-            foreach (var argument in arguments)
-            {
-                if (argument.Value.Kind == ValueKind.Double && (double.IsNaN(argument.Value.Double) || double.IsInfinity(argument.Value.Double)))
-                {
-                    var shown = char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
-                    diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name ?? stem, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
-                }
-            }
             counters.TryGetValue(stem, out var count);
             counters[stem] = count + 1;
             if (name is null)
@@ -718,6 +710,14 @@ internal static class NetworkParser
             else if (!SyntaxFacts.IsValidIdentifier(name) || name.StartsWith("@", StringComparison.Ordinal))
             {
                 diagnostics.Add(new DiagnosticInfo("ND0014", nameSpan ?? span, new[] { name }.ToEquatableArray()));
+            }
+            foreach (var argument in arguments)
+            {
+                if (argument.Value.Kind == ValueKind.Double && (double.IsNaN(argument.Value.Double) || double.IsInfinity(argument.Value.Double)))
+                {
+                    var shown = char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+                    diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
+                }
             }
             return new LayerSpec(kind, name, when, arguments.ToEquatableArray(), blockType, span);
         }
