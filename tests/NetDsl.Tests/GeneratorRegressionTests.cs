@@ -308,6 +308,7 @@ public sealed class GeneratorRegressionTests
                 public Net(int seed) : this(device: null) { Seed = seed; }
                 public int Seed { get; }
                 public static string Describe() => Summary;
+                public TorchSharp.torch.Tensor First(TorchSharp.torch.Tensor x) => this.dense_1.forward(x);
                 protected override void Dispose(bool disposing) => base.Dispose(disposing);
             }
             """, usesGeneratedMembers: true);

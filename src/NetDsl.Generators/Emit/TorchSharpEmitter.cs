@@ -171,8 +171,10 @@ internal static class TorchSharpEmitter
         public void Emit()
         {
             var name = CSharpNames.Escape(model.ClassName);
-            var members = new NameAllocator(model.ReservedNames.Concat(NetworkMembers).Concat(new[] { model.ClassName }));
-            var scope = new ScopeEmitter(this, model.Layers, null, members);
+            // Layer fields keep the layer's name wherever it is free of generated and TorchSharp members, so the user's
+            // own code can still say this.conv1; what the emitter invents also avoids every name the user's code mentions.
+            var members = new NameAllocator(model.ModuleMemberNames.Concat(NetworkMembers).Concat(new[] { model.ClassName }));
+            var scope = new ScopeEmitter(this, model.Layers, null, members, model.ReservedNames);
             foreach (var block in model.Blocks)
             {
                 blockClassNames[block.TypeName] = members.Allocate(block.Name);
@@ -265,7 +267,7 @@ internal static class TorchSharpEmitter
         {
             var className = blockClassNames[block.TypeName];
             var members = new NameAllocator(model.ModuleMemberNames.Concat(BlockMembers).Concat(new[] { className }));
-            var scope = new ScopeEmitter(this, block.Body, block, members);
+            var scope = new ScopeEmitter(this, block.Body, block, members, EquatableArray<string>.Empty);
             writer.Line($"/// <summary>The {Xml(block.Name)} block (from {Xml(block.TypeName)}), built for a given input shape and arguments.</summary>")
                 .Line(GeneratedCode)
                 .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleBase}, {RegularizedModule}");
@@ -336,7 +338,7 @@ internal static class TorchSharpEmitter
         private readonly Dictionary<string, string> padFields = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> sameLocals = new(StringComparer.Ordinal);
 
-        public ScopeEmitter(NetworkEmitter owner, EquatableArray<LayerSpec> layers, BlockDefinition? block, NameAllocator members)
+        public ScopeEmitter(NetworkEmitter owner, EquatableArray<LayerSpec> layers, BlockDefinition? block, NameAllocator members, EquatableArray<string> avoidForInvented)
         {
             this.owner = owner;
             this.layers = layers;
@@ -350,6 +352,10 @@ internal static class TorchSharpEmitter
                 {
                     fields[name] = members.Allocate(name);
                 }
+            }
+            foreach (var name in avoidForInvented)
+            {
+                members.Reserve(name);
             }
             foreach (var name in LiveNames())
             {
