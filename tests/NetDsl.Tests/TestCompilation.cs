@@ -32,6 +32,13 @@ internal static class TestCompilation
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>A program (top-level statements allowed) that may also use the given assemblies, e.g. the samples.</summary>
+    public static CSharpCompilation CreateProgram(string source, params System.Reflection.Assembly[] extra) =>
+        CSharpCompilation.Create("TestProgram",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, "Program.cs") },
+            References.Value.AddRange(extra.Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))),
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+
     public static CSharpCompilation Create(string source) => Create(("Model.cs", source));
 
     /// <summary>Runs the generator; returns the output compilation and the generated files.</summary>
