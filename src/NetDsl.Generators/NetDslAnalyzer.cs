@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -26,10 +27,15 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            // A block used by several networks is checked with each of them: its own errors are reported once.
+            var reported = new ConcurrentDictionary<string, bool>();
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, reported), SymbolKind.NamedType);
+        });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, ConcurrentDictionary<string, bool> reported)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!NetworkParser.IsNetworkOrVariant(type))
@@ -59,10 +65,10 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
                 // so the error goes on the variant, naming it, with the base layer as an additional location.
                 arguments[0] = $"{model.ClassName} (variant of {model.BaseNetwork}) {arguments[0]}";
                 var here = ToLocation(model.InputSpan ?? model.ClassSpan, context.Compilation, type);
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), here, new[] { location }, arguments));
+                Report(context, reported, Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), here, new[] { location }, arguments));
                 continue;
             }
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments));
+            Report(context, reported, Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments));
         }
     }
 
@@ -83,6 +89,15 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             }
         }
         return diagnostics;
+    }
+
+    private static void Report(SymbolAnalysisContext context, ConcurrentDictionary<string, bool> reported, Diagnostic diagnostic)
+    {
+        var key = diagnostic.Id + "|" + diagnostic.Location.SourceTree?.FilePath + "|" + diagnostic.Location.SourceSpan + "|" + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        if (reported.TryAdd(key, true))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
     }
 
     private static bool Declares(INamedTypeSymbol type, Location location) =>

@@ -300,6 +300,17 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public void An_error_inside_a_block_used_by_two_networks_is_reported_once()
+    {
+        var diagnostics = TestCompilation.Analyze(Usings + """
+            [Dense("unit")] public sealed class HeadAttribute : BlockAttribute { public HeadAttribute(int units) { } }
+            [Network, Input(4)] [Head(2)] public partial class A { }
+            [Network, Input(8)] [Head(3)] public partial class B { }
+            """);
+        diagnostics.Should().ContainSingle().Which.Id.Should().Be("ND0008");
+    }
+
+    [Fact]
     public void Valid_models_get_no_diagnostic_at_all()
     {
         var (output, _) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.SampleModels()));
