@@ -1,0 +1,404 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NetDsl.Tests.Fuzz;
+
+/// <summary>One sample's shape as the fuzzer tracks it: an image [C, H, W] or a vector [F] (batch implicit).</summary>
+internal readonly record struct FuzzShape(bool IsImage, long Channels, long Height, long Width)
+{
+    public static FuzzShape Image(long channels, long height, long width) => new(true, channels, height, width);
+
+    public static FuzzShape Vector(long features) => new(false, features, 0, 0);
+
+    public long Size => IsImage ? Channels * Height * Width : Channels;
+
+    public long[] WithBatch(long batch) => IsImage ? new[] { batch, Channels, Height, Width } : new[] { batch, Channels };
+
+    public override string ToString() => IsImage ? $"[N, {Channels}, {Height}, {Width}]" : $"[N, {Channels}]";
+}
+
+internal enum FuzzKind
+{
+    Conv2D,
+    DepthwiseConv2D,
+    Dense,
+    BatchNorm,
+    ReLU,
+    ReLU6,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    ZeroPadding2D,
+    MaxPooling2D,
+    AveragePooling2D,
+    Add,
+    Block,
+}
+
+/// <summary>A double as the source writes it (the text) and as C# reads it (the value).</summary>
+internal readonly record struct FuzzNumber(double Value, string Text)
+{
+    public static FuzzNumber Of(string text, double value) => new(value, text);
+}
+
+/// <summary>An integer layer argument: a literal, or (inside a block) an expression string.</summary>
+internal sealed class FuzzArg
+{
+    private FuzzArg(long literal, FuzzExpr? expression, bool compact)
+    {
+        Literal = literal;
+        Expression = expression;
+        Compact = compact;
+    }
+
+    public long Literal { get; }
+
+    public FuzzExpr? Expression { get; }
+
+    public bool Compact { get; }
+
+    public bool IsString => Expression is not null;
+
+    public static FuzzArg Of(long literal) => new(literal, null, false);
+
+    public static FuzzArg Of(FuzzExpr expression, bool compact) => new(0, expression, compact);
+
+    public long Value(IReadOnlyDictionary<string, FuzzValue>? variables)
+    {
+        if (Expression is null)
+        {
+            return Literal;
+        }
+        var value = Expression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
+        return value.IsBool ? throw new FuzzEvaluationException("bool where an int is needed") : value.Number;
+    }
+
+    public string Render() => Expression is null ? Literal.ToString(CultureInfo.InvariantCulture) : "\"" + Expression.Render(Compact) + "\"";
+}
+
+/// <summary>A block argument at a usage: a literal int/bool, or an expression over the enclosing block's parameters.</summary>
+internal sealed class FuzzBlockArg
+{
+    public FuzzBlockArg(FuzzValue literal, FuzzExpr? expression = null)
+    {
+        LiteralValue = literal;
+        Expression = expression;
+    }
+
+    public FuzzValue LiteralValue { get; }
+
+    public FuzzExpr? Expression { get; }
+
+    public FuzzValue Value(IReadOnlyDictionary<string, FuzzValue>? variables) =>
+        Expression is null ? LiteralValue : Expression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
+
+    /// <summary>As an argument of the typed constructor, or (quoted) of the all-string one.</summary>
+    public string Render(bool asString) =>
+        asString ? "\"" + (Expression?.Render() ?? LiteralValue.Literal) + "\"" : LiteralValue.Literal;
+}
+
+/// <summary>One layer or block usage as written in an attribute.</summary>
+internal sealed class FuzzLayer
+{
+    public FuzzLayer(FuzzKind kind) => Kind = kind;
+
+    public FuzzKind Kind { get; set; }
+
+    public string? ExplicitName { get; set; }
+
+    /// <summary>The module name NetDsl documents for this layer: explicit, or stem_n by kind within the scope.</summary>
+    public string FinalName { get; set; } = string.Empty;
+
+    public FuzzExpr? When { get; set; }
+
+    public bool WhenCompact { get; set; }
+
+    public string? WhenText => When?.Render(WhenCompact);
+
+    public FuzzArg? Filters { get; set; }
+
+    public FuzzArg? Strides { get; set; }
+
+    public FuzzArg? Units { get; set; }
+
+    public int Kernel { get; set; } = 1;
+
+    public bool StridesOmitted { get; set; }
+
+    /// <summary>0: Padding not written (valid), 1: Padding.Valid written, 2: Padding.Same.</summary>
+    public int PaddingStyle { get; set; }
+
+    public bool Same => PaddingStyle == 2;
+
+    public int? DepthMultiplier { get; set; }
+
+    public bool? UseBias { get; set; }
+
+    public bool HasBias => UseBias != false;
+
+    /// <summary>Per-layer λs by attribute property (KernelL1, DepthwiseL2, BiasL1, ...).</summary>
+    public List<(string Property, FuzzNumber Value)> Regularizers { get; private set; } = new();
+
+    public FuzzNumber? Epsilon { get; set; }
+
+    public FuzzNumber? Momentum { get; set; }
+
+    public FuzzNumber Rate { get; set; }
+
+    public int[] Pads { get; set; } = Array.Empty<int>();
+
+    public int? PoolSize { get; set; }
+
+    public int? PoolStrides { get; set; }
+
+    public FuzzBlock? Block { get; set; }
+
+    public Dictionary<string, FuzzBlockArg> BlockArgs { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The usage calls the all-string constructor of the block.</summary>
+    public bool BlockStringCtor { get; set; }
+
+    /// <summary>Constructor arguments written as name: value.</summary>
+    public bool NamedArguments { get; set; }
+
+    /// <summary>Written with the Attribute suffix, e.g. [Conv2DAttribute(...)].</summary>
+    public bool Suffix { get; set; }
+
+    public FuzzLayer Clone()
+    {
+        // MemberwiseClone shares the collections; the copy gets its own.
+        var copy = (FuzzLayer)MemberwiseClone();
+        copy.Regularizers = new List<(string, FuzzNumber)>(Regularizers);
+        copy.BlockArgs = new Dictionary<string, FuzzBlockArg>(BlockArgs, StringComparer.Ordinal);
+        return copy;
+    }
+
+    public static string Stem(FuzzKind kind, FuzzBlock? block) => kind switch
+    {
+        FuzzKind.Conv2D => "conv2d",
+        FuzzKind.DepthwiseConv2D => "depthwise_conv2d",
+        FuzzKind.Dense => "dense",
+        FuzzKind.BatchNorm => "batch_norm",
+        FuzzKind.ReLU => "relu",
+        FuzzKind.ReLU6 => "relu6",
+        FuzzKind.Dropout => "dropout",
+        FuzzKind.Flatten => "flatten",
+        FuzzKind.GlobalAveragePooling2D => "global_average_pooling2d",
+        FuzzKind.ZeroPadding2D => "zero_padding2d",
+        FuzzKind.MaxPooling2D => "max_pooling2d",
+        FuzzKind.AveragePooling2D => "average_pooling2d",
+        FuzzKind.Add => "add",
+        _ => block!.Stem,
+    };
+
+    public bool OwnsModule => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.Dropout or FuzzKind.Block;
+
+    public bool IsWeighted => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense;
+
+    /// <summary>Gives every layer of one scope its documented name (counters per kind, named layers count too).</summary>
+    public static void AssignNames(IEnumerable<FuzzLayer> scope)
+    {
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var layer in scope)
+        {
+            var stem = Stem(layer.Kind, layer.Block);
+            counters.TryGetValue(stem, out var n);
+            counters[stem] = ++n;
+            layer.FinalName = layer.ExplicitName ?? stem + "_" + n.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}
+
+internal sealed class FuzzParam
+{
+    public FuzzParam(string name, bool isBool)
+    {
+        Name = name;
+        IsBool = isBool;
+    }
+
+    public string Name { get; }
+
+    public bool IsBool { get; }
+
+    public FuzzValue? Default { get; set; }
+}
+
+/// <summary>A block attribute class: parameters from its constructors, its own layer attributes as the body.</summary>
+internal sealed class FuzzBlock
+{
+    public FuzzBlock(string name, string stem)
+    {
+        Name = name;
+        Stem = stem;
+    }
+
+    public string Name { get; set; }
+
+    public string Stem { get; set; }
+
+    public string ClassName => Name + "Attribute";
+
+    public string? Namespace { get; set; }
+
+    public List<FuzzParam> Parameters { get; } = new();
+
+    /// <summary>A second public constructor taking every parameter as a string (expressions from enclosing blocks).</summary>
+    public bool StringCtor { get; set; }
+
+    public bool StringCtorFirst { get; set; }
+
+    public bool ExplicitEmptyCtor { get; set; }
+
+    public string Modifiers { get; set; } = "public sealed";
+
+    public List<FuzzLayer> Body { get; set; } = new();
+
+    public FuzzBlock CloneWithBody(List<FuzzLayer> body)
+    {
+        var copy = new FuzzBlock(Name, Stem)
+        {
+            Namespace = Namespace,
+            StringCtor = StringCtor,
+            StringCtorFirst = StringCtorFirst,
+            ExplicitEmptyCtor = ExplicitEmptyCtor,
+            Modifiers = Modifiers,
+            Body = body,
+        };
+        copy.Parameters.AddRange(Parameters);
+        return copy;
+    }
+}
+
+internal sealed class FuzzRegularizer
+{
+    public FuzzNumber? L1 { get; set; }
+
+    public FuzzNumber? L2 { get; set; }
+
+    /// <summary>null: not written (all); 1 Convolutions, 2 Dense, 3 All.</summary>
+    public int? Layers { get; set; }
+
+    public bool LayersAsFlags { get; set; }
+
+    public bool? Biases { get; set; }
+
+    public bool Convolutions => (Layers ?? 3) is 1 or 3;
+
+    public bool Dense => (Layers ?? 3) is 2 or 3;
+}
+
+/// <summary>Containing types of a nested network, outermost first, each with its declaration keywords.</summary>
+internal sealed class FuzzContainer
+{
+    public List<(string Name, string Keywords)> Levels { get; } = new();
+}
+
+/// <summary>A [Network] class or a [Variant] class (when <see cref="Base"/> is set).</summary>
+internal sealed class FuzzNetwork
+{
+    public FuzzNetwork(string className) => ClassName = className;
+
+    public string ClassName { get; set; }
+
+    public string? Namespace { get; set; }
+
+    public FuzzContainer? Container { get; set; }
+
+    public string Modifiers { get; set; } = "public";
+
+    public FuzzNetwork? Base { get; set; }
+
+    public bool IsVariant => Base is not null;
+
+    /// <summary>0 AsDeclared, 1 AfterActivation, 2 Removed.</summary>
+    public int Placement { get; set; }
+
+    public bool PlacementWritten { get; set; }
+
+    /// <summary>The network's [Input]; a variant's own [Input], or null to keep the base's.</summary>
+    public FuzzShape? Input { get; set; }
+
+    public bool InputNamed { get; set; }
+
+    /// <summary>null: BatchNormDefaults not written (Keras).</summary>
+    public bool? TorchDefaults { get; set; }
+
+    public bool Glorot { get; set; }
+
+    public bool NetworkParentheses { get; set; }
+
+    public FuzzRegularizer? Regularizer { get; set; }
+
+    public List<FuzzLayer> Layers { get; } = new();
+
+    public List<string> Members { get; } = new();
+
+    /// <summary>How many layer attributes come before the [Network, Input] line (usually 0).</summary>
+    public int HeaderPosition { get; set; }
+
+    /// <summary>Layer attributes per attribute list, e.g. [Dense(32), BatchNorm, ReLU].</summary>
+    public List<int> Grouping { get; } = new();
+
+    public bool QualifiedTypeof { get; set; }
+
+    public string MetadataName =>
+        (Namespace is null ? string.Empty : Namespace.Replace("@", string.Empty, StringComparison.Ordinal) + ".") +
+        (Container is null ? string.Empty : string.Concat(Container.Levels.Select(l => l.Name + "+"))) + ClassName.TrimStart('@');
+
+    public string QualifiedName =>
+        "global::" + (Namespace is null ? string.Empty : Namespace + ".") +
+        (Container is null ? string.Empty : string.Concat(Container.Levels.Select(l => l.Name + "."))) + ClassName;
+}
+
+/// <summary>A whole generated source: blocks and networks, how namespaces are written, how many files.</summary>
+internal sealed class FuzzProgram
+{
+    /// <summary>0 none, 1 file-scoped, 2 block-scoped, 3 nested blocks (namespace A { namespace B { } }).</summary>
+    public int NamespaceStyle { get; set; }
+
+    /// <summary>Null: `using NetDsl;`; else the prefix every NetDsl name is written with ("NetDsl." or "global::NetDsl.").</summary>
+    public string? Qualifier { get; set; }
+
+    public bool UsingInsideNamespace { get; set; }
+
+    public bool SplitFiles { get; set; }
+
+    public List<FuzzBlock> Blocks { get; } = new();
+
+    public List<FuzzNetwork> Networks { get; } = new();
+}
+
+internal sealed record FuzzRegularizedWeight(string Path, double KernelL1, double KernelL2, double BiasL1, double BiasL2);
+
+internal sealed record FuzzBatchNormSetting(string Path, double Epsilon, double TorchMomentum);
+
+/// <summary>What the fuzzer's own shape tracking says one network must be.</summary>
+internal sealed record FuzzExpectation(
+    string MetadataName,
+    FuzzShape Input,
+    FuzzShape Output,
+    IReadOnlyList<string> Modules,
+    long Trainable,
+    long NonTrainable,
+    IReadOnlyList<FuzzRegularizedWeight> Regularized,
+    IReadOnlyList<FuzzBatchNormSetting> BatchNorms)
+{
+    public IEnumerable<string> Children => Modules.Where(m => !m.Contains('.', StringComparison.Ordinal));
+}
+
+/// <summary>One fuzz case: the files to compile, what it is, and (where known) what each network must be.</summary>
+internal sealed record FuzzSource(
+    int Seed,
+    string Class,
+    string Detail,
+    bool Valid,
+    bool ExpectValid,
+    bool RuntimeSafe,
+    (string Path, string Source)[] Files,
+    IReadOnlyList<FuzzExpectation> Expectations)
+{
+    public string Text => string.Join("\n", Files.Select(f => Files.Length == 1 ? f.Source : "// ---- " + f.Path + "\n" + f.Source));
+}

@@ -1,0 +1,391 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace NetDsl.Tests.Fuzz;
+
+/// <summary>Writes a <see cref="FuzzProgram"/> as C# source files.</summary>
+internal static class FuzzRenderer
+{
+    private sealed record Declaration(string? Namespace, FuzzContainer? Container, List<string> Lines);
+
+    public static (string Path, string Source)[] Render(FuzzProgram program)
+    {
+        var q = program.Qualifier ?? string.Empty;
+        var networks = program.Networks.Select(n => new Declaration(n.Namespace, n.Container, NetworkLines(n, q, program))).ToList();
+        var blocks = program.Blocks.Select(b => new Declaration(b.Namespace, null, BlockLines(b, q))).ToList();
+        var namespaces = program.Networks.Select(n => n.Namespace).Concat(program.Blocks.Select(b => b.Namespace))
+            .Where(n => n is not null).Select(n => n!).Distinct(StringComparer.Ordinal).ToList();
+
+        var files = new List<(string, string)>();
+        if (program.SplitFiles && blocks.Count > 0)
+        {
+            files.Add(("Model.cs", File(program, networks, namespaces)));
+            files.Add(("Blocks.cs", File(program, blocks, namespaces)));
+        }
+        else
+        {
+            // Blocks first or last: C# does not care, and NetDsl must not either.
+            var all = program.Networks.Count % 2 == 0 ? blocks.Concat(networks) : networks.Concat(blocks);
+            files.Add(("Model.cs", File(program, all.ToList(), namespaces)));
+        }
+        return files.ToArray();
+    }
+
+    private static string File(FuzzProgram program, List<Declaration> declarations, List<string> namespaces)
+    {
+        var output = new StringBuilder();
+        var usings = new List<string>();
+        if (program.Qualifier is null)
+        {
+            usings.Add("using NetDsl;");
+        }
+        if (program.NamespaceStyle >= 2)
+        {
+            usings.AddRange(namespaces.Select(n => "using " + n + ";"));
+        }
+        if (!program.UsingInsideNamespace)
+        {
+            foreach (var line in usings)
+            {
+                output.Append(line).Append('\n');
+            }
+            output.Append('\n');
+        }
+
+        switch (program.NamespaceStyle)
+        {
+            case 0:
+                foreach (var declaration in declarations)
+                {
+                    WriteDeclaration(output, declaration, 0);
+                }
+                break;
+            case 1:
+                output.Append("namespace ").Append(declarations.Select(d => d.Namespace).FirstOrDefault(n => n is not null) ?? namespaces.FirstOrDefault() ?? "Models").Append(";\n\n");
+                foreach (var declaration in declarations)
+                {
+                    WriteDeclaration(output, declaration, 0);
+                }
+                break;
+            default:
+                foreach (var group in declarations.GroupBy(d => d.Namespace ?? string.Empty))
+                {
+                    var segments = program.NamespaceStyle == 3 ? group.Key.Split('.') : new[] { group.Key };
+                    for (var i = 0; i < segments.Length; i++)
+                    {
+                        Indent(output, i).Append("namespace ").Append(segments[i]).Append('\n');
+                        Indent(output, i).Append("{\n");
+                    }
+                    if (program.UsingInsideNamespace)
+                    {
+                        foreach (var line in usings)
+                        {
+                            Indent(output, segments.Length).Append(line).Append('\n');
+                        }
+                        output.Append('\n');
+                    }
+                    foreach (var declaration in group)
+                    {
+                        WriteDeclaration(output, declaration, segments.Length);
+                    }
+                    for (var i = segments.Length - 1; i >= 0; i--)
+                    {
+                        Indent(output, i).Append("}\n");
+                    }
+                    output.Append('\n');
+                }
+                break;
+        }
+        return output.ToString();
+    }
+
+    private static StringBuilder Indent(StringBuilder output, int level) => output.Append(' ', level * 4);
+
+    private static void WriteDeclaration(StringBuilder output, Declaration declaration, int level)
+    {
+        var levels = declaration.Container?.Levels ?? new List<(string, string)>();
+        for (var i = 0; i < levels.Count; i++)
+        {
+            Indent(output, level + i).Append(levels[i].Item2).Append(' ').Append(levels[i].Item1).Append('\n');
+            Indent(output, level + i).Append("{\n");
+        }
+        foreach (var line in declaration.Lines)
+        {
+            if (line.Length == 0)
+            {
+                output.Append('\n');
+                continue;
+            }
+            Indent(output, level + levels.Count).Append(line).Append('\n');
+        }
+        for (var i = levels.Count - 1; i >= 0; i--)
+        {
+            Indent(output, level + i).Append("}\n");
+        }
+        output.Append('\n');
+    }
+
+    // ---- networks ----------------------------------------------------------------------------------------------
+
+    private static string Quote(string text) => "\"" + text + "\"";
+
+    public static string InputText(FuzzShape input, bool named, string q) => input.IsImage
+        ? named
+            ? $"{q}Input(channels: {input.Channels}, height: {input.Height}, width: {input.Width})"
+            : $"{q}Input({input.Channels}, {input.Height}, {input.Width})"
+        : named ? $"{q}Input(features: {input.Channels})" : $"{q}Input({input.Channels})";
+
+    public static string RegularizerText(FuzzRegularizer regularizer, string q)
+    {
+        var parts = new List<string>();
+        if (regularizer.L1 is { } l1)
+        {
+            parts.Add("L1 = " + l1.Text);
+        }
+        if (regularizer.L2 is { } l2)
+        {
+            parts.Add("L2 = " + l2.Text);
+        }
+        if (regularizer.Layers is { } layers)
+        {
+            parts.Add("Layers = " + (regularizer.LayersAsFlags
+                ? $"{q}RegularizedLayers.Convolutions | {q}RegularizedLayers.Dense"
+                : q + "RegularizedLayers." + (layers switch { 1 => "Convolutions", 2 => "Dense", _ => "All" })));
+        }
+        if (regularizer.Biases is { } biases)
+        {
+            parts.Add("Biases = " + (biases ? "true" : "false"));
+        }
+        return $"{q}DefaultRegularizer({string.Join(", ", parts)})";
+    }
+
+    private static string TypeofName(FuzzNetwork variant)
+    {
+        var target = variant.Base!;
+        // Containers share names across namespaces, so a simple name is only safe within the same namespace.
+        if (variant.QualifiedTypeof || target.Namespace != variant.Namespace)
+        {
+            return target.QualifiedName;
+        }
+        return (target.Container is null ? string.Empty : string.Concat(target.Container.Levels.Select(l => l.Name + "."))) + target.ClassName;
+    }
+
+    private static List<string> NetworkLines(FuzzNetwork network, string q, FuzzProgram program)
+    {
+        var header = new List<string>();
+        if (network.IsVariant)
+        {
+            var placement = network.PlacementWritten
+                ? ", BatchNorm = " + q + "BatchNormPlacement." + (network.Placement switch { 1 => "AfterActivation", 2 => "Removed", _ => "AsDeclared" })
+                : string.Empty;
+            header.Add($"{q}Variant(typeof({TypeofName(network)}){placement})");
+        }
+        else
+        {
+            var settings = new List<string>();
+            if (network.TorchDefaults is { } torch)
+            {
+                settings.Add("BatchNormDefaults = " + q + "BatchNormDefaults." + (torch ? "Torch" : "Keras"));
+            }
+            if (network.Glorot)
+            {
+                settings.Add("Initialization = " + q + "WeightInitialization.GlorotUniform");
+            }
+            header.Add(q + "Network" + (settings.Count > 0 || network.NetworkParentheses ? "(" + string.Join(", ", settings) + ")" : string.Empty));
+        }
+        if (network.Input is { } input)
+        {
+            header.Add(InputText(input, network.InputNamed, q));
+        }
+        if (network.Regularizer is { } regularizer)
+        {
+            header.Add(RegularizerText(regularizer, q));
+        }
+
+        var layerLines = new List<string>();
+        var index = 0;
+        foreach (var size in network.Grouping)
+        {
+            layerLines.Add("[" + string.Join(", ", network.Layers.Skip(index).Take(size).Select(l => Layer(l, q))) + "]");
+            index += size;
+        }
+        for (; index < network.Layers.Count; index++)
+        {
+            layerLines.Add("[" + Layer(network.Layers[index], q) + "]");
+        }
+
+        var headerLines = header.Count > 1 && network.Layers.Count % 3 == 1
+            ? header.Select(h => "[" + h + "]").ToList()
+            : new List<string> { "[" + string.Join(", ", header) + "]" };
+        var lines = new List<string>(layerLines);
+        lines.InsertRange(Math.Min(network.HeaderPosition, lines.Count), headerLines);
+        var declaration = (network.Modifiers + " partial class " + network.ClassName).Trim();
+        lines.Add(declaration);
+        if (network.Members.Count == 0)
+        {
+            lines.Add("{");
+            lines.Add("}");
+        }
+        else
+        {
+            lines.Add("{");
+            lines.AddRange(network.Members.SelectMany(m => m.Split('\n')).Select(m => "    " + m));
+            lines.Add("}");
+        }
+        return lines;
+    }
+
+    // ---- layers ------------------------------------------------------------------------------------------------
+
+    private static string KindName(FuzzKind kind) => kind.ToString();
+
+    public static string Layer(FuzzLayer layer, string q)
+    {
+        var arguments = new List<string>();
+        var properties = new List<string>();
+        string name;
+        if (layer.Kind == FuzzKind.Block)
+        {
+            name = layer.Block!.Name + (layer.Suffix ? "Attribute" : string.Empty);
+            var named = layer.NamedArguments;
+            foreach (var parameter in layer.Block.Parameters)
+            {
+                if (!layer.BlockArgs.TryGetValue(parameter.Name, out var argument))
+                {
+                    named = true;
+                    continue;
+                }
+                arguments.Add((named ? parameter.Name + ": " : string.Empty) + argument.Render(layer.BlockStringCtor));
+            }
+        }
+        else
+        {
+            name = q + KindName(layer.Kind) + (layer.Suffix ? "Attribute" : string.Empty);
+            ConstructorArguments(layer, arguments);
+            LayerProperties(layer, q, properties);
+        }
+        if (layer.ExplicitName is not null)
+        {
+            properties.Insert(0, "Name = " + Quote(layer.ExplicitName));
+        }
+        if (layer.When is not null)
+        {
+            properties.Add("When = " + Quote(layer.WhenText!));
+        }
+        var all = arguments.Concat(properties).ToList();
+        return all.Count == 0 ? name : name + "(" + string.Join(", ", all) + ")";
+    }
+
+    private static void ConstructorArguments(FuzzLayer layer, List<string> arguments)
+    {
+        void Add(string parameter, string value) => arguments.Add(layer.NamedArguments ? parameter + ": " + value : value);
+        switch (layer.Kind)
+        {
+            case FuzzKind.Conv2D:
+                Add("filters", layer.Filters!.Render());
+                Add("kernelSize", layer.Kernel.ToString(CultureInfo.InvariantCulture));
+                if (!layer.StridesOmitted)
+                {
+                    Add("strides", layer.Strides!.Render());
+                }
+                break;
+            case FuzzKind.DepthwiseConv2D:
+                Add("kernelSize", layer.Kernel.ToString(CultureInfo.InvariantCulture));
+                if (!layer.StridesOmitted)
+                {
+                    Add("strides", layer.Strides!.Render());
+                }
+                break;
+            case FuzzKind.Dense:
+                Add("units", layer.Units!.Render());
+                break;
+            case FuzzKind.Dropout:
+                Add("rate", layer.Rate.Text);
+                break;
+            case FuzzKind.ZeroPadding2D:
+            {
+                var names = layer.Pads.Length switch
+                {
+                    1 => new[] { "padding" },
+                    2 => new[] { "vertical", "horizontal" },
+                    _ => new[] { "top", "bottom", "left", "right" },
+                };
+                for (var i = 0; i < layer.Pads.Length; i++)
+                {
+                    Add(names[i], layer.Pads[i].ToString(CultureInfo.InvariantCulture));
+                }
+                break;
+            }
+            case FuzzKind.MaxPooling2D:
+            case FuzzKind.AveragePooling2D:
+                if (layer.PoolSize is { } pool)
+                {
+                    Add("poolSize", pool.ToString(CultureInfo.InvariantCulture));
+                }
+                if (layer.PoolStrides is { } strides)
+                {
+                    var value = strides.ToString(CultureInfo.InvariantCulture);
+                    // Without a pool size a positional stride would be read as the pool size.
+                    arguments.Add(layer.NamedArguments || layer.PoolSize is null ? "strides: " + value : value);
+                }
+                break;
+        }
+    }
+
+    private static void LayerProperties(FuzzLayer layer, string q, List<string> properties)
+    {
+        if (layer.PaddingStyle != 0)
+        {
+            properties.Add("Padding = " + q + "Padding." + (layer.Same ? "Same" : "Valid"));
+        }
+        if (layer.DepthMultiplier is { } multiplier)
+        {
+            properties.Add("DepthMultiplier = " + multiplier.ToString(CultureInfo.InvariantCulture));
+        }
+        if (layer.UseBias is { } bias)
+        {
+            properties.Add("UseBias = " + (bias ? "true" : "false"));
+        }
+        foreach (var (property, value) in layer.Regularizers)
+        {
+            properties.Add(property + " = " + value.Text);
+        }
+        if (layer.Epsilon is { } epsilon)
+        {
+            properties.Add("Epsilon = " + epsilon.Text);
+        }
+        if (layer.Momentum is { } momentum)
+        {
+            properties.Add("Momentum = " + momentum.Text);
+        }
+    }
+
+    // ---- blocks ------------------------------------------------------------------------------------------------
+
+    private static List<string> BlockLines(FuzzBlock block, string q)
+    {
+        var lines = block.Body.Select(l => "[" + Layer(l, q) + "]").ToList();
+        lines.Add($"{block.Modifiers} class {block.ClassName} : {q}BlockAttribute");
+        lines.Add("{");
+        var typed = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p =>
+            (p.IsBool ? "bool " : "int ") + p.Name + (p.Default is { } d ? " = " + d.Literal : string.Empty))) + ") { }";
+        var strings = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p => "string " + p.Name)) + ") { }";
+        if (block.Parameters.Count > 0 || block.ExplicitEmptyCtor)
+        {
+            if (block.StringCtor && block.StringCtorFirst)
+            {
+                lines.Add(strings);
+            }
+            lines.Add(typed);
+            if (block.StringCtor && !block.StringCtorFirst)
+            {
+                lines.Add(strings);
+            }
+        }
+        lines.Add("}");
+        return lines;
+    }
+}

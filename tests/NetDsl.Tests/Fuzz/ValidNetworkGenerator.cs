@@ -1,0 +1,758 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NetDsl.Tests.Fuzz;
+
+internal sealed class FuzzGeneratorOptions
+{
+    public bool AllowBlocks { get; set; } = true;
+
+    public bool AllowVariants { get; set; } = true;
+
+    public int? Networks { get; set; }
+
+    /// <summary>Prefer λs and epsilons so small that rounding them changes the network.</summary>
+    public bool Tiny { get; set; }
+
+    /// <summary>At least one variant of a variant.</summary>
+    public bool VariantChain { get; set; }
+
+    public int? NamespaceStyle { get; set; }
+}
+
+/// <summary>
+/// Builds random networks that are valid by construction: every layer is proposed for the current shape and kept
+/// only when the fuzzer's own simulation accepts it, and every reuse of a block is simulated with its new arguments.
+/// </summary>
+internal sealed class ValidNetworkGenerator
+{
+    private static readonly string[] NamespacePool = { "Models", "Lab", "Fuzz.Nets", "Vision.Small", "Deep.Mlps", "Zooish" };
+    private static readonly string[] NetworkWords = { "Net", "Model", "Classifier", "Encoder", "Backbone", "Mlp", "ConvNet", "Tiny", "Probe" };
+    private static readonly string[] VariantWords = { "NoBn", "BnAfter", "L2", "Small", "Alt", "Reg" };
+    private static readonly (string Name, string Stem)[] BlockNames =
+    {
+        ("Unit", "unit"), ("ResUnit", "res_unit"), ("DownStage", "down_stage"), ("MixCell", "mix_cell"), ("ConvBnAct", "conv_bn_act"),
+        ("Lane", "lane"), ("Trunk", "trunk"), ("Branch", "branch"), ("Cell", "cell"), ("WideBlock", "wide_block"), ("Bottle", "bottle"),
+    };
+
+    // Disjoint from each other and from parameter names, so no generated field, parameter or local can collide.
+    private static readonly string[] LayerNames =
+    {
+        "conv", "stem", "proj", "expand", "head", "fc", "bn", "drop", "act", "body", "mix", "features", "classifier", "squeeze",
+        "reduce", "lift", "core", "tail", "entry", "down", "up", "side", "main", "fc2", "conv_a", "conv_b", "_tail", "stage1",
+    };
+
+    private static readonly string[] IntParamNames = { "filters", "width", "units", "depth", "factor", "hidden", "grow", "span", "k", "n" };
+    private static readonly string[] BoolParamNames = { "pool", "wide", "shortcut", "norm", "deep", "skip", "gate", "flag" };
+
+    private static readonly FuzzNumber[] Lambdas =
+    {
+        FuzzNumber.Of("0.001", 0.001), FuzzNumber.Of("1e-4", 1e-4), FuzzNumber.Of("0.01", 0.01), FuzzNumber.Of("5e-3", 5e-3),
+        FuzzNumber.Of("0.0005", 0.0005), FuzzNumber.Of(".02", 0.02), FuzzNumber.Of("1E-3", 1e-3), FuzzNumber.Of("0.001d", 0.001),
+        FuzzNumber.Of("0.01f", 0.01f),
+    };
+
+    private static readonly FuzzNumber[] TinyLambdas = { FuzzNumber.Of("1e-15", 1e-15), FuzzNumber.Of("1e-13", 1e-13), FuzzNumber.Of("3e-14", 3e-14) };
+    private static readonly FuzzNumber[] Epsilons = { FuzzNumber.Of("1e-3", 1e-3), FuzzNumber.Of("1e-5", 1e-5), FuzzNumber.Of("0.001", 0.001), FuzzNumber.Of("2e-3", 2e-3), FuzzNumber.Of("1e-4", 1e-4) };
+    private static readonly FuzzNumber[] TinyEpsilons = { FuzzNumber.Of("1e-14", 1e-14), FuzzNumber.Of("1e-13", 1e-13) };
+    private static readonly FuzzNumber[] Momenta = { FuzzNumber.Of("0.9", 0.9), FuzzNumber.Of("0.99", 0.99), FuzzNumber.Of("0.5", 0.5), FuzzNumber.Of("0", 0), FuzzNumber.Of("0.999", 0.999), FuzzNumber.Of(".8", 0.8) };
+
+    private static readonly FuzzNumber[] Rates =
+    {
+        FuzzNumber.Of("0", 0), FuzzNumber.Of("0.1", 0.1), FuzzNumber.Of("0.25", 0.25), FuzzNumber.Of(".5", 0.5), FuzzNumber.Of("0.5", 0.5),
+        FuzzNumber.Of("5e-1", 0.5), FuzzNumber.Of("0.75", 0.75), FuzzNumber.Of("0.3d", 0.3), FuzzNumber.Of("0.2f", 0.2f),
+    };
+
+    private readonly Random rng;
+    private readonly FuzzGeneratorOptions options;
+    private readonly HashSet<string> typeNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string?> namespaces = new();
+
+    public ValidNetworkGenerator(Random rng, FuzzGeneratorOptions? options = null)
+    {
+        this.rng = rng;
+        this.options = options ?? new FuzzGeneratorOptions();
+        Program = new FuzzProgram();
+    }
+
+    public FuzzProgram Program { get; }
+
+    public FuzzProgram Generate()
+    {
+        var p = Program;
+        p.NamespaceStyle = options.NamespaceStyle ?? Weighted((0, 20), (1, 35), (2, 35), (3, 10));
+        ChooseNamespaces();
+        p.Qualifier = rng.NextDouble() < 0.1 ? (rng.Next(2) == 0 ? "NetDsl." : "global::NetDsl.") : null;
+        p.UsingInsideNamespace = p.NamespaceStyle >= 2 && rng.NextDouble() < 0.2;
+        p.SplitFiles = rng.NextDouble() < 0.2;
+
+        var count = options.Networks ?? 1 + (rng.NextDouble() < 0.35 ? 1 : 0) + (rng.NextDouble() < 0.1 ? 1 : 0);
+        for (var i = 0; i < count; i++)
+        {
+            p.Networks.Add(NewNetwork(null));
+        }
+        if (options.AllowVariants)
+        {
+            var variants = rng.NextDouble() < 0.4 ? 1 + (rng.NextDouble() < 0.25 ? 1 : 0) : 0;
+            for (var i = 0; i < variants; i++)
+            {
+                p.Networks.Add(NewVariant(p.Networks[rng.Next(p.Networks.Count)]));
+            }
+            if (options.VariantChain)
+            {
+                var first = NewVariant(p.Networks[rng.Next(p.Networks.Count)]);
+                p.Networks.Add(first);
+                p.Networks.Add(NewVariant(first));
+            }
+        }
+        if (options.Tiny)
+        {
+            p.Networks.Add(TinyNetwork());
+        }
+        return p;
+    }
+
+    /// <summary>The fuzzer's expectation for every network of the program.</summary>
+    public IReadOnlyList<FuzzExpectation> Expectations() => Program.Networks.Select(FuzzVariants.Expect).ToList();
+
+    public string? AnyNamespace() => namespaces.Count == 0 ? null : namespaces[rng.Next(namespaces.Count)];
+
+    private void ChooseNamespaces()
+    {
+        namespaces.Clear();
+        switch (Program.NamespaceStyle)
+        {
+            case 0:
+                namespaces.Add(null);
+                break;
+            case 1:
+                namespaces.Add(NamespacePool[rng.Next(NamespacePool.Length)]);
+                break;
+            default:
+                foreach (var ns in NamespacePool.OrderBy(_ => rng.Next()).Take(rng.Next(1, 4)))
+                {
+                    namespaces.Add(ns);
+                }
+                break;
+        }
+        foreach (var ns in namespaces.Where(n => n is not null))
+        {
+            foreach (var segment in ns!.Split('.'))
+            {
+                typeNames.Add(segment);
+            }
+        }
+    }
+
+    private int Weighted(params (int Value, int Weight)[] choices)
+    {
+        var total = choices.Sum(c => c.Weight);
+        var r = rng.Next(total);
+        foreach (var (value, weight) in choices)
+        {
+            if (r < weight)
+            {
+                return value;
+            }
+            r -= weight;
+        }
+        return choices[^1].Value;
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[rng.Next(items.Count)];
+
+    private bool Chance(double p) => rng.NextDouble() < p;
+
+    public string UniqueTypeName(string stem)
+    {
+        var name = stem;
+        for (var i = 2; !typeNames.Add(name); i++)
+        {
+            name = stem + i.ToString(CultureInfo.InvariantCulture);
+        }
+        return name;
+    }
+
+    private FuzzContainer? NewContainer()
+    {
+        if (!Chance(0.2))
+        {
+            return null;
+        }
+        var container = new FuzzContainer();
+        switch (rng.Next(5))
+        {
+            case 0:
+                container.Levels.Add(("Zoo", "public partial class"));
+                break;
+            case 1:
+                container.Levels.Add(("Catalog", "public static partial class"));
+                break;
+            case 2:
+                container.Levels.Add(("Suite", "internal partial class"));
+                break;
+            case 3:
+                container.Levels.Add(("Shelf", "partial class"));
+                break;
+            default:
+                container.Levels.Add(("Outer", "public partial class"));
+                container.Levels.Add(("Inner", "public partial class"));
+                break;
+        }
+        foreach (var level in container.Levels)
+        {
+            typeNames.Add(level.Name);
+        }
+        return container;
+    }
+
+    private FuzzShape RandomInput()
+    {
+        if (Chance(0.6))
+        {
+            var channels = Pick(new long[] { 1, 3, 3, 2, 4 });
+            var height = (long)rng.Next(4, 33);
+            var width = Chance(0.7) ? height : rng.Next(4, 33);
+            return FuzzShape.Image(channels, height, width);
+        }
+        return FuzzShape.Vector(Chance(0.5) ? rng.Next(1, 33) : rng.Next(1, 257));
+    }
+
+    public FuzzNetwork NewNetwork(string? className, FuzzShape? input = null)
+    {
+        var network = new FuzzNetwork(className ?? UniqueTypeName(Pick(NetworkWords) + (Program.Networks.Count + 1).ToString(CultureInfo.InvariantCulture)))
+        {
+            Namespace = AnyNamespace(),
+            Container = NewContainer(),
+            Modifiers = Pick(new[] { "public", "public", "internal", "public sealed", string.Empty, "sealed" }),
+            TorchDefaults = Chance(0.15) ? true : Chance(0.1) ? false : null,
+            Glorot = Chance(0.15),
+            NetworkParentheses = Chance(0.1),
+            Regularizer = Chance(0.15) ? NewRegularizer() : null,
+            InputNamed = Chance(0.15),
+        };
+        if (network.Container is not null && !network.Modifiers.Contains("public", StringComparison.Ordinal) && !network.Modifiers.Contains("internal", StringComparison.Ordinal))
+        {
+            // A nested class without a modifier is private, and a variant elsewhere could not name it.
+            network.Modifiers = "internal " + network.Modifiers;
+        }
+        var shape = input ?? RandomInput();
+        network.Input = shape;
+        var target = Chance(0.03) ? 0 : rng.Next(1, 9);
+        var layers = GenerateScope(shape, null, 0, target, new HashSet<FuzzBlock>(), out var output);
+        if (output.IsImage && Chance(0.6))
+        {
+            var names = new HashSet<string>(layers.Where(l => l.ExplicitName is not null).Select(l => l.ExplicitName!), StringComparer.Ordinal);
+            var head = new FuzzLayer(output.Size <= FuzzSimulation.MaxFeatures && Chance(0.5) ? FuzzKind.Flatten : FuzzKind.GlobalAveragePooling2D);
+            var dense = MakeDense(null);
+            if (Chance(0.4))
+            {
+                dense.ExplicitName = FreshName(names);
+            }
+            var candidate = new List<FuzzLayer> { head, dense };
+            if (Simulates(candidate, null, output, output, out _))
+            {
+                layers.AddRange(candidate);
+            }
+        }
+        network.Layers.AddRange(layers);
+        FuzzLayer.AssignNames(network.Layers);
+        FinishLayout(network);
+        if (Chance(0.1))
+        {
+            AddHarmlessMembers(network);
+        }
+        return network;
+    }
+
+    /// <summary>A layer-free network built from explicit layers (for mutation classes that need a particular shape).</summary>
+    public FuzzNetwork ManualNetwork(string className, FuzzShape input, IEnumerable<FuzzLayer> layers)
+    {
+        var network = new FuzzNetwork(className) { Namespace = AnyNamespace(), Input = input };
+        typeNames.Add(className);
+        network.Layers.AddRange(layers);
+        FuzzLayer.AssignNames(network.Layers);
+        FinishLayout(network);
+        return network;
+    }
+
+    private void FinishLayout(FuzzNetwork network)
+    {
+        network.HeaderPosition = Chance(0.1) ? rng.Next(0, network.Layers.Count + 1) : 0;
+        var grouped = Chance(0.2);
+        for (var remaining = network.Layers.Count; remaining > 0;)
+        {
+            var size = grouped ? Math.Min(remaining, rng.Next(1, 4)) : 1;
+            network.Grouping.Add(size);
+            remaining -= size;
+        }
+    }
+
+    private static void AddHarmlessMembers(FuzzNetwork network)
+    {
+        network.Members.Add("public static int Twice(int value) => value * 2;");
+        network.Members.Add("private enum Mode { A, B }");
+        network.Members.Add("public static string Describe() => \"" + network.ClassName + "\";");
+    }
+
+    private FuzzRegularizer NewRegularizer()
+    {
+        var lambdas = options.Tiny && Chance(0.5) ? TinyLambdas : Lambdas;
+        var regularizer = new FuzzRegularizer();
+        switch (rng.Next(5))
+        {
+            case 0:
+            case 1:
+                regularizer.L1 = Pick(lambdas);
+                break;
+            case 2:
+            case 3:
+                regularizer.L2 = Pick(lambdas);
+                break;
+            default:
+                regularizer.L1 = Pick(lambdas);
+                regularizer.L2 = Pick(lambdas);
+                break;
+        }
+        if (Chance(0.5))
+        {
+            regularizer.Layers = rng.Next(1, 4);
+            regularizer.LayersAsFlags = regularizer.Layers == 3 && Chance(0.5);
+        }
+        regularizer.Biases = Chance(0.3) ? true : Chance(0.15) ? false : null;
+        return regularizer;
+    }
+
+    public FuzzNetwork NewVariant(FuzzNetwork baseNetwork)
+    {
+        var name = UniqueTypeName(baseNetwork.ClassName.TrimStart('@') + Pick(VariantWords));
+        var variant = new FuzzNetwork(name)
+        {
+            Base = baseNetwork,
+            Namespace = AnyNamespace(),
+            Container = NewContainer(),
+            Modifiers = Pick(new[] { "public", "internal", "public sealed" }),
+            QualifiedTypeof = Chance(0.4),
+        };
+        // Composing placements along a chain is only unambiguous when at most one link moves BatchNorm.
+        var inherited = FuzzVariants.EffectivePlacement(baseNetwork);
+        variant.Placement = inherited == 0 ? rng.Next(3) : Chance(0.5) ? 0 : 2;
+        variant.PlacementWritten = variant.Placement != 0 || Chance(0.2);
+        variant.Regularizer = Chance(0.4) ? NewRegularizer() : null;
+        if (Chance(0.3))
+        {
+            var layers = FuzzVariants.Resolve(variant).Layers;
+            for (var i = 0; i < 8; i++)
+            {
+                var shape = RandomInput();
+                if (Simulates(layers, null, shape, shape, out _))
+                {
+                    variant.Input = shape;
+                    variant.InputNamed = Chance(0.2);
+                    break;
+                }
+            }
+        }
+        return variant;
+    }
+
+    private FuzzNetwork TinyNetwork()
+    {
+        var dense = new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(4) };
+        dense.Regularizers.Add(("KernelL2", Pick(TinyLambdas)));
+        var norm = new FuzzLayer(FuzzKind.BatchNorm) { Epsilon = Pick(TinyEpsilons) };
+        var last = new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(2) };
+        last.Regularizers.Add(("BiasL1", Pick(TinyLambdas)));
+        return ManualNetwork(UniqueTypeName("TinyValues"), FuzzShape.Vector(rng.Next(2, 17)), new[] { dense, norm, last });
+    }
+
+    // ---- scopes -------------------------------------------------------------------------------------------------
+
+    private static bool Simulates(IReadOnlyList<FuzzLayer> layers, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzShape input, FuzzShape scopeInput, out FuzzShape output)
+    {
+        // Add compares with the scope's input, so a proposal is simulated as a piece of that scope.
+        var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: true);
+        var shape = input;
+        output = input;
+        foreach (var layer in layers)
+        {
+            if (layer.Kind == FuzzKind.Add && (layer.When is null || layer.When.Evaluate(variables!).AsBool))
+            {
+                if (shape != scopeInput)
+                {
+                    return false;
+                }
+                continue;
+            }
+            if (!FuzzSimulator.Run(sim, new[] { layer }, variables, shape, string.Empty, out shape))
+            {
+                return false;
+            }
+        }
+        output = shape;
+        return true;
+    }
+
+    private List<FuzzLayer> GenerateScope(FuzzShape input, Dictionary<string, FuzzValue>? variables, int depth, int target, HashSet<FuzzBlock> defining, out FuzzShape output)
+    {
+        var layers = new List<FuzzLayer>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var shape = input;
+        for (var attempt = 0; layers.Count < target && attempt < target * 6 + 6; attempt++)
+        {
+            var proposal = Propose(shape, input, variables, depth, names, defining);
+            if (proposal is null || proposal.Count == 0 || !Simulates(proposal, variables, shape, input, out var next))
+            {
+                continue;
+            }
+            layers.AddRange(proposal);
+            foreach (var layer in proposal.Where(l => l.ExplicitName is not null))
+            {
+                names.Add(layer.ExplicitName!);
+            }
+            shape = next;
+        }
+        output = shape;
+        return layers;
+    }
+
+    private string? FreshName(HashSet<string> names)
+    {
+        var free = LayerNames.Where(n => !names.Contains(n)).ToList();
+        return free.Count == 0 ? null : Pick(free);
+    }
+
+    private List<FuzzLayer>? Propose(FuzzShape shape, FuzzShape scopeInput, Dictionary<string, FuzzValue>? variables, int depth, HashSet<string> names, HashSet<FuzzBlock> defining)
+    {
+        var inBlock = variables is not null;
+        var blocks = options.AllowBlocks && depth < 2 ? 10 : 0;
+        var add = shape == scopeInput ? 6 : 0;
+        int kind;
+        if (shape.IsImage)
+        {
+            kind = Weighted(((int)FuzzKind.Conv2D, 22), ((int)FuzzKind.DepthwiseConv2D, 9), ((int)FuzzKind.BatchNorm, 8), ((int)FuzzKind.ReLU, 6),
+                ((int)FuzzKind.ReLU6, 4), ((int)FuzzKind.Dropout, 4), ((int)FuzzKind.ZeroPadding2D, 6), ((int)FuzzKind.MaxPooling2D, 7),
+                ((int)FuzzKind.AveragePooling2D, 6), ((int)FuzzKind.Flatten, shape.Size <= FuzzSimulation.MaxFeatures ? 3 : 0),
+                ((int)FuzzKind.GlobalAveragePooling2D, 3), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks),
+                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0));
+        }
+        else
+        {
+            kind = Weighted(((int)FuzzKind.Dense, 30), ((int)FuzzKind.BatchNorm, 12), ((int)FuzzKind.ReLU, 10), ((int)FuzzKind.ReLU6, 4),
+                ((int)FuzzKind.Dropout, 8), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0));
+        }
+        if (kind == 100)
+        {
+            return Alternatives(shape, variables!, names);
+        }
+        if (kind == 101)
+        {
+            return Residual(variables!, names);
+        }
+        FuzzLayer? layer = (FuzzKind)kind == FuzzKind.Block ? BlockUsage(shape, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
+        if (layer is null)
+        {
+            return null;
+        }
+        if (Chance(layer.OwnsModule ? (inBlock ? 0.45 : 0.3) : 0.15))
+        {
+            layer.ExplicitName = FreshName(names);
+        }
+        if (inBlock && Chance(0.12))
+        {
+            layer.When = new FuzzExprFactory(rng, variables!).Condition();
+            layer.WhenCompact = Chance(0.3);
+        }
+        return new List<FuzzLayer> { layer };
+    }
+
+    /// <summary>Two layers of one kind and one name under a condition and its negation ("c" / "!c").</summary>
+    private List<FuzzLayer>? Alternatives(FuzzShape shape, Dictionary<string, FuzzValue> variables, HashSet<string> names)
+    {
+        var name = FreshName(names);
+        if (name is null)
+        {
+            return null;
+        }
+        var kinds = shape.IsImage
+            ? new[] { FuzzKind.Conv2D, FuzzKind.DepthwiseConv2D, FuzzKind.MaxPooling2D, FuzzKind.AveragePooling2D, FuzzKind.BatchNorm, FuzzKind.ZeroPadding2D, FuzzKind.Dropout }
+            : new[] { FuzzKind.Dense, FuzzKind.BatchNorm, FuzzKind.Dropout };
+        var kind = Pick(kinds);
+        var a = Make(kind, shape, variables);
+        var b = Make(kind, shape, variables);
+        if (a is null || b is null)
+        {
+            return null;
+        }
+        var condition = new FuzzExprFactory(rng, variables).Condition();
+        var compact = Chance(0.3);
+        a.When = condition;
+        b.When = new FuzzUnary('!', condition);
+        a.WhenCompact = b.WhenCompact = compact;
+        a.ExplicitName = b.ExplicitName = name;
+        return Chance(0.5) ? new List<FuzzLayer> { a, b } : new List<FuzzLayer> { b, a };
+    }
+
+    /// <summary>A shape-preserving body ending in Add: conv/depthwise 'same' with inputChannels filters, activation, shortcut.</summary>
+    private List<FuzzLayer> Residual(Dictionary<string, FuzzValue> variables, HashSet<string> names)
+    {
+        var layers = new List<FuzzLayer>();
+        FuzzLayer conv;
+        if (Chance(0.6))
+        {
+            conv = new FuzzLayer(FuzzKind.Conv2D) { Filters = FuzzArg.Of(new FuzzName("inputChannels"), false), Kernel = Pick(new[] { 1, 3, 3, 5 }), PaddingStyle = 2, StridesOmitted = true };
+        }
+        else
+        {
+            conv = new FuzzLayer(FuzzKind.DepthwiseConv2D) { Kernel = Pick(new[] { 3, 3, 5 }), PaddingStyle = 2, StridesOmitted = true };
+        }
+        conv.UseBias = Chance(0.5) ? false : null;
+        conv.ExplicitName = Chance(0.5) ? FreshName(names) : null;
+        layers.Add(conv);
+        if (Chance(0.5))
+        {
+            layers.Add(new FuzzLayer(FuzzKind.BatchNorm));
+        }
+        layers.Add(new FuzzLayer(Chance(0.5) ? FuzzKind.ReLU : FuzzKind.ReLU6));
+        var add = new FuzzLayer(FuzzKind.Add);
+        var bools = variables.Where(v => v.Value.IsBool && !v.Key.StartsWith("input", StringComparison.Ordinal)).Select(v => v.Key).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        if (bools.Count > 0 && Chance(0.6))
+        {
+            add.When = new FuzzName(Pick(bools));
+        }
+        var used = new HashSet<string>(names.Concat(layers.Where(l => l.ExplicitName is not null).Select(l => l.ExplicitName!)), StringComparer.Ordinal);
+        add.ExplicitName = Chance(0.5) ? FreshName(used) : null;
+        layers.Add(add);
+        return layers;
+    }
+
+    // ---- layers ----------------------------------------------------------------------------------------------------
+
+    private FuzzArg IntArg(Dictionary<string, FuzzValue>? variables, long lo, long hi, long literal, double expressionChance)
+    {
+        if (variables is not null && Chance(expressionChance))
+        {
+            var expression = new FuzzExprFactory(rng, variables).IntIn(lo, hi);
+            if (expression is not null)
+            {
+                return FuzzArg.Of(expression, Chance(0.3));
+            }
+        }
+        return FuzzArg.Of(literal);
+    }
+
+    private void MaybeRegularize(FuzzLayer layer, string kernelProperty)
+    {
+        var lambdas = options.Tiny && Chance(0.5) ? TinyLambdas : Lambdas;
+        if (Chance(options.Tiny ? 0.5 : 0.2))
+        {
+            switch (rng.Next(3))
+            {
+                case 0:
+                    layer.Regularizers.Add((kernelProperty + "L1", Pick(lambdas)));
+                    break;
+                case 1:
+                    layer.Regularizers.Add((kernelProperty + "L2", Pick(lambdas)));
+                    break;
+                default:
+                    layer.Regularizers.Add((kernelProperty + "L1", Pick(lambdas)));
+                    layer.Regularizers.Add((kernelProperty + "L2", Pick(lambdas)));
+                    break;
+            }
+        }
+        if (layer.HasBias && Chance(0.1))
+        {
+            layer.Regularizers.Add((Chance(0.5) ? "BiasL1" : "BiasL2", Pick(lambdas)));
+        }
+    }
+
+    private FuzzLayer? Make(FuzzKind kind, FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = kind switch
+        {
+            FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D => MakeConvolution(kind, shape, variables),
+            FuzzKind.Dense => MakeDense(variables),
+            FuzzKind.BatchNorm => MakeBatchNorm(),
+            FuzzKind.Dropout => new FuzzLayer(FuzzKind.Dropout) { Rate = Pick(Rates) },
+            FuzzKind.ZeroPadding2D => MakePadding(),
+            FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D => MakePooling(kind),
+            _ => new FuzzLayer(kind),
+        };
+        if (layer is not null)
+        {
+            layer.NamedArguments = Chance(0.15);
+            layer.Suffix = Chance(0.05);
+        }
+        return layer;
+    }
+
+    private FuzzLayer? MakeConvolution(FuzzKind kind, FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(kind) { PaddingStyle = Chance(0.4) ? 2 : Chance(0.15) ? 1 : 0 };
+        var maxKernel = layer.Same ? 5 : (int)Math.Min(5, Math.Min(shape.Height, shape.Width));
+        var kernels = new[] { 1, 3, 3, 2, 5, 4 }.Where(k => k <= maxKernel).ToList();
+        if (kernels.Count == 0)
+        {
+            return null;
+        }
+        layer.Kernel = Pick(kernels);
+        var stride = Pick(new long[] { 1, 1, 1, 2, 2, 3 });
+        layer.Strides = IntArg(variables, 1, kind == FuzzKind.Conv2D ? 3 : 2, Math.Min(stride, kind == FuzzKind.Conv2D ? 3 : 2), 0.3);
+        layer.StridesOmitted = !layer.Strides.IsString && layer.Strides.Literal == 1 && Chance(0.5);
+        if (kind == FuzzKind.Conv2D)
+        {
+            layer.Filters = variables is not null && Chance(0.15)
+                ? FuzzArg.Of(new FuzzName("inputChannels"), false)
+                : IntArg(variables, 1, 32, Pick(new long[] { 2, 3, 4, 6, 8, 8, 12, 16, 32 }), 0.5);
+        }
+        else if (Chance(0.25))
+        {
+            layer.DepthMultiplier = rng.Next(1, 3);
+        }
+        layer.UseBias = Chance(0.3) ? false : Chance(0.15) ? true : null;
+        MaybeRegularize(layer, kind == FuzzKind.Conv2D ? "Kernel" : "Depthwise");
+        return layer;
+    }
+
+    private FuzzLayer MakeDense(Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.Dense) { Units = IntArg(variables, 1, 64, Pick(new long[] { 1, 2, 4, 8, 10, 16, 32, 64, 7 }), 0.5) };
+        layer.UseBias = Chance(0.25) ? false : Chance(0.1) ? true : null;
+        MaybeRegularize(layer, "Kernel");
+        return layer;
+    }
+
+    private FuzzLayer MakeBatchNorm()
+    {
+        var layer = new FuzzLayer(FuzzKind.BatchNorm);
+        if (Chance(options.Tiny ? 0.5 : 0.2))
+        {
+            layer.Epsilon = options.Tiny && Chance(0.5) ? Pick(TinyEpsilons) : Pick(Epsilons);
+        }
+        if (Chance(0.2))
+        {
+            layer.Momentum = Pick(Momenta);
+        }
+        return layer;
+    }
+
+    private FuzzLayer MakePadding()
+    {
+        var count = Pick(new[] { 1, 2, 4 });
+        var pads = Enumerable.Range(0, count).Select(_ => rng.Next(0, 3)).ToArray();
+        return new FuzzLayer(FuzzKind.ZeroPadding2D) { Pads = pads };
+    }
+
+    private FuzzLayer MakePooling(FuzzKind kind) => new(kind)
+    {
+        PoolSize = Chance(0.3) ? null : rng.Next(1, 4),
+        PoolStrides = Chance(0.35) ? null : Chance(0.25) ? 0 : rng.Next(1, 4),
+        PaddingStyle = Chance(0.3) ? 2 : Chance(0.1) ? 1 : 0,
+    };
+
+    // ---- blocks ----------------------------------------------------------------------------------------------------
+
+    private FuzzLayer? BlockUsage(FuzzShape shape, Dictionary<string, FuzzValue>? variables, int depth, HashSet<FuzzBlock> defining)
+    {
+        var reusable = Program.Blocks.Where(b => !defining.Contains(b)).ToList();
+        if (reusable.Count > 0 && Chance(0.5))
+        {
+            var block = Pick(reusable);
+            for (var i = 0; i < 6; i++)
+            {
+                var usage = Usage(block, variables, out _);
+                if (Simulates(new[] { usage }, variables, shape, shape, out _))
+                {
+                    return usage;
+                }
+            }
+        }
+        return NewBlock(shape, variables, depth, defining);
+    }
+
+    /// <summary>A usage of <paramref name="block"/> with random arguments; <paramref name="values"/> gets each parameter's value.</summary>
+    private FuzzLayer Usage(FuzzBlock block, Dictionary<string, FuzzValue>? outer, out Dictionary<string, FuzzValue> values)
+    {
+        var layer = new FuzzLayer(FuzzKind.Block) { Block = block, NamedArguments = Chance(0.25), Suffix = Chance(0.05) };
+        // Expressions as block arguments only make sense inside another block, where there are parameters to use.
+        layer.BlockStringCtor = block.StringCtor && outer is not null && Chance(0.85);
+        values = new Dictionary<string, FuzzValue>(StringComparer.Ordinal);
+        var factory = outer is null ? null : new FuzzExprFactory(rng, outer);
+        foreach (var parameter in block.Parameters)
+        {
+            if (!layer.BlockStringCtor && parameter.Default is { } fallback && Chance(0.4))
+            {
+                values[parameter.Name] = fallback;
+                continue;
+            }
+            var value = parameter.IsBool ? FuzzValue.Bool(Chance(0.5)) : FuzzValue.Int(Pick(new long[] { 1, 2, 3, 4, 6, 8, 12, 16 }));
+            FuzzExpr? expression = null;
+            if (layer.BlockStringCtor && factory is not null && Chance(0.6))
+            {
+                expression = value.IsBool ? factory.BoolOf(value.AsBool) : factory.IntIn(value.Number, value.Number);
+            }
+            layer.BlockArgs[parameter.Name] = new FuzzBlockArg(value, expression);
+            values[parameter.Name] = value;
+        }
+        return layer;
+    }
+
+    private FuzzLayer? NewBlock(FuzzShape shape, Dictionary<string, FuzzValue>? outer, int depth, HashSet<FuzzBlock> defining)
+    {
+        var free = BlockNames.Where(b => !typeNames.Contains(b.Name) && !typeNames.Contains(b.Name + "Attribute")).ToList();
+        if (free.Count == 0)
+        {
+            return null;
+        }
+        var (name, stem) = Pick(free);
+        var block = new FuzzBlock(name, stem)
+        {
+            Namespace = AnyNamespace(),
+            Modifiers = Pick(new[] { "public sealed", "public sealed", "internal sealed", "public" }),
+        };
+        var count = Weighted((0, 20), (1, 35), (2, 30), (3, 15));
+        var ints = IntParamNames.OrderBy(_ => rng.Next()).ToList();
+        var bools = BoolParamNames.OrderBy(_ => rng.Next()).ToList();
+        for (var i = 0; i < count; i++)
+        {
+            var isBool = Chance(0.35);
+            var parameterName = isBool ? bools[i] : ints[i];
+            block.Parameters.Add(new FuzzParam(parameterName, isBool));
+        }
+        // C# wants optional parameters last.
+        var firstDefault = rng.Next(0, count + 1);
+        for (var i = firstDefault; i < count; i++)
+        {
+            var parameter = block.Parameters[i];
+            parameter.Default = parameter.IsBool ? FuzzValue.Bool(Chance(0.5)) : FuzzValue.Int(Pick(new long[] { 1, 2, 4, 8, 16 }));
+        }
+        block.StringCtor = count > 0 && Chance(0.5);
+        block.StringCtorFirst = Chance(0.3);
+        block.ExplicitEmptyCtor = count == 0 && Chance(0.5);
+
+        var usage = Usage(block, outer, out var values);
+        var variables = new Dictionary<string, FuzzValue>(values, StringComparer.Ordinal)
+        {
+            ["inputChannels"] = FuzzValue.Int(shape.Channels),
+            ["inputHeight"] = FuzzValue.Int(shape.Height),
+            ["inputWidth"] = FuzzValue.Int(shape.Width),
+        };
+        typeNames.Add(name);
+        typeNames.Add(block.ClassName);
+        defining.Add(block);
+        var body = GenerateScope(shape, variables, depth + 1, rng.Next(1, 6), defining, out _);
+        defining.Remove(block);
+        if (body.Count == 0)
+        {
+            typeNames.Remove(name);
+            typeNames.Remove(block.ClassName);
+            return null;
+        }
+        block.Body = body;
+        FuzzLayer.AssignNames(body);
+        Program.Blocks.Add(block);
+        return usage;
+    }
+}
