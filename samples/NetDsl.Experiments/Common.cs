@@ -34,6 +34,9 @@ internal sealed class ExperimentData : IDisposable
     /// The shipped set (or the user's IDX files), the training split cut to <paramref name="trainSamples"/>, with
     /// <paramref name="transform"/> applied per batch.
     /// </summary>
+    /// <summary>The whole MNIST in its standard four files (the seeds' E1 and E2 data).</summary>
+    public const string StandardMnist = "mnist-standard";
+
     public static ExperimentData Load(Settings settings, string dataset, int? trainSamples, Func<Tensor, Tensor> transform, string transformText)
     {
         Dataset train, validation, test;
@@ -50,6 +53,16 @@ internal sealed class ExperimentData : IDisposable
             validation = all.Slice(all.Count - validationCount, validationCount, "validation");
             test = testSet;
             source = $"{Path.GetFileName(idxTrain.Images)} ({train.Count:N0} train, last {validationCount:N0} validation) and {Path.GetFileName(idxTest.Images)} ({test.Count:N0} test)";
+        }
+        else if (dataset == StandardMnist)
+        {
+            var folder = settings.Mnist ?? Path.Combine(settings.Data, "mnist");
+            var splits = DataSplits.LoadStandard(folder, "mnist");
+            owned.Add(splits);
+            (train, validation, test) = (splits.Train, splits.Validation, splits.Test);
+            source = settings.Mnist is null
+                ? "the whole MNIST (shipped): the first 5,000 training images validate, the other 55,000 train, the 10,000 t10k images test"
+                : $"the MNIST files in {settings.Mnist}: the first {DataSplits.StandardValidationCount:N0} training images validate, the rest train, the t10k images test";
         }
         else
         {

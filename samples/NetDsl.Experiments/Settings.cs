@@ -27,6 +27,7 @@ internal sealed record Settings
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     public (string Images, string Labels)? IdxTrain { get; init; }
     public (string Images, string Labels)? IdxTest { get; init; }
+    public string? Mnist { get; init; }
 
     public const string Usage = """
         usage: NetDsl.Experiments <e1|e2|b|c|d|all> [options]
@@ -42,21 +43,22 @@ internal sealed record Settings
         options:
           --output DIR           where tables, CSV/JSON and PNG plots go (default artifacts/experiments)
           --epochs N             epochs (default: e1/e2 10, b/c 6, d 8)
-          --train-samples N      training samples used (default: e1/e2 all 7,000, b/c/d 3,000)
+          --train-samples N      training samples used (default: e1/e2 all 55,000, b/c/d 3,000)
           --batch-size N         batch size (default: the seed's)
           --lr X                 learning rate (default: the seed's, or 0.05 for the MobileNetV2 runs)
           --image-size 32|224    MobileNetV2 input size (default 32)
-          --dataset mnist|fashion  data for b/c/d (default fashion; e1/e2 always use MNIST)
+          --dataset mnist|fashion  data for b/c/d: the 10k subsets (default fashion; e1/e2 use the whole MNIST)
           --full                 the seeds' settings: 224×224, every training sample, 10 epochs (100 for d)
           --smoke                tiny sizes, to check that everything runs (used by CI)
           --bn-momentum X        BatchNorm momentum, Keras' meaning, for b/c/d (default 0.9; the seed's 0.99 with --full)
-          --repeats N            e1: also train with seeds seed+1 … seed+N−1 and report the spread (default 5)
+          --repeats N            e1: also train with seeds seed+1 … seed+N−1 and report the spread (default 1; 5 for the table in docs)
           --resume               b/c/d: continue each run from its checkpoint in the output folder (saved every epoch)
           --device cpu|cuda[:N]  where to train (cuda needs the CUDA build: -p:NetDslCuda=true, docs/gpu.md)
           --seed N               seed of weights, shuffling and dropout (default 1)
           --progress auto|bar|lines|epochs|none
-          --idx-train IMAGES LABELS   standard IDX files to train on instead of the shipped set (last 10% validate)
-          --idx-test IMAGES LABELS    standard IDX files to test on
+          --mnist DIR            e1/e2: the four standard MNIST files in DIR (plain or .gz) instead of the shipped copy
+          --idx-train IMAGES LABELS   IDX files to train on instead of the shipped set (last 10% validate)
+          --idx-test IMAGES LABELS    IDX files to test on
           --data DIR             folder of the shipped data sets (default: next to the program)
         """;
 
@@ -106,12 +108,17 @@ internal sealed record Settings
                 } },
                 "--idx-train" => s with { IdxTrain = (Next(), Next()) },
                 "--idx-test" => s with { IdxTest = (Next(), Next()) },
+                "--mnist" => s with { Mnist = Next() },
                 var unknown => throw new ArgumentException($"unknown option '{unknown}'."),
             };
         }
         if (s.IdxTrain is null != s.IdxTest is null)
         {
             throw new ArgumentException("--idx-train and --idx-test go together.");
+        }
+        if (s.Mnist is not null && s.IdxTrain is not null)
+        {
+            throw new ArgumentException("--mnist and --idx-train/--idx-test both name the data: give one.");
         }
         return s;
     }

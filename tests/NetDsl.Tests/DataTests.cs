@@ -42,6 +42,47 @@ public sealed class DataTests : IDisposable
         new byte[] { 0, 0, type, (byte)dims.Length }.Concat(dims.SelectMany(d => new[] { (byte)(d >> 24), (byte)(d >> 16), (byte)(d >> 8), (byte)d })).ToArray();
 
     [Fact]
+    public void The_shipped_whole_MNIST_has_the_standard_counts_first_labels_and_split()
+    {
+        using var splits = DataSplits.LoadStandard(Path.Combine(ShippedData(), "mnist"), "mnist");
+        splits.Train.Count.Should().Be(55_000);
+        splits.Validation.Count.Should().Be(5_000);
+        splits.Test.Count.Should().Be(10_000);
+        // The training file starts 5 0 4 1 9 2; its first 5,000 images are the validation split.
+        splits.Validation.Labels.narrow(0, 0, 6).data<long>().ToArray().Should().Equal(5, 0, 4, 1, 9, 2);
+        splits.Test.Labels.narrow(0, 0, 6).data<long>().ToArray().Should().Equal(7, 2, 1, 0, 4, 1);
+        splits.Train.Features.shape.Should().Equal(55_000, 1, 28, 28);
+        var trainFile = Mnist.Load(Path.Combine(ShippedData(), "mnist", "train-images-idx3-ubyte.gz"), Path.Combine(ShippedData(), "mnist", "train-labels-idx1-ubyte.gz"));
+        using (trainFile)
+        {
+            splits.Train.Labels.data<long>().ToArray().Should().Equal(trainFile.Labels.narrow(0, 5_000, 55_000).data<long>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_standard_folder_missing_or_with_a_truncated_file_is_refused_naming_the_file()
+    {
+        var missing = () => DataSplits.LoadStandard(directory, "mnist");
+        missing.Should().Throw<DataFormatException>().Which.Path.Should().EndWith("train-images-idx3-ubyte.gz");
+
+        var mnist = Path.Combine(ShippedData(), "mnist");
+        foreach (var name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+        {
+            File.Copy(Path.Combine(mnist, name), Path.Combine(directory, name));
+        }
+        // The test images, cut short after the header and a few rows: the reader must say which file and why.
+        using (var source = new GZipStream(File.OpenRead(Path.Combine(mnist, "t10k-images-idx3-ubyte.gz")), CompressionMode.Decompress))
+        using (var target = new GZipStream(File.Create(Path.Combine(directory, "t10k-images-idx3-ubyte.gz")), CompressionLevel.Fastest))
+        {
+            var head = new byte[16 + 28 * 28 * 3];
+            source.ReadExactly(head);
+            target.Write(head);
+        }
+        var truncated = () => DataSplits.LoadStandard(directory, "mnist");
+        truncated.Should().Throw<DataFormatException>().Which.Path.Should().EndWith("t10k-images-idx3-ubyte.gz");
+    }
+
+    [Fact]
     public void Idx_round_trip_plain_and_gzip()
     {
         var array = new IdxArray(new[] { 3, 2, 2 }, Enumerable.Range(0, 12).Select(i => (byte)(i * 20)).ToArray());

@@ -73,6 +73,23 @@ public sealed class ExperimentSmokeTests : IDisposable
     }
 
     [Fact]
+    public void E1_runs_on_the_standard_MNIST_files_of_any_folder()
+    {
+        var folder = Path.Combine(output, "my-mnist");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Path.Combine(DataTests.ShippedData(), "mnist")))
+        {
+            // Plain files, as they come from the MNIST site after gunzip, to check both forms are read.
+            using var source = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
+            using var target = File.Create(Path.Combine(folder, Path.GetFileNameWithoutExtension(file)));
+            source.CopyTo(target);
+        }
+        var settings = Settings.Parse(new[] { "e1", "--smoke", "--mnist", folder }, 1) with { Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
+        MlpExperiments.E1(settings);
+        Report("e1").Should().Contain($"the MNIST files in {folder}: the first 5,000 training images validate").And.Contain("validation 250, test 250");
+    }
+
+    [Fact]
     public void Resume_continues_each_run_from_its_checkpoint()
     {
         MobileNetExperiments.C(Smoke());
@@ -105,6 +122,8 @@ public sealed class ExperimentSmokeTests : IDisposable
         size.Should().Throw<ArgumentException>().WithMessage("*32 or 224*");
         var lonely = () => Settings.Parse(new[] { "e1", "--idx-train", "a", "b" }, 1);
         lonely.Should().Throw<ArgumentException>().WithMessage("*go together*");
+        var both = () => Settings.Parse(new[] { "e1", "--mnist", "m", "--idx-train", "a", "b", "--idx-test", "c", "d" }, 1);
+        both.Should().Throw<ArgumentException>().WithMessage("*give one*");
     }
 
     [Fact]

@@ -59,11 +59,17 @@ public sealed class DataSplits : IDisposable
     /// <summary>Samples 8,000–9,999.</summary>
     public const int TestCount = 2000;
 
-    private readonly Dataset all;
+    /// <summary>
+    /// Validation samples of the standard MNIST layout: TensorFlow's MNIST reader, which the seed experiments used,
+    /// takes the first 5,000 images of the training file for validation and trains on the other 55,000.
+    /// </summary>
+    public const int StandardValidationCount = 5000;
 
-    private DataSplits(Dataset all, Dataset train, Dataset validation, Dataset test)
+    private readonly Dataset[] files;
+
+    private DataSplits(Dataset train, Dataset validation, Dataset test, params Dataset[] files)
     {
-        this.all = all;
+        this.files = files;
         Train = train;
         Validation = validation;
         Test = test;
@@ -91,10 +97,56 @@ public sealed class DataSplits : IDisposable
             all.Dispose();
             throw new DataFormatException(images, $"holds {all.Count} samples; the fixed splits need {TrainCount + ValidationCount + TestCount}");
         }
-        return new DataSplits(all,
+        return new DataSplits(
             all.Slice(0, TrainCount, name + "/train"),
             all.Slice(TrainCount, ValidationCount, name + "/validation"),
-            all.Slice(TrainCount + ValidationCount, TestCount, name + "/test"));
+            all.Slice(TrainCount + ValidationCount, TestCount, name + "/test"),
+            all);
+    }
+
+    /// <summary>
+    /// Loads the four standard files of MNIST (or Fashion-MNIST) from <paramref name="directory"/>:
+    /// train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain
+    /// or ".gz". Validation is the first <see cref="StandardValidationCount"/> training images, training the rest, test
+    /// the t10k files, as the seed experiments split them. A missing, malformed or truncated file is refused with a
+    /// <see cref="DataFormatException"/> that names it.
+    /// </summary>
+    public static DataSplits LoadStandard(string directory, string name)
+    {
+        var trainFile = Mnist.Load(Find(directory, "train-images-idx3-ubyte"), Find(directory, "train-labels-idx1-ubyte"), name + "/train-file");
+        Dataset testFile;
+        try
+        {
+            testFile = Mnist.Load(Find(directory, "t10k-images-idx3-ubyte"), Find(directory, "t10k-labels-idx1-ubyte"), name + "/test");
+            if (trainFile.Count <= StandardValidationCount)
+            {
+                throw new DataFormatException(Find(directory, "train-images-idx3-ubyte"), $"holds {trainFile.Count} images; the standard split needs more than {StandardValidationCount}");
+            }
+        }
+        catch
+        {
+            trainFile.Dispose();
+            throw;
+        }
+        return new DataSplits(
+            trainFile.Slice(StandardValidationCount, trainFile.Count - StandardValidationCount, name + "/train"),
+            trainFile.Slice(0, StandardValidationCount, name + "/validation"),
+            testFile,
+            trainFile);
+    }
+
+    /// <summary>The file <paramref name="stem"/> or <paramref name="stem"/>.gz in <paramref name="directory"/>.</summary>
+    private static string Find(string directory, string stem)
+    {
+        foreach (var candidate in new[] { stem + ".gz", stem })
+        {
+            var path = Path.Combine(directory, candidate);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+        throw new DataFormatException(Path.Combine(directory, stem + ".gz"), $"is missing: {directory} must hold {stem} or {stem}.gz (the standard MNIST file names)");
     }
 
     /// <summary>The same splits with <paramref name="transform"/> applied to each batch.</summary>
@@ -107,6 +159,9 @@ public sealed class DataSplits : IDisposable
         Train.Dispose();
         Validation.Dispose();
         Test.Dispose();
-        all.Dispose();
+        foreach (var file in files)
+        {
+            file.Dispose();
+        }
     }
 }
