@@ -66,7 +66,7 @@ public sealed class ExperimentSmokeTests : IDisposable
         var testImages = Write("t10k-images-idx3-ubyte.gz", new NetDsl.Data.IdxArray(new[] { 100, 28, 28 }, images.Data.AsSpan(600 * 784, 100 * 784).ToArray()));
         var testLabels = Write("t10k-labels-idx1-ubyte.gz", new NetDsl.Data.IdxArray(new[] { 100 }, labels.Data.AsSpan(600, 100).ToArray()));
 
-        var settings = Settings.Parse(new[] { "e1", "--smoke", "--idx-train", trainImages, trainLabels, "--idx-test", testImages, testLabels }, 1)
+        var settings = Settings.Parse(new[] { "e1", "--smoke", "--idx-train", trainImages, trainLabels, "--idx-test", testImages, testLabels })
             with { Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
         MlpExperiments.E1(settings);
         Report("e1").Should().Contain("train-images-idx3-ubyte (540 train, last 60 validation) and t10k-images-idx3-ubyte.gz (100 test)");
@@ -84,7 +84,7 @@ public sealed class ExperimentSmokeTests : IDisposable
             using var target = File.Create(Path.Combine(folder, Path.GetFileNameWithoutExtension(file)));
             source.CopyTo(target);
         }
-        var settings = Settings.Parse(new[] { "e1", "--smoke", "--mnist", folder }, 1) with { Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
+        var settings = Settings.Parse(new[] { "e1", "--smoke", "--mnist", folder }) with { Output = output, Data = DataTests.ShippedData(), Progress = ProgressMode.None };
         MlpExperiments.E1(settings);
         Report("e1").Should().Contain($"the MNIST files in {folder}: the first 5,000 training images validate").And.Contain("validation 250, test 250");
     }
@@ -106,24 +106,63 @@ public sealed class ExperimentSmokeTests : IDisposable
     {
         if (TorchSharp.torch.cuda.is_available())
         {
-            Settings.Parse(new[] { "e1", "--device", "cuda" }, 1).Device().type.Should().Be(TorchSharp.DeviceType.CUDA);
+            Settings.Parse(new[] { "e1", "--device", "cuda" }).Device().type.Should().Be(TorchSharp.DeviceType.CUDA);
             return;
         }
-        var device = () => Settings.Parse(new[] { "e1", "--device", "cuda" }, 1).Device();
+        var device = () => Settings.Parse(new[] { "e1", "--device", "cuda" }).Device();
         device.Should().Throw<ArgumentException>().WithMessage("*CUDA is not available here*-p:NetDslCuda=true*");
     }
 
     [Fact]
     public void Bad_options_are_refused_with_a_message()
     {
-        var unknown = () => Settings.Parse(new[] { "e1", "--epoch", "3" }, 1);
-        unknown.Should().Throw<ArgumentException>().WithMessage("unknown option '--epoch'.");
-        var size = () => Settings.Parse(new[] { "b", "--image-size", "64" }, 1);
+        var unknown = () => Settings.Parse(new[] { "e1", "--epoch", "3" });
+        unknown.Should().Throw<ArgumentException>().WithMessage("Unrecognized command or argument '--epoch'.*");
+        var negative = () => Settings.Parse(new[] { "e1", "--epochs", "-2" });
+        negative.Should().Throw<ArgumentException>().WithMessage("--epochs needs a positive whole number, got '-2'.");
+        var rate = () => Settings.Parse(new[] { "e1", "--lr", "fast" });
+        rate.Should().Throw<ArgumentException>().WithMessage("--lr needs a number above 0, got 'fast'.");
+        var progress = () => Settings.Parse(new[] { "e1", "--progress", "fancy" });
+        progress.Should().Throw<ArgumentException>().WithMessage("--progress is auto, bar, lines, epochs or none, got 'fancy'.");
+        var size = () => Settings.Parse(new[] { "b", "--image-size", "64" });
         size.Should().Throw<ArgumentException>().WithMessage("*32 or 224*");
-        var lonely = () => Settings.Parse(new[] { "e1", "--idx-train", "a", "b" }, 1);
+        var lonely = () => Settings.Parse(new[] { "e1", "--idx-train", "a", "b" });
         lonely.Should().Throw<ArgumentException>().WithMessage("*go together*");
-        var both = () => Settings.Parse(new[] { "e1", "--mnist", "m", "--idx-train", "a", "b", "--idx-test", "c", "d" }, 1);
+        var both = () => Settings.Parse(new[] { "e1", "--mnist", "m", "--idx-train", "a", "b", "--idx-test", "c", "d" });
         both.Should().Throw<ArgumentException>().WithMessage("*give one*");
+    }
+
+    [Fact]
+    public void The_program_refuses_a_bad_option_value_with_one_line_and_exit_code_2()
+    {
+        var entry = typeof(Settings).Assembly.EntryPoint!;
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var code = (int)entry.Invoke(null, new object[] { new[] { "b", "--image-size", "64" } })!;
+            code.Should().Be(2);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("error: --image-size is 32 or 224 (the sizes the networks are declared for), got '64'.");
+        lines.Should().HaveCount(2, "the error, then where the help is");
+    }
+
+    [Fact]
+    public void Settings_parse_every_option_into_its_value()
+    {
+        var settings = Settings.Parse(new[] { "b", "--epochs", "3", "--train-samples", "100", "--batch-size", "16", "--lr", "0.02", "--image-size", "224",
+            "--dataset", "mnist", "--full", "--bn-momentum", "0.99", "--repeats", "2", "--resume", "--seed", "7", "--progress", "lines", "--output", "out" });
+        settings.Should().BeEquivalentTo(new Settings
+        {
+            Epochs = 3, TrainSamples = 100, BatchSize = 16, LearningRate = 0.02, ImageSize = 224, Dataset = "mnist", Full = true, BatchNormMomentum = 0.99,
+            Repeats = 2, Resume = true, Seed = 7, Progress = ProgressMode.Lines, Output = "out",
+        });
     }
 
     [Fact]
