@@ -301,7 +301,8 @@ public sealed class TrainingTests
             return output.ToString();
         }
         var bar = Run(ProgressMode.Bar);
-        bar.Should().Contain("\r").And.Contain("ETA").And.Contain("█").And.Contain("epoch 1/1 p: loss");
+        // Spectre.Console draws in place with ANSI cursor movement, then clears the bar; the epoch summary stays.
+        bar.Should().Contain("\u001b[").And.Contain("epoch 1 loss").And.Contain("100%").And.Contain("epoch 1/1 p: loss");
         var lines = Run(ProgressMode.Lines);
         lines.Should().NotContain("\r").And.Contain("epoch 1 batch 1/16 (6%) loss").And.Contain("ETA");
         Run(ProgressMode.None).Should().BeEmpty();

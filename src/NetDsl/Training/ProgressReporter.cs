@@ -2,22 +2,20 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using Spectre.Console;
 
 namespace NetDsl.Training;
 
-/// <summary>Shows progress within an epoch: a bar redrawn in place on a terminal, plain periodic lines otherwise.</summary>
-internal sealed class ProgressReporter : IDisposable
+/// <summary>
+/// Shows progress within an epoch: a Spectre.Console progress bar on a terminal (redrawn in place, with the running
+/// loss and accuracy, percentage and remaining time), plain periodic lines otherwise (logs, redirected output).
+/// </summary>
+internal sealed class ProgressReporter
 {
-    private const int BarWidth = 24;
     private readonly TextWriter output;
     private readonly ProgressMode mode;
     private readonly int batches;
     private readonly double interval;
-    private readonly Stopwatch clock = new();
-    private int epoch;
-    private double lastDraw;
-    private int drawnWidth;
-    private readonly int width;
 
     public ProgressReporter(TrainingOptions options, TextWriter output, int batches)
     {
@@ -25,80 +23,76 @@ internal sealed class ProgressReporter : IDisposable
         this.batches = batches;
         interval = options.ProgressInterval;
         mode = options.Progress == ProgressMode.Auto ? Resolve(output) : options.Progress;
-        width = TerminalWidth(output);
-    }
-
-    private static int TerminalWidth(TextWriter output)
-    {
-        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
-        {
-            return int.MaxValue;
-        }
-        try
-        {
-            return Console.WindowWidth > 20 ? Console.WindowWidth : int.MaxValue;
-        }
-        catch (IOException)
-        {
-            return int.MaxValue;
-        }
     }
 
     /// <summary>Bar when writing to the console of a terminal, lines when the console is redirected or another writer is used.</summary>
     public static ProgressMode Resolve(TextWriter output) =>
         ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? ProgressMode.Bar : ProgressMode.Lines;
 
-    public void StartEpoch(int epochNumber)
+    /// <summary>
+    /// Runs one epoch's batches; <paramref name="body"/> reports after each batch how many are done and how to
+    /// describe the running metrics (built only when shown).
+    /// </summary>
+    public void RunEpoch(int epoch, Action<Action<int, Func<string>>> body)
     {
-        epoch = epochNumber;
-        lastDraw = 0;
-        clock.Restart();
+        switch (mode)
+        {
+            case ProgressMode.Bar:
+                Bar(epoch, body);
+                break;
+            case ProgressMode.Lines:
+                Lines(epoch, body);
+                break;
+            default:
+                body(static (_, _) => { });
+                break;
+        }
     }
 
-    public void Update(int done, Func<string> describe)
+    private void Bar(int epoch, Action<Action<int, Func<string>>> body)
     {
-        if (mode is not (ProgressMode.Bar or ProgressMode.Lines))
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            return;
-        }
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var due = mode == ProgressMode.Bar ? elapsed - lastDraw >= 0.2 || done == batches : elapsed - lastDraw >= interval && done < batches;
-        if (!due)
-        {
-            return;
-        }
-        lastDraw = elapsed;
-        var metrics = describe();
-        var eta = TimeSpan.FromSeconds(elapsed / done * (batches - done));
-        var etaText = eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
-        if (mode == ProgressMode.Bar)
-        {
-            var filled = (int)Math.Round((double)done / batches * BarWidth);
-            var line = $"epoch {epoch} [{new string('█', filled)}{new string('·', BarWidth - filled)}] {done}/{batches} ETA {etaText} {metrics}";
-            if (line.Length > width)
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
+        var clock = Stopwatch.StartNew();
+        var lastDescribed = double.NegativeInfinity;
+        console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
             {
-                // A line wider than the terminal wraps, and "\r" then redraws only its last part.
-                line = line.Substring(0, width - 1) + "…";
-            }
-            output.Write("\r" + line.PadRight(drawnWidth));
-            drawnWidth = line.Length;
-            output.Flush();
-        }
-        else
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} batch {done}/{batches} ({100.0 * done / batches:0}%) {metrics} ETA {etaText}"));
-        }
+                var task = context.AddTask($"epoch {epoch}", maxValue: batches);
+                body((done, describe) =>
+                {
+                    task.Value = done;
+                    // The metrics text is rebuilt a few times a second, not after every batch.
+                    if (clock.Elapsed.TotalSeconds - lastDescribed >= 0.2 || done == batches)
+                    {
+                        lastDescribed = clock.Elapsed.TotalSeconds;
+                        task.Description = Markup.Escape($"epoch {epoch} {describe()}");
+                    }
+                });
+            });
     }
 
-    public void EndEpoch()
+    private void Lines(int epoch, Action<Action<int, Func<string>>> body)
     {
-        if (mode == ProgressMode.Bar && drawnWidth > 0)
+        var clock = Stopwatch.StartNew();
+        var lastLine = 0.0;
+        body((done, describe) =>
         {
-            output.Write("\r" + new string(' ', drawnWidth) + "\r");
-            output.Flush();
-            drawnWidth = 0;
-        }
+            var elapsed = clock.Elapsed.TotalSeconds;
+            if (elapsed - lastLine < interval || done >= batches)
+            {
+                return;
+            }
+            lastLine = elapsed;
+            var eta = TimeSpan.FromSeconds(elapsed / done * (batches - done));
+            var etaText = eta.TotalHours >= 1 ? eta.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} batch {done}/{batches} ({100.0 * done / batches:0}%) {describe()} ETA {etaText}"));
+        });
     }
-
-    public void Dispose() => EndEpoch();
 }

@@ -120,7 +120,7 @@ public static class Trainer
         }
 
         var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        using var progress = new ProgressReporter(options, output, batches);
+        var progress = new ProgressReporter(options, output, batches);
         for (var epoch = done + 1; epoch <= options.Epochs && active.Any(a => a); epoch++)
         {
             var losses = new double[runs.Count];
@@ -141,38 +141,39 @@ public static class Trainer
             }
             var order = options.Shuffle ? Permutation(train.Count, options.Seed, epoch) : Enumerable.Range(0, train.Count).Select(i => (long)i).ToArray();
             random.manual_seed(unchecked(options.Seed * 1_000_003 + epoch));
-            progress.StartEpoch(epoch);
-            for (var b = 0; b < batches; b++)
+            progress.RunEpoch(epoch, report =>
             {
-                using var scope = NewDisposeScope();
-                var start = b * options.BatchSize;
-                var size = Math.Min(options.BatchSize, train.Count - start);
-                var indices = tensor(order.AsSpan(start, size).ToArray());
-                var (x, y) = train.Batch(indices);
-                x = x.to(device);
-                y = y.to(device);
-                seen += size;
-                for (var i = 0; i < runs.Count; i++)
+                for (var b = 0; b < batches; b++)
                 {
-                    if (!active[i])
+                    using var scope = NewDisposeScope();
+                    var start = b * options.BatchSize;
+                    var size = Math.Min(options.BatchSize, train.Count - start);
+                    var indices = tensor(order.AsSpan(start, size).ToArray());
+                    var (x, y) = train.Batch(indices);
+                    x = x.to(device);
+                    y = y.to(device);
+                    seen += size;
+                    for (var i = 0; i < runs.Count; i++)
                     {
-                        continue;
+                        if (!active[i])
+                        {
+                            continue;
+                        }
+                        clocks[i].Start();
+                        var result = Step(runs[i], regularize[i], x, y, epoch, b);
+                        clocks[i].Stop();
+                        losses[i] += result.Loss * size;
+                        corrects[i] += result.Correct;
+                        foreach (var c in runs[i].Callbacks)
+                        {
+                            c.OnBatchEnd(contexts[i], result);
+                        }
                     }
-                    clocks[i].Start();
-                    var result = Step(runs[i], regularize[i], x, y, epoch, b);
-                    clocks[i].Stop();
-                    losses[i] += result.Loss * size;
-                    corrects[i] += result.Correct;
-                    foreach (var c in runs[i].Callbacks)
-                    {
-                        c.OnBatchEnd(contexts[i], result);
-                    }
+                    report(b + 1, () => string.Join(" | ", Enumerable.Range(0, runs.Count).Where(i => active[i]).Select(i =>
+                        string.Create(CultureInfo.InvariantCulture, $"{Label(runs, i)}loss {losses[i] / seen:0.0000} acc {(double)corrects[i] / seen:0.0000}"))));
                 }
-                progress.Update(b + 1, () => string.Join(" | ", Enumerable.Range(0, runs.Count).Where(i => active[i]).Select(i =>
-                    string.Create(CultureInfo.InvariantCulture, $"{Label(runs, i)}loss {losses[i] / seen:0.0000} acc {(double)corrects[i] / seen:0.0000}"))));
-            }
+            });
 
-            progress.EndEpoch();
             for (var i = 0; i < runs.Count; i++)
             {
                 if (!active[i])
