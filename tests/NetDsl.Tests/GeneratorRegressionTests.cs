@@ -179,6 +179,22 @@ public sealed class GeneratorRegressionTests
     }
 
     [Fact]
+    public void A_type_error_in_a_layer_that_no_use_turns_on_is_still_ND0009()
+    {
+        // Inference never evaluates Dropout("flag") (the inner block's only use is under a false condition), but the
+        // block class is generated with it, so its type must be checked from the parameter types alone.
+        Rejected("""
+            [Dense(4), Dropout("flag")] public sealed class InnerAttribute : BlockAttribute { public InnerAttribute(bool flag) { } }
+            [Inner(false, When = "!flag && flag"), ReLU] public sealed class BAttribute : BlockAttribute { public BAttribute(bool flag) { } }
+            [Network, Input(13)] [B(false)] [Dense(2)] public partial class Net { }
+            """, "ND0009", "flag").GetMessage().Should().Be("Expression 'flag': rate must be a number, not bool");
+        Rejected("""
+            [ReLU(When = "inputChannels")] public sealed class BAttribute : BlockAttribute { }
+            [Network, Input(8)] [B] public partial class Net { }
+            """, "ND0009", "inputChannels").GetMessage().Should().Be("Expression 'inputChannels': When must be a bool expression");
+    }
+
+    [Fact]
     public void A_block_parameter_named_inputChannels_is_ND0016() => Rejected("""
         [Dense("inputChannels")] public sealed class BAttribute : BlockAttribute { public BAttribute(int inputChannels) { } }
         [Network, Input(4)] [B(7)] public partial class Net { }

@@ -431,6 +431,109 @@ internal static class ExpressionEvaluator
     private static string Describe(Expression e) => e is IdentifierExpression id ? id.Name : "the operand";
 }
 
+/// <summary>
+/// The static type of an expression from the types of the names in it, by the evaluator's rules: what inference checks
+/// for every expression, so that one that is never evaluated (a layer under a condition no use makes true) is still
+/// known to have the type the generated C# needs. Names without a type (unknown ones, reported elsewhere) give null.
+/// </summary>
+internal static class ExpressionTyping
+{
+    public static ExpressionType? TypeOf(Expression expression, IReadOnlyDictionary<string, ExpressionType> names)
+    {
+        switch (expression)
+        {
+            case LiteralExpression literal:
+                return literal.Value.Type;
+            case IdentifierExpression id:
+                return names.TryGetValue(id.Name, out var type) ? type : null;
+            case UnaryExpression unary:
+            {
+                var operand = TypeOf(unary.Operand, names);
+                if (unary.Operator == "!")
+                {
+                    Expect(operand, ExpressionType.Bool, unary.Operand);
+                    return ExpressionType.Bool;
+                }
+                ExpectNumber(operand, unary.Operand);
+                return operand;
+            }
+            case ConditionalExpression conditional:
+            {
+                Expect(TypeOf(conditional.Condition, names), ExpressionType.Bool, conditional.Condition);
+                var whenTrue = TypeOf(conditional.WhenTrue, names);
+                var whenFalse = TypeOf(conditional.WhenFalse, names);
+                if (whenTrue is null || whenFalse is null)
+                {
+                    return null;
+                }
+                if ((whenTrue == ExpressionType.Bool) != (whenFalse == ExpressionType.Bool))
+                {
+                    throw new ExpressionException($"both branches of ?: must have the same type, not {Name(whenTrue)} and {Name(whenFalse)}", conditional.Start, conditional.Length);
+                }
+                return whenTrue == ExpressionType.Double || whenFalse == ExpressionType.Double ? ExpressionType.Double : whenTrue;
+            }
+            case BinaryExpression binary:
+            {
+                var left = TypeOf(binary.Left, names);
+                var right = TypeOf(binary.Right, names);
+                switch (binary.Operator)
+                {
+                    case "&&":
+                    case "||":
+                        Expect(left, ExpressionType.Bool, binary.Left);
+                        Expect(right, ExpressionType.Bool, binary.Right);
+                        return ExpressionType.Bool;
+                    case "==":
+                    case "!=":
+                        if (left is not null && right is not null && (left == ExpressionType.Bool) != (right == ExpressionType.Bool))
+                        {
+                            throw new ExpressionException($"cannot compare {Name(left)} with {Name(right)}", binary.Start, binary.Length);
+                        }
+                        return ExpressionType.Bool;
+                    case "<":
+                    case "<=":
+                    case ">":
+                    case ">=":
+                        ExpectNumber(left, binary.Left);
+                        ExpectNumber(right, binary.Right);
+                        return ExpressionType.Bool;
+                    default:
+                        ExpectNumber(left, binary.Left);
+                        ExpectNumber(right, binary.Right);
+                        return left is null || right is null ? null : left == ExpressionType.Double || right == ExpressionType.Double ? ExpressionType.Double : ExpressionType.Int;
+                }
+            }
+            default:
+                return null;
+        }
+    }
+
+    public static string Name(ExpressionType? type) => type switch
+    {
+        ExpressionType.Bool => "bool",
+        ExpressionType.Double => "double",
+        _ => "int",
+    };
+
+    private static void Expect(ExpressionType? type, ExpressionType wanted, Expression where)
+    {
+        if (type is not null && type != wanted)
+        {
+            throw new ExpressionException($"expected {Name(wanted)} but '{Describe(where)}' is {Name(type)}", where.Start, where.Length);
+        }
+    }
+
+    private static void ExpectNumber(ExpressionType? type, Expression where)
+    {
+        if (type == ExpressionType.Bool)
+        {
+            throw new ExpressionException($"expected a number but '{Describe(where)}' is bool", where.Start, where.Length);
+        }
+    }
+
+    private static string Describe(Expression e) => e is IdentifierExpression id ? id.Name : "the operand";
+}
+
 /// <summary>A name with no value: not a parameter at all (found by the static checks), or one this use leaves unset.</summary>
 internal sealed class UnknownNameException : ExpressionException
 {

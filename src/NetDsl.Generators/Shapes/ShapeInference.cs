@@ -144,11 +144,11 @@ internal static class ShapeInference
                         Report("ND0019", layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
                     }
                 }
-                foreach (var value in layer.Arguments.Select(a => a.Value).Concat(layer.When is null ? Array.Empty<ArgumentValue>() : new[] { layer.When }))
+                foreach (var argument in layer.When is null ? layer.Arguments : layer.Arguments.Add(new Argument("When", layer.When)))
                 {
-                    if (value.Kind == ValueKind.Expression)
+                    if (argument.Value.Kind == ValueKind.Expression)
                     {
-                        CheckExpression(value, owner, parameters);
+                        CheckExpression(argument.Value, owner, parameters, ExpectedType(layer, argument.Name), argument.Name);
                     }
                 }
                 foreach (var argument in layer.Arguments)
@@ -218,11 +218,55 @@ internal static class ShapeInference
             return false;
         }
 
-        private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters)
+        /// <summary>
+        /// The type an argument must have: bool for When, a number for a dropout rate, a block parameter's own type,
+        /// and int for every size (filters, units, kernel, strides, …). Null: anything is accepted.
+        /// </summary>
+        private ExpressionType? ExpectedType(LayerSpec layer, string argument)
+        {
+            if (argument == "When")
+            {
+                return ExpressionType.Bool;
+            }
+            if (layer.Kind == LayerKind.Block)
+            {
+                var parameter = layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var block) ? block.Parameters.FirstOrDefault(p => p.Name == argument) : null;
+                return parameter?.Type switch
+                {
+                    ParameterType.Bool => ExpressionType.Bool,
+                    ParameterType.Double => ExpressionType.Double,
+                    ParameterType.Int => ExpressionType.Int,
+                    _ => null,
+                };
+            }
+            return argument == "rate" ? ExpressionType.Double : ExpressionType.Int;
+        }
+
+        private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters, ExpressionType? expected, string argument)
         {
             try
             {
                 var expression = ExpressionParser.Parse(value.Text!);
+                {
+                    var names = owner is null ? new Dictionary<string, ExpressionType>() : owner.Parameters.ToDictionary(p => p.Name, p => p.Type switch
+                    {
+                        ParameterType.Bool => ExpressionType.Bool,
+                        ParameterType.Double => ExpressionType.Double,
+                        _ => ExpressionType.Int,
+                    });
+                    foreach (var implicitName in owner is null ? Array.Empty<string>() : ImplicitVariables)
+                    {
+                        names[implicitName] = ExpressionType.Int;
+                    }
+                    var type = ExpressionTyping.TypeOf(expression, names);
+                    // A double place takes an int too (C# converts it); every other place wants exactly its type.
+                    var fits = type is null || expected is null || type == expected || expected == ExpressionType.Double && type == ExpressionType.Int;
+                    if (!fits)
+                    {
+                        var what = argument == "When" ? "When must be a bool expression" : $"{argument} must be {(expected switch { ExpressionType.Double => "a number", ExpressionType.Bool => "a bool", _ => "an int" })}, not {ExpressionTyping.Name(type)}";
+                        Report("ND0009", value.Span, value.Text!, what);
+                    }
+                }
                 foreach (var id in expression.Identifiers())
                 {
                     if (!parameters.Contains(id.Name))
