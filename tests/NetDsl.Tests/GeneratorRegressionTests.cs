@@ -138,6 +138,18 @@ public sealed class GeneratorRegressionTests
     }
 
     [Fact]
+    public void A_block_using_another_block_of_the_same_name_is_no_recursion()
+    {
+        var run = Accepted("""
+            namespace A { [B.Stage("f"), NetDsl.ReLU] public sealed class StageAttribute : NetDsl.BlockAttribute { public StageAttribute(int f) { } } }
+            namespace B { [NetDsl.Dense("f", Name = "fc")] public sealed class Stage : NetDsl.BlockAttribute { public Stage(int f) { } public Stage(string f) { } } }
+            namespace N { [Network, Input(4)] [A.Stage(3)] public partial class Net { } }
+            """);
+        using var assembly = run.Load();
+        Check(assembly, "N.Net").state_dict().Keys.Should().Equal("stage_1.stage_1.fc.weight", "stage_1.stage_1.fc.bias");
+    }
+
+    [Fact]
     public void Alternatives_of_different_kinds_are_ND0019() => Rejected("""
         [Conv2D(4, 3, Name = "a", When = "c")] [MaxPooling2D(Name = "a", When = "!c")]
         public sealed class BAttribute : BlockAttribute { public BAttribute(bool c) { } }

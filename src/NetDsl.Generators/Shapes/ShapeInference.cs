@@ -175,7 +175,8 @@ internal static class ShapeInference
                     var chain = new List<string>();
                     if (FindCycle(layer.BlockType, chain))
                     {
-                        Report("ND0010", layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", chain));
+                        var shown = chain.Select(t => blocks.TryGetValue(t, out var inChain) ? inChain.Name : t);
+                        Report("ND0010", layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", shown));
                     }
                 }
             }
@@ -200,8 +201,9 @@ internal static class ShapeInference
             {
                 return false;
             }
-            var index = chain.IndexOf(block.Name);
-            chain.Add(block.Name);
+            // By type, not by name: A.Stage using B.Stage is no cycle.
+            var index = chain.IndexOf(block.TypeName);
+            chain.Add(block.TypeName);
             if (index >= 0)
             {
                 chain.RemoveRange(0, index);
