@@ -25,6 +25,7 @@ internal static class FuzzProperties
     public const string NetworkGenerated = "network-generated";
     public const string ConstantsNonNegative = "constants-non-negative";
     public const string OracleConstants = "oracle-constants";
+    public const string ExpectedOutcome = "expected-outcome";
 
     public const string RuntimeEmit = "runtime-emit";
     public const string RuntimeException = "runtime-exception";
@@ -34,16 +35,18 @@ internal static class FuzzProperties
     public const string RuntimeModules = "runtime-module-names";
     public const string RuntimeRegularization = "runtime-regularization";
     public const string RuntimeBatchNorm = "runtime-batchnorm-settings";
+    public const string RuntimeDropout = "runtime-dropout-rate";
 
     public static readonly string[] CompileTime =
     {
         FuzzerConsistent, NoException, NoGeneratorException, NoAnalyzerException, NoInternalError, GeneratorAddsNoError, CleanWithoutErrors,
-        StubHasCause, ValidAccepted, ValidCompiles, NetworkGenerated, ConstantsNonNegative, OracleConstants,
+        StubHasCause, ValidAccepted, ValidCompiles, NetworkGenerated, ConstantsNonNegative, OracleConstants, ExpectedOutcome,
     };
 
     public static readonly string[] Runtime =
     {
         RuntimeEmit, RuntimeException, RuntimeOutputShape, RuntimeParameters, RuntimeStatistics, RuntimeModules, RuntimeRegularization, RuntimeBatchNorm,
+        RuntimeDropout,
     };
 }
 
@@ -60,6 +63,11 @@ internal sealed class FuzzOutcome
 
     public SortedSet<string> NdErrors { get; } = new(StringComparer.Ordinal);
 
+    public List<(string Id, string Message)> NdMessages { get; } = new();
+
+    /// <summary>Whether NetDsl gave the source's expected outcome; null where it has none (or the check did not get that far).</summary>
+    public bool? ExpectationMet { get; set; }
+
     /// <summary>The user-only compilation has errors (only compiled where a property needs it).</summary>
     public bool UserErrors { get; set; }
 
@@ -73,7 +81,7 @@ internal sealed class FuzzOutcome
 
     public static FuzzOutcome FuzzerFailure(int seed, string? only, Exception e)
     {
-        var source = new FuzzSource(seed, only ?? "unknown", "the fuzzer failed to build this case", false, false, false, Array.Empty<(string, string)>(), Array.Empty<FuzzExpectation>());
+        var source = new FuzzSource(seed, only ?? "unknown", "the fuzzer failed to build this case", false, null, false, Array.Empty<(string, string)>(), Array.Empty<FuzzExpectation>());
         var outcome = new FuzzOutcome(source);
         outcome.Violate(FuzzProperties.FuzzerConsistent, e.ToString());
         return outcome;
@@ -172,6 +180,7 @@ internal static class FuzzChecker
             foreach (var d in ndErrors)
             {
                 outcome.NdErrors.Add(d.Id);
+                outcome.NdMessages.Add((d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
             stage = "properties";
@@ -198,17 +207,26 @@ internal static class FuzzChecker
             {
                 outcome.Violate(FuzzProperties.StubHasCause, "stubs without any ND or C# error: " + string.Join(", ", stubs));
             }
-            if (source.ExpectValid && ndErrors.Count > 0)
+            if (source.Valid && ndErrors.Count > 0)
             {
                 outcome.Violate(FuzzProperties.ValidAccepted, "a valid network got ND errors:\n" + Show(ndErrors));
             }
-            if (source.Valid && UserErrors().Count > 0)
+            if (source.Valid && !source.UsesGeneratedMembers && UserErrors().Count > 0)
             {
                 outcome.Violate(FuzzProperties.ValidCompiles, "the fuzzer's source does not compile on its own:\n" + Show(UserErrors()));
             }
-            else if (source.ExpectValid && !source.Valid && outputErrors.Count > 0)
+            else if (source.Valid && outputErrors.Count > 0)
             {
                 outcome.Violate(FuzzProperties.ValidCompiles, "a valid source does not compile with the generated code:\n" + Show(outputErrors));
+            }
+            if (source.Expected is { } expected)
+            {
+                var why = Unmet(expected, outcome, outputErrors);
+                outcome.ExpectationMet = why is null;
+                if (why is not null && !source.Valid)
+                {
+                    outcome.Violate(FuzzProperties.ExpectedOutcome, $"expected {expected}, but {why}:\n" + Show(ndErrors.Concat(outputErrors)));
+                }
             }
             if (ndErrors.Count == 0 && outputErrors.Count == 0)
             {
@@ -224,6 +242,26 @@ internal static class FuzzChecker
             outcome.Violate(FuzzProperties.NoException, "during " + stage + ": " + e);
         }
         return outcome;
+    }
+
+    /// <summary>Why the outcome is not the expected one, or null when it is.</summary>
+    private static string? Unmet(FuzzExpected expected, FuzzOutcome outcome, List<Diagnostic> outputErrors)
+    {
+        if (expected.IsAccepted)
+        {
+            return outcome.NdErrors.Count > 0 ? "it got ND errors" : outputErrors.Count > 0 ? "the output does not compile" : null;
+        }
+        if (!outcome.NdErrors.Contains(expected.Id!))
+        {
+            return outcome.NdErrors.Count == 0 ? "it was accepted" : "it got " + string.Join(", ", outcome.NdErrors) + " instead";
+        }
+        if (expected.Only && outcome.NdErrors.Count > 1)
+        {
+            return "it got " + string.Join(", ", outcome.NdErrors.Where(id => id != expected.Id)) + " as well";
+        }
+        var missing = (expected.Mentions ?? Array.Empty<string>())
+            .Where(m => !outcome.NdMessages.Any(d => d.Id == expected.Id && d.Message.Contains(m, StringComparison.Ordinal))).ToList();
+        return missing.Count > 0 ? $"no {expected.Id} mentions {string.Join(", ", missing)}" : null;
     }
 
     private static string GeneratedExcerpt(List<Diagnostic> errors)

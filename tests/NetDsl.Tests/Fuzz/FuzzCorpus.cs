@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
@@ -29,9 +30,56 @@ internal static class FuzzCorpus
             var program = generator.Generate();
             var detail = string.Create(CultureInfo.InvariantCulture,
                 $"{program.Networks.Count} networks ({program.Networks.Count(n => n.IsVariant)} variants), {program.Blocks.Count} blocks, namespace style {program.NamespaceStyle}");
-            return new FuzzSource(seed, ValidClass, detail, Valid: true, ExpectValid: true, RuntimeSafe: true, FuzzRenderer.Render(program), generator.Expectations());
+            return new FuzzSource(seed, ValidClass, detail, Valid: true, FuzzExpected.Accepted, RuntimeSafe: true, FuzzRenderer.Render(program), generator.Expectations(),
+                program.Networks.Any(n => n.MembersUseGenerated)) { Features = Features(program) };
         }
         var mutant = mutation.Make(rng);
-        return new FuzzSource(seed, mutation.Class, mutant.Detail, Valid: false, mutation.ExpectValid, mutation.RuntimeSafe, mutant.Files, mutant.Expectations);
+        return new FuzzSource(seed, mutation.Class, mutant.Detail, Valid: false, mutant.Expected ?? mutation.Expected, mutant.RuntimeSafe ?? mutation.RuntimeSafe,
+            mutant.Files, mutant.Expectations, mutant.UsesGeneratedMembers);
+    }
+
+    /// <summary>The constructs a valid program uses, for the summary's coverage counts.</summary>
+    public static IReadOnlyList<string> Features(FuzzProgram program)
+    {
+        var blockLayers = program.Blocks.SelectMany(b => b.Body.Select(l => (Layer: l, Block: b))).ToList();
+        var networkLayers = program.Networks.SelectMany(n => n.Layers.Select(l => (Layer: l, Network: n))).ToList();
+        var all = blockLayers.Select(p => p.Layer).Concat(networkLayers.Select(p => p.Layer)).ToList();
+        var parameters = program.Blocks.SelectMany(b => b.Parameters).ToList();
+        var doubles = new HashSet<string>(parameters.Where(p => p.Type == FuzzType.Double).Select(p => p.Name), StringComparer.Ordinal);
+        bool UsesDouble(FuzzExpr? e) => e switch
+        {
+            null => false,
+            FuzzDoubleLiteral => true,
+            FuzzName n => doubles.Contains(n.Name),
+            FuzzUnary u => UsesDouble(u.Operand),
+            FuzzBinary b => UsesDouble(b.Left) || UsesDouble(b.Right),
+            FuzzConditional c => UsesDouble(c.Condition) || UsesDouble(c.WhenTrue) || UsesDouble(c.WhenFalse),
+            _ => false,
+        };
+        var special = new HashSet<string>(ValidNetworkGenerator.SpecialLayerNames, StringComparer.Ordinal);
+        var features = new (string Name, bool Present)[]
+        {
+            ("double or float block parameters", doubles.Count > 0),
+            ("float block parameters", parameters.Any(p => p.Declared == "float")),
+            ("long block parameters", parameters.Any(p => p.Declared == "long")),
+            ("Dropout rates as expressions", all.Any(l => l.RateExpression is not null)),
+            ("When conditions over doubles", all.Any(l => UsesDouble(l.When))),
+            ("layers named like members, types or keywords", all.Any(l => l.ExplicitName is { } n && special.Contains(n))),
+            ("layers named like their class, block or a parameter", networkLayers.Any(p => p.Layer.ExplicitName == p.Network.ClassName.TrimStart('@') || program.Blocks.Any(b => b.Name == p.Layer.ExplicitName)) ||
+                blockLayers.Any(p => p.Layer.ExplicitName is { } n && (n == p.Block.Name || n == p.Block.ClassName || p.Block.Parameters.Any(q => q.Name == n)))),
+            ("block parameters named like the emitter's locals", parameters.Any(p => p.Name is "name" or "shape" or "x" or "input" or "inputShape" or "device" or "terms")),
+            ("block parameters named like C# keywords", parameters.Any(p => p.CSharpName.StartsWith('@'))),
+            ("blocks without the Attribute suffix", program.Blocks.Any(b => b.NoSuffix)),
+            ("one block name in two namespaces", program.Blocks.Any(b => b.Qualified)),
+            ("keyword namespaces", program.Networks.Any(n => n.Namespace?.Contains('@', StringComparison.Ordinal) == true)),
+            ("keyword class names", program.Networks.Any(n => n.ClassName.StartsWith('@'))),
+            ("classes differing only in case", program.Networks.GroupBy(n => (n.Namespace, n.ClassName.ToUpperInvariant())).Any(g => g.Count() > 1)),
+            ("namespaces differing only in case", program.Networks.Select(n => n.Namespace).Concat(program.Blocks.Select(b => b.Namespace)).Where(n => n is not null).Distinct(StringComparer.Ordinal)
+                .GroupBy(n => n!.ToUpperInvariant()).Any(g => g.Count() > 1)),
+            ("networks in structs or records", program.Networks.Any(n => n.Container?.Levels.Any(l => l.Keywords.Contains("struct", StringComparison.Ordinal) || l.Keywords.Contains("record", StringComparison.Ordinal)) == true)),
+            ("user members", program.Networks.Any(n => n.Members.Count > 0)),
+            ("user members using generated ones", program.Networks.Any(n => n.MembersUseGenerated)),
+        };
+        return features.Where(f => f.Present).Select(f => f.Name).ToList();
     }
 }

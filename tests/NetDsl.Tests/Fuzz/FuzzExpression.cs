@@ -6,16 +6,49 @@ using System.Text;
 
 namespace NetDsl.Tests.Fuzz;
 
-/// <summary>A value of the block expression language: an integer with C# <c>long</c> semantics, or a bool.</summary>
-internal readonly record struct FuzzValue(bool IsBool, long Number)
+internal enum FuzzType
 {
-    public static FuzzValue Int(long value) => new(false, value);
+    Int,
+    Bool,
+    Double,
+}
 
-    public static FuzzValue Bool(bool value) => new(true, value ? 1 : 0);
+/// <summary>
+/// A value of the block expression language with C#'s semantics: an integer (<c>long</c>), a bool, or a double
+/// (where an int meets a double, the int is converted, as C# does).
+/// </summary>
+internal readonly record struct FuzzValue(FuzzType Type, long Number, double Real)
+{
+    public static FuzzValue Int(long value) => new(FuzzType.Int, value, value);
+
+    public static FuzzValue Bool(bool value) => new(FuzzType.Bool, value ? 1 : 0, 0);
+
+    public static FuzzValue Double(double value) => new(FuzzType.Double, 0, value);
+
+    public bool IsBool => Type == FuzzType.Bool;
+
+    public bool IsInt => Type == FuzzType.Int;
+
+    public bool IsDouble => Type == FuzzType.Double;
 
     public bool AsBool => Number != 0;
 
-    public string Literal => IsBool ? (AsBool ? "true" : "false") : Number.ToString(CultureInfo.InvariantCulture);
+    /// <summary>As C# source and as an expression-language literal (round-trip digits for a double).</summary>
+    public string Literal => Type switch
+    {
+        FuzzType.Bool => AsBool ? "true" : "false",
+        FuzzType.Double => DoubleText(Real),
+        _ => Number.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static string DoubleText(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
+    }
+
+    /// <summary>The value a parameter of <paramref name="type"/> holds when given this value (an int converts to double).</summary>
+    public FuzzValue As(FuzzType type) => type == FuzzType.Double && IsInt ? Double(Number) : this;
 }
 
 /// <summary>The fuzzer built an expression it cannot evaluate: a bug in the fuzzer, never in NetDsl.</summary>
@@ -72,6 +105,26 @@ internal sealed class FuzzLiteral : FuzzExpr
     public override void Write(StringBuilder output, bool compact) => output.Append(Value.ToString(CultureInfo.InvariantCulture));
 }
 
+/// <summary>A double literal as written (0.25, 1e-3, 2.5E-2) and as C# reads it.</summary>
+internal sealed class FuzzDoubleLiteral : FuzzExpr
+{
+    public FuzzDoubleLiteral(string text)
+    {
+        Text = text;
+        Value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    public string Text { get; }
+
+    public double Value { get; }
+
+    public override bool IsAtom => true;
+
+    public override FuzzValue Evaluate(IReadOnlyDictionary<string, FuzzValue> variables) => FuzzValue.Double(Value);
+
+    public override void Write(StringBuilder output, bool compact) => output.Append(Text);
+}
+
 internal sealed class FuzzBoolLiteral : FuzzExpr
 {
     public FuzzBoolLiteral(bool value) => Value = value;
@@ -119,7 +172,11 @@ internal sealed class FuzzUnary : FuzzExpr
         {
             return value.IsBool ? FuzzValue.Bool(!value.AsBool) : throw new FuzzEvaluationException("! on an int");
         }
-        return value.IsBool ? throw new FuzzEvaluationException("- on a bool") : FuzzValue.Int(unchecked(-value.Number));
+        if (value.IsBool)
+        {
+            throw new FuzzEvaluationException("- on a bool");
+        }
+        return value.IsDouble ? FuzzValue.Double(-value.Real) : FuzzValue.Int(unchecked(-value.Number));
     }
 
     public override void Write(StringBuilder output, bool compact)
@@ -161,13 +218,32 @@ internal sealed class FuzzBinary : FuzzExpr
             case "!=":
                 if (a.IsBool != b.IsBool)
                 {
-                    throw new FuzzEvaluationException("comparison of int with bool");
+                    throw new FuzzEvaluationException("comparison of a number with a bool");
                 }
-                return FuzzValue.Bool((a.Number == b.Number) == (Operator == "=="));
+                var equal = a.IsDouble || b.IsDouble ? a.Real == b.Real : a.Number == b.Number;
+                return FuzzValue.Bool(equal == (Operator == "=="));
         }
         if (a.IsBool || b.IsBool)
         {
             throw new FuzzEvaluationException(Operator + " on a bool");
+        }
+        if (a.IsDouble || b.IsDouble)
+        {
+            var (p, q) = (a.Real, b.Real);
+            return Operator switch
+            {
+                "+" => FuzzValue.Double(p + q),
+                "-" => FuzzValue.Double(p - q),
+                "*" => FuzzValue.Double(p * q),
+                // Not an error in C#, but the fuzzer never wants an infinite or NaN value.
+                "/" => q == 0 ? throw new FuzzEvaluationException("double division by zero") : FuzzValue.Double(p / q),
+                "%" => q == 0 ? throw new FuzzEvaluationException("double division by zero") : FuzzValue.Double(p % q),
+                "<" => FuzzValue.Bool(p < q),
+                "<=" => FuzzValue.Bool(p <= q),
+                ">" => FuzzValue.Bool(p > q),
+                ">=" => FuzzValue.Bool(p >= q),
+                _ => throw new FuzzEvaluationException("operator " + Operator),
+            };
         }
         var x = a.Number;
         var y = b.Number;
@@ -218,7 +294,9 @@ internal sealed class FuzzConditional : FuzzExpr
         {
             throw new FuzzEvaluationException("ill-typed ?:");
         }
-        return condition.AsBool ? a : b;
+        var chosen = condition.AsBool ? a : b;
+        // C# types (c ? 1 : 2.5) as double, whichever branch is taken.
+        return a.IsDouble != b.IsDouble ? FuzzValue.Double(chosen.Real) : chosen;
     }
 
     public override void Write(StringBuilder output, bool compact)
@@ -234,10 +312,14 @@ internal sealed class FuzzConditional : FuzzExpr
 /// <summary>Random well-typed expressions over the variables of one block scope.</summary>
 internal sealed class FuzzExprFactory
 {
+    /// <summary>Double literals in every form the expression language reads.</summary>
+    public static readonly string[] DoubleLiterals = { "0.25", "0.5", "0.1", "1e-3", "2.5E-2", "0.75", "1.5", "2.0", "3e-1", "0.125", "1E+0", "4.0" };
+
     private readonly Random rng;
     private readonly IReadOnlyDictionary<string, FuzzValue> variables;
     private readonly string[] ints;
     private readonly string[] bools;
+    private readonly string[] doubles;
 
     public FuzzExprFactory(Random rng, IReadOnlyDictionary<string, FuzzValue> variables)
     {
@@ -245,9 +327,17 @@ internal sealed class FuzzExprFactory
         this.variables = variables;
         // A flat input has no height or width (both 0): expressions over them would only produce invalid sizes.
         var flat = variables.TryGetValue("inputHeight", out var h) && h.Number == 0;
-        ints = variables.Where(v => !v.Value.IsBool && !(flat && v.Key is "inputHeight" or "inputWidth")).Select(v => v.Key).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-        bools = variables.Where(v => v.Value.IsBool).Select(v => v.Key).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        ints = Names(v => v.Value.IsInt && !(flat && v.Key is "inputHeight" or "inputWidth"));
+        bools = Names(v => v.Value.IsBool);
+        doubles = Names(v => v.Value.IsDouble);
     }
+
+    private string[] Names(Func<KeyValuePair<string, FuzzValue>, bool> filter) =>
+        variables.Where(filter).Select(v => v.Key).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+
+    public bool HasDoubles => doubles.Length > 0;
+
+    private FuzzExpr SmallInt(int lo, int hi) => new FuzzLiteral(rng.Next(lo, hi));
 
     public FuzzExpr Int(int depth)
     {
@@ -255,20 +345,51 @@ internal sealed class FuzzExprFactory
         switch (choice)
         {
             case 0:
-                return ints.Length > 0 ? new FuzzName(ints[rng.Next(ints.Length)]) : new FuzzLiteral(rng.Next(1, 9));
+                return ints.Length > 0 ? new FuzzName(ints[rng.Next(ints.Length)]) : SmallInt(1, 9);
             case 1:
-                return new FuzzLiteral(rng.Next(1, 9));
+                return SmallInt(1, 9);
             case 2:
             case 3:
-                return new FuzzBinary(new[] { "+", "-", "*" }[rng.Next(3)], Int(depth - 1), rng.Next(2) == 0 ? new FuzzLiteral(rng.Next(1, 5)) : Int(depth - 1));
+                return new FuzzBinary(new[] { "+", "-", "*" }[rng.Next(3)], Int(depth - 1), rng.Next(2) == 0 ? SmallInt(1, 5) : Int(depth - 1));
             case 4:
-                return new FuzzBinary(rng.Next(2) == 0 ? "/" : "%", Int(depth - 1), new FuzzLiteral(rng.Next(1, 5)));
+                return new FuzzBinary(rng.Next(2) == 0 ? "/" : "%", Int(depth - 1), SmallInt(1, 5));
             case 5:
                 return new FuzzConditional(Bool(depth - 1), Int(depth - 1), Int(depth - 1));
             default:
-                return new FuzzBinary("+", new FuzzUnary('-', Int(depth - 1)), new FuzzLiteral(rng.Next(8, 20)));
+                return new FuzzBinary("+", new FuzzUnary('-', Int(depth - 1)), SmallInt(8, 20));
         }
     }
+
+    /// <summary>
+    /// A double-typed expression: double parameters and literals, ints meeting doubles (int op double is double),
+    /// integer division before a double (7 / 2 * 0.5 is 1.5), and ?: with an int and a double branch.
+    /// </summary>
+    public FuzzExpr Double(int depth)
+    {
+        var choice = rng.Next(depth <= 0 ? 2 : 8);
+        switch (choice)
+        {
+            case 0:
+                return doubles.Length > 0 && rng.Next(3) != 0 ? new FuzzName(doubles[rng.Next(doubles.Length)]) : DoubleLiteral();
+            case 1:
+                return DoubleLiteral();
+            case 2:
+            case 3:
+                return new FuzzBinary(new[] { "+", "-", "*" }[rng.Next(3)], Double(depth - 1), rng.Next(2) == 0 ? Int(depth - 1) : Double(depth - 1));
+            case 4:
+                return new FuzzBinary("/", rng.Next(2) == 0 ? Int(depth - 1) : Double(depth - 1), rng.Next(2) == 0 ? DoubleLiteral() : SmallInt(1, 9));
+            case 5:
+                return rng.Next(2) == 0
+                    ? new FuzzConditional(Bool(depth - 1), Int(depth - 1), Double(depth - 1))
+                    : new FuzzConditional(Bool(depth - 1), Double(depth - 1), Int(depth - 1));
+            case 6:
+                return new FuzzBinary("*", Int(depth - 1), Double(depth - 1));
+            default:
+                return new FuzzBinary("-", DoubleLiteral(), new FuzzBinary("/", Double(depth - 1), SmallInt(2, 9)));
+        }
+    }
+
+    private FuzzExpr DoubleLiteral() => new FuzzDoubleLiteral(DoubleLiterals[rng.Next(DoubleLiterals.Length)]);
 
     public FuzzExpr Bool(int depth)
     {
@@ -291,8 +412,17 @@ internal sealed class FuzzExprFactory
         }
     }
 
-    private FuzzExpr Comparison(int depth) =>
-        new FuzzBinary(new[] { "<", "<=", ">", ">=", "==", "!=" }[rng.Next(6)], Int(depth), new FuzzLiteral(rng.Next(0, 17)));
+    /// <summary>An int compared with an int, or (where doubles are around, and sometimes anyway) a number with a double.</summary>
+    private FuzzExpr Comparison(int depth)
+    {
+        var op = new[] { "<", "<=", ">", ">=", "==", "!=" }[rng.Next(6)];
+        if (doubles.Length > 0 ? rng.Next(2) == 0 : rng.Next(8) == 0)
+        {
+            var left = rng.Next(3) == 0 ? Int(depth) : Double(depth);
+            return new FuzzBinary(op, left, rng.Next(2) == 0 ? DoubleLiteral() : SmallInt(0, 4));
+        }
+        return new FuzzBinary(op, Int(depth), SmallInt(0, 17));
+    }
 
     /// <summary>An int expression whose value lies in [lo, hi], or null when none was found quickly.</summary>
     public FuzzExpr? IntIn(long lo, long hi, int tries = 24)
@@ -309,13 +439,37 @@ internal sealed class FuzzExprFactory
         return null;
     }
 
+    /// <summary>
+    /// A number expression (mostly double-typed, sometimes int-typed) whose value lies in [lo, hi), or null.
+    /// Candidates the fuzzer cannot evaluate (a double division by zero) are skipped.
+    /// </summary>
+    public FuzzExpr? NumberIn(double lo, double hi, int tries = 24)
+    {
+        for (var i = 0; i < tries; i++)
+        {
+            var candidate = rng.Next(5) == 0 ? Int(rng.Next(0, 3)) : Double(rng.Next(0, 3));
+            try
+            {
+                var value = candidate.Evaluate(variables);
+                if (!value.IsBool && double.IsFinite(value.Real) && value.Real >= lo && value.Real < hi && !(value.Real == 0 && double.IsNegative(value.Real)))
+                {
+                    return candidate;
+                }
+            }
+            catch (FuzzEvaluationException)
+            {
+            }
+        }
+        return null;
+    }
+
     /// <summary>A bool expression with the given value, or null.</summary>
     public FuzzExpr? BoolOf(bool wanted, int tries = 24)
     {
         for (var i = 0; i < tries; i++)
         {
             var candidate = Bool(rng.Next(0, 3));
-            if (candidate.Evaluate(variables).AsBool == wanted)
+            if (TryEvaluate(candidate) is { } value && value.AsBool == wanted)
             {
                 return candidate;
             }
@@ -323,7 +477,33 @@ internal sealed class FuzzExprFactory
         return null;
     }
 
-    /// <summary>A simple condition for When: a bool parameter, its negation, or a comparison.</summary>
-    public FuzzExpr Condition() =>
-        bools.Length > 0 && rng.Next(3) != 0 ? new FuzzName(bools[rng.Next(bools.Length)]) : Bool(rng.Next(0, 2));
+    private FuzzValue? TryEvaluate(FuzzExpr expression)
+    {
+        try
+        {
+            return expression.Evaluate(variables);
+        }
+        catch (FuzzEvaluationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A simple condition for When: a bool parameter, its negation, or a comparison (that the fuzzer can evaluate).</summary>
+    public FuzzExpr Condition()
+    {
+        if (bools.Length > 0 && rng.Next(3) != 0)
+        {
+            return new FuzzName(bools[rng.Next(bools.Length)]);
+        }
+        for (var i = 0; i < 8; i++)
+        {
+            var candidate = Bool(rng.Next(0, 2));
+            if (TryEvaluate(candidate) is not null)
+            {
+                return candidate;
+            }
+        }
+        return new FuzzBoolLiteral(rng.Next(2) == 0);
+    }
 }

@@ -72,31 +72,37 @@ internal sealed class FuzzArg
             return Literal;
         }
         var value = Expression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
-        return value.IsBool ? throw new FuzzEvaluationException("bool where an int is needed") : value.Number;
+        return value.IsInt ? value.Number : throw new FuzzEvaluationException(value.Type + " where an int is needed");
     }
 
     public string Render() => Expression is null ? Literal.ToString(CultureInfo.InvariantCulture) : "\"" + Expression.Render(Compact) + "\"";
 }
 
-/// <summary>A block argument at a usage: a literal int/bool, or an expression over the enclosing block's parameters.</summary>
+/// <summary>
+/// A block argument at a usage: a literal (written as <see cref="Text"/> where C# source differs from the
+/// expression language, e.g. 0.2f or 1 for a double), or an expression over the enclosing block's parameters.
+/// </summary>
 internal sealed class FuzzBlockArg
 {
-    public FuzzBlockArg(FuzzValue literal, FuzzExpr? expression = null)
+    public FuzzBlockArg(FuzzValue literal, FuzzExpr? expression = null, string? text = null)
     {
         LiteralValue = literal;
         Expression = expression;
+        Text = text;
     }
 
     public FuzzValue LiteralValue { get; }
 
     public FuzzExpr? Expression { get; }
 
+    public string? Text { get; }
+
     public FuzzValue Value(IReadOnlyDictionary<string, FuzzValue>? variables) =>
         Expression is null ? LiteralValue : Expression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
 
     /// <summary>As an argument of the typed constructor, or (quoted) of the all-string one.</summary>
     public string Render(bool asString) =>
-        asString ? "\"" + (Expression?.Render() ?? LiteralValue.Literal) + "\"" : LiteralValue.Literal;
+        asString ? "\"" + (Expression?.Render() ?? LiteralValue.Literal) + "\"" : Text ?? LiteralValue.Literal;
 }
 
 /// <summary>One layer or block usage as written in an attribute.</summary>
@@ -146,6 +152,11 @@ internal sealed class FuzzLayer
     public FuzzNumber? Momentum { get; set; }
 
     public FuzzNumber Rate { get; set; }
+
+    /// <summary>A Dropout rate written as an expression string (a block's parameters, or constants anywhere).</summary>
+    public FuzzExpr? RateExpression { get; set; }
+
+    public bool RateCompact { get; set; }
 
     public int[] Pads { get; set; } = Array.Empty<int>();
 
@@ -211,19 +222,31 @@ internal sealed class FuzzLayer
     }
 }
 
+/// <summary>A block parameter: its expression type and the C# type it is declared with (int or long, bool, double or float).</summary>
 internal sealed class FuzzParam
 {
-    public FuzzParam(string name, bool isBool)
+    public FuzzParam(string name, FuzzType type, string declared)
     {
         Name = name;
-        IsBool = isBool;
+        Type = type;
+        Declared = declared;
     }
 
     public string Name { get; }
 
-    public bool IsBool { get; }
+    /// <summary>The name in C# source: a keyword needs '@' there, but not in expressions.</summary>
+    public string CSharpName => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(Name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? Name : "@" + Name;
+
+    public FuzzType Type { get; }
+
+    public string Declared { get; }
+
+    public bool IsBool => Type == FuzzType.Bool;
 
     public FuzzValue? Default { get; set; }
+
+    /// <summary>The default as written, where it differs from the value's literal (0.25f, 1 for a double).</summary>
+    public string? DefaultText { get; set; }
 }
 
 /// <summary>A block attribute class: parameters from its constructors, its own layer attributes as the body.</summary>
@@ -239,9 +262,15 @@ internal sealed class FuzzBlock
 
     public string Stem { get; set; }
 
-    public string ClassName => Name + "Attribute";
+    /// <summary>Declared without the Attribute suffix (class Act : BlockAttribute, used as [Act]).</summary>
+    public bool NoSuffix { get; set; }
+
+    public string ClassName => NoSuffix ? Name : Name + "Attribute";
 
     public string? Namespace { get; set; }
+
+    /// <summary>Another block of the same name lives in another namespace, so every use names this one by its full name.</summary>
+    public bool Qualified { get; set; }
 
     public List<FuzzParam> Parameters { get; } = new();
 
@@ -265,6 +294,8 @@ internal sealed class FuzzBlock
             StringCtorFirst = StringCtorFirst,
             ExplicitEmptyCtor = ExplicitEmptyCtor,
             Modifiers = Modifiers,
+            NoSuffix = NoSuffix,
+            Qualified = Qualified,
             Body = body,
         };
         copy.Parameters.AddRange(Parameters);
@@ -334,7 +365,13 @@ internal sealed class FuzzNetwork
 
     public List<FuzzLayer> Layers { get; } = new();
 
+    /// <summary>Members of the user's part; <see cref="Self"/> stands for the class name, which a mutation may still change.</summary>
     public List<string> Members { get; } = new();
+
+    public const string Self = "$Self$";
+
+    /// <summary>The members refer to generated ones (Summary, a layer field, Dispose(bool)), so the user's part alone does not compile.</summary>
+    public bool MembersUseGenerated { get; set; }
 
     /// <summary>How many layer attributes come before the [Network, Input] line (usually 0).</summary>
     public int HeaderPosition { get; set; }
@@ -375,6 +412,8 @@ internal sealed record FuzzRegularizedWeight(string Path, double KernelL1, doubl
 
 internal sealed record FuzzBatchNormSetting(string Path, double Epsilon, double TorchMomentum);
 
+internal sealed record FuzzDropoutSetting(string Path, double Rate);
+
 /// <summary>What the fuzzer's own shape tracking says one network must be.</summary>
 internal sealed record FuzzExpectation(
     string MetadataName,
@@ -384,21 +423,50 @@ internal sealed record FuzzExpectation(
     long Trainable,
     long NonTrainable,
     IReadOnlyList<FuzzRegularizedWeight> Regularized,
-    IReadOnlyList<FuzzBatchNormSetting> BatchNorms)
+    IReadOnlyList<FuzzBatchNormSetting> BatchNorms,
+    IReadOnlyList<FuzzDropoutSetting> Dropouts)
 {
     public IEnumerable<string> Children => Modules.Where(m => !m.Contains('.', StringComparison.Ordinal));
 }
 
-/// <summary>One fuzz case: the files to compile, what it is, and (where known) what each network must be.</summary>
+/// <summary>
+/// The answer NetDsl must give a source: accepted (no ND error, and the output compiles), or refused with
+/// <see cref="Id"/> among its errors; <see cref="Only"/>: no other ND error; <see cref="Mentions"/>: texts that must
+/// each appear in one of that ID's messages (e.g. every class of a variant cycle).
+/// </summary>
+internal sealed record FuzzExpected(string? Id, bool Only = false, IReadOnlyList<string>? Mentions = null)
+{
+    public static readonly FuzzExpected Accepted = new((string?)null);
+
+    public bool IsAccepted => Id is null;
+
+    public static FuzzExpected Refused(string id, params string[] mentions) => new(id, false, mentions.Length == 0 ? null : mentions);
+
+    public static FuzzExpected RefusedOnly(string id) => new(id, true);
+
+    public override string ToString() => Id is null ? "accepted" : Id + (Only ? " only" : string.Empty) + (Mentions is null ? string.Empty : " mentioning " + string.Join(", ", Mentions));
+}
+
+/// <summary>
+/// One fuzz case: the files to compile, what it is, and (where known) what each network must be.
+/// <see cref="Expected"/>: the outcome NetDsl must give, where the case has a definite one.
+/// <see cref="UsesGeneratedMembers"/>: the user's code refers to generated members, so it compiles only with them.
+/// </summary>
 internal sealed record FuzzSource(
     int Seed,
     string Class,
     string Detail,
     bool Valid,
-    bool ExpectValid,
+    FuzzExpected? Expected,
     bool RuntimeSafe,
     (string Path, string Source)[] Files,
-    IReadOnlyList<FuzzExpectation> Expectations)
+    IReadOnlyList<FuzzExpectation> Expectations,
+    bool UsesGeneratedMembers = false)
 {
+    public bool ExpectValid => Expected is { IsAccepted: true };
+
+    /// <summary>For valid sources: the constructs they use (coverage counts in the summary).</summary>
+    public IReadOnlyList<string> Features { get; init; } = Array.Empty<string>();
+
     public string Text => string.Join("\n", Files.Select(f => Files.Length == 1 ? f.Source : "// ---- " + f.Path + "\n" + f.Source));
 }

@@ -5,71 +5,96 @@ using System.Linq;
 
 namespace NetDsl.Tests.Fuzz;
 
-/// <summary>What a mutation produced: a short description of the variant, the files and any known expectations.</summary>
+/// <summary>
+/// What a mutation produced: a short description of the variant, the files and any known expectations.
+/// <see cref="Expected"/> and <see cref="RuntimeSafe"/>, where set, override the class's for this case.
+/// </summary>
 internal sealed record FuzzMutant(string Detail, (string Path, string Source)[] Files, IReadOnlyList<FuzzExpectation> Expectations)
 {
+    public FuzzExpected? Expected { get; init; }
+
+    public bool? RuntimeSafe { get; init; }
+
+    public bool UsesGeneratedMembers { get; init; }
+
     public static FuzzMutant Single(string detail, string source) => new(detail, new[] { ("Model.cs", source) }, Array.Empty<FuzzExpectation>());
 }
 
 /// <summary>
-/// One named mutation class. <see cref="ExpectValid"/>: the result is a valid network that NetDsl must accept and
-/// compile cleanly. <see cref="RuntimeSafe"/>: if accepted, it is small enough to build and run.
+/// One named mutation class. <see cref="Expected"/>: the outcome NetDsl must give every case of the class (accepted
+/// and compiling, or refused with a given ND ID), or null where the mutation has no definite answer (the generic
+/// mutations of numbers, layers, names and expressions). <see cref="RuntimeSafe"/>: if accepted, it is small enough
+/// to build and run.
 /// </summary>
-internal sealed record FuzzMutation(string Class, bool ExpectValid, bool RuntimeSafe, Func<Random, FuzzMutant> Make);
+internal sealed record FuzzMutation(string Class, FuzzExpected? Expected, bool RuntimeSafe, Func<Random, FuzzMutant> Make);
 
 /// <summary>The mutation classes: one or more per known failure class, plus generic mutations of valid networks.</summary>
 internal static class FuzzMutations
 {
     private const string Header = "using NetDsl;\n\nnamespace Fuzz;\n\n";
 
+    private static readonly FuzzExpected Accepted = FuzzExpected.Accepted;
+
+    private static FuzzExpected Refused(string id, params string[] mentions) => FuzzExpected.Refused(id, mentions);
+
     public static readonly IReadOnlyList<FuzzMutation> All = new FuzzMutation[]
     {
-        new("hint-case-class", true, true, HintCaseClass),
-        new("hint-case-namespace", true, true, HintCaseNamespace),
-        new("network-and-variant", false, true, NetworkAndVariant),
-        new("namespace-keyword", true, true, NamespaceKeyword),
-        new("block-ctor-int-bool", false, true, BlockCtorIntBool),
-        new("block-param-string", false, true, BlockParamString),
-        new("block-param-params-array", false, true, BlockParamParamsArray),
-        new("block-same-name-two-namespaces", false, true, BlockSameNameTwoNamespaces),
-        new("alternatives-different-kinds", false, true, AlternativesDifferentKinds),
-        new("block-param-double-float", false, true, BlockParamDoubleFloat),
-        new("block-param-reserved-name", false, true, BlockParamReservedName),
-        new("block-param-inputChannels", false, true, BlockParamInputChannels),
-        new("layer-name-clash", false, true, LayerNameClash),
-        new("non-finite-number", false, true, NonFinite),
-        new("tiny-values", true, true, TinyValues),
-        new("overflow-expression", false, false, OverflowExpression),
-        new("class-shape", false, true, ClassShape),
-        new("block-without-suffix", false, true, BlockWithoutSuffix),
-        new("member-clash", false, true, MemberClash),
-        new("harmless-members", true, true, HarmlessMembers),
-        new("variant-cycle", false, true, VariantCycle),
-        new("variant-non-network-type", false, true, VariantNonNetworkType),
-        new("variant-of-variant", true, true, VariantOfVariant),
-        new("huge-shapes", false, false, HugeShapes),
-        new("expression-outside-block", false, true, ExpressionOutsideBlock),
-        new("batchnorm-in-block-flat", true, true, BatchNormInBlockFlat),
-        new("enum-out-of-range", false, true, EnumOutOfRange),
-        new("number-zero", false, true, rng => FuzzTextMutations.Number(rng, "0")),
-        new("number-minus-one", false, true, rng => FuzzTextMutations.Number(rng, "-1")),
-        new("number-int-max", false, false, rng => FuzzTextMutations.Number(rng, rng.Next(2) == 0 ? "int.MaxValue" : "2147483647")),
-        new("layer-delete", false, true, FuzzTextMutations.LayerDelete),
-        new("layer-duplicate", false, true, FuzzTextMutations.LayerDuplicate),
-        new("layer-move", false, true, FuzzTextMutations.LayerMove),
-        new("name-duplicate", false, true, FuzzTextMutations.NameDuplicate),
-        new("expr-unknown-name", false, true, FuzzTextMutations.ExpressionUnknownName),
-        new("expr-syntax-error", false, true, FuzzTextMutations.ExpressionSyntaxError),
-        new("expr-type-error", false, true, FuzzTextMutations.ExpressionTypeError),
-        new("expr-div-zero", false, true, FuzzTextMutations.ExpressionDivisionByZero),
-        new("when-negation-removed", false, true, FuzzTextMutations.WhenNegationRemoved),
-        new("wrong-argument-type", false, true, FuzzTextMutations.WrongArgumentType),
+        new("hint-case-class", Accepted, true, HintCaseClass),
+        new("hint-case-namespace", Accepted, true, HintCaseNamespace),
+        new("network-and-variant", FuzzExpected.RefusedOnly("ND0012"), true, NetworkAndVariant),
+        new("namespace-keyword", Accepted, true, NamespaceKeyword),
+        new("block-ctor-int-bool", Refused("ND0017"), true, BlockCtorIntBool),
+        new("block-param-string", Refused("ND0017"), true, BlockParamString),
+        new("block-param-string-default", Refused("ND0016"), true, BlockParamStringDefault),
+        new("block-param-params-array", Refused("ND0016"), true, BlockParamParamsArray),
+        new("block-same-name-two-namespaces", Accepted, true, BlockSameNameTwoNamespaces),
+        new("alternatives-different-kinds", Refused("ND0019"), true, AlternativesDifferentKinds),
+        new("block-param-double-float", Accepted, true, BlockParamDoubleFloat),
+        new("block-param-double-as-int", Refused("ND0009"), true, BlockParamDoubleAsInt),
+        new("dropout-rate-out-of-range", Refused("ND0002"), true, DropoutRateOutOfRange),
+        new("block-param-reserved-name", Accepted, true, BlockParamReservedName),
+        new("block-param-inputChannels", Refused("ND0016"), true, BlockParamInputChannels),
+        new("layer-name-clash", Accepted, true, LayerNameClash),
+        new("name-not-identifier", Refused("ND0014"), true, NameNotIdentifier),
+        new("non-finite-number", Refused("ND0002"), true, NonFinite),
+        new("finite-extremes", Accepted, true, FiniteExtremes),
+        new("tiny-values", Accepted, true, TinyValues),
+        new("overflow-64-bit", Refused("ND0009"), true, Overflow64Bit),
+        new("overflow-int-range", Accepted, false, OverflowIntRange),
+        new("class-shape", FuzzExpected.RefusedOnly("ND0012"), true, ClassShape),
+        new("class-shape-extensible", Accepted, true, ClassShapeExtensible),
+        new("block-without-suffix", Accepted, true, BlockWithoutSuffix),
+        new("member-clash", Refused("ND0015"), true, MemberClash),
+        new("harmless-members", Accepted, true, HarmlessMembers),
+        new("variant-cycle", Refused("ND0013"), true, VariantCycle),
+        new("variant-non-network-type", Refused("ND0013"), true, VariantNonNetworkType),
+        new("variant-of-variant", Accepted, true, VariantOfVariant),
+        new("huge-shapes", Refused("ND0018"), false, HugeShapes),
+        new("huge-but-fits", Accepted, false, HugeButFits),
+        new("expression-outside-block", Accepted, true, ExpressionOutsideBlock),
+        new("batchnorm-in-block-flat", Accepted, true, BatchNormInBlockFlat),
+        new("enum-out-of-range", Refused("ND0002"), true, EnumOutOfRange),
+        new("unevaluated-expression", null, true, UnevaluatedExpression),
+        new("number-zero", null, true, rng => FuzzTextMutations.Number(rng, "0")),
+        new("number-minus-one", null, true, rng => FuzzTextMutations.Number(rng, "-1")),
+        new("number-int-max", null, false, rng => FuzzTextMutations.Number(rng, rng.Next(2) == 0 ? "int.MaxValue" : "2147483647")),
+        new("layer-delete", null, true, FuzzTextMutations.LayerDelete),
+        new("layer-duplicate", null, true, FuzzTextMutations.LayerDuplicate),
+        new("layer-move", null, true, FuzzTextMutations.LayerMove),
+        new("name-duplicate", null, true, FuzzTextMutations.NameDuplicate),
+        new("expr-unknown-name", Refused("ND0008"), true, FuzzTextMutations.ExpressionUnknownName),
+        new("expr-syntax-error", Refused("ND0009"), true, FuzzTextMutations.ExpressionSyntaxError),
+        new("expr-type-error", null, true, FuzzTextMutations.ExpressionTypeError),
+        new("expr-div-zero", null, true, FuzzTextMutations.ExpressionDivisionByZero),
+        new("when-negation-removed", null, true, FuzzTextMutations.WhenNegationRemoved),
+        new("wrong-argument-type", null, true, FuzzTextMutations.WrongArgumentType),
     };
 
     /// <summary>Classes that are accepted as they are and whose failures only show when the network runs.</summary>
     public static readonly IReadOnlyList<string> RuntimeTargets = new[]
     {
-        "tiny-values", "expression-outside-block", "batchnorm-in-block-flat", "block-param-inputChannels", "variant-of-variant", "harmless-members",
+        "tiny-values", "expression-outside-block", "batchnorm-in-block-flat", "block-param-double-float", "variant-of-variant", "harmless-members",
+        "block-same-name-two-namespaces",
     };
 
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
@@ -101,20 +126,26 @@ internal static class FuzzMutations
     }
 
     private static FuzzMutant FromProgram(string detail, ValidNetworkGenerator generator) =>
-        new(detail, FuzzRenderer.Render(generator.Program), generator.Expectations());
+        new(detail, FuzzRenderer.Render(generator.Program), generator.Expectations())
+        {
+            UsesGeneratedMembers = generator.Program.Networks.Any(n => n.MembersUseGenerated),
+        };
+
+    private static FuzzMutant Block(string detail, string blockAttributes, string blockClass, string parameters, string network) =>
+        FuzzMutant.Single(detail, Header + $$"""
+            {{blockAttributes}}
+            public sealed class {{blockClass}} : BlockAttribute
+            {
+                public {{blockClass}}({{parameters}}) { }
+            }
+
+            {{network}}
+            public partial class Net
+            {
+            }
+            """);
 
     // ---- hint names ----------------------------------------------------------------------------------------------
-
-    private static string CaseVariant(Random rng, string name)
-    {
-        var upper = name.ToUpperInvariant();
-        if (upper != name && rng.Next(2) == 0)
-        {
-            return upper;
-        }
-        var flipped = char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name.Substring(1) : char.ToUpperInvariant(name[0]) + name.Substring(1);
-        return flipped != name ? flipped : name.ToLowerInvariant();
-    }
 
     private static FuzzMutant HintCaseClass(Random rng)
     {
@@ -123,7 +154,7 @@ internal static class FuzzMutations
         var (a, b) = (program.Networks[0], program.Networks[1]);
         b.Namespace = a.Namespace;
         b.Container = a.Container;
-        b.ClassName = CaseVariant(rng, a.ClassName);
+        b.ClassName = generator.CaseVariant(a.ClassName);
         return FromProgram($"{a.ClassName}/{b.ClassName}", generator);
     }
 
@@ -134,7 +165,7 @@ internal static class FuzzMutations
         var (a, b) = (program.Networks[0], program.Networks[1]);
         var ns = Pick(rng, new[] { "Models", "Vision.Nets", "Lab" });
         a.Namespace = ns;
-        b.Namespace = CaseVariant(rng, ns);
+        b.Namespace = generator.CaseVariant(ns);
         b.ClassName = a.ClassName;
         a.Container = b.Container = null;
         return FromProgram($"{a.Namespace}/{b.Namespace}", generator);
@@ -142,7 +173,7 @@ internal static class FuzzMutations
 
     private static FuzzMutant NamespaceKeyword(Random rng)
     {
-        var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { NamespaceStyle = 1 + rng.Next(2) });
+        var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { NamespaceStyle = 1 + rng.Next(2), AllowTwins = false });
         var program = generator.Generate();
         var ns = Pick(rng, new[] { "@class.Models", "Models.@event", "@namespace", "@int.@void" });
         foreach (var network in program.Networks)
@@ -153,7 +184,15 @@ internal static class FuzzMutations
         {
             block.Namespace = ns;
         }
-        return FromProgram(ns, generator);
+        // Not a segment of the namespace: inside it, that name would mean the class, not the namespace.
+        var segments = ns.Split('.');
+        var keywords = new[] { "@event", "@class", "@object" }
+            .Where(n => !segments.Contains(n) && !program.Networks.Any(o => o.ClassName.TrimStart('@').Equals(n.TrimStart('@'), StringComparison.OrdinalIgnoreCase))).ToList();
+        if (rng.Next(3) == 0 && keywords.Count > 0)
+        {
+            program.Networks[0].ClassName = Pick(rng, keywords);
+        }
+        return FromProgram(ns + " " + program.Networks[0].ClassName, generator);
     }
 
     private static FuzzMutant NetworkAndVariant(Random rng)
@@ -186,64 +225,67 @@ internal static class FuzzMutations
         return FuzzMutant.Single(usages.Replace('\n', ' '), source);
     }
 
+    /// <summary>A string parameter the body needs, with no value: a null default, or null passed.</summary>
     private static FuzzMutant BlockParamString(Random rng)
     {
-        var parameter = Pick(rng, new[] { "string label = null", "string? label = null", "string label" });
-        var body = Pick(rng, new[] { "[Dense(4, Name = \"fc\")]", "[Dense(\"label\", Name = \"fc\")]", "[Dense(4, Name = \"fc\", When = \"label\")]" });
-        var usage = parameter.EndsWith("null", StringComparison.Ordinal) ? Pick(rng, new[] { "[S]", "[S(\"4\")]", "[S(null)]" }) : Pick(rng, new[] { "[S(\"4\")]", "[S(null)]", "[S(\"true\")]" });
-        var source = Header + $$"""
-            {{body}}
-            public sealed class SAttribute : BlockAttribute
-            {
-                public SAttribute({{parameter}}) { }
-            }
+        var (parameter, usage) = Pick(rng, new[]
+        {
+            ("string label = null", "[S]"), ("string? label = null", "[S]"), ("string label = null!", "[S]"), ("string label = null", "[S(null)]"),
+            ("string label", "[S(null)]"), ("string label = default", "[S]"),
+        });
+        // A parameter declared only as a string is an int to the type checker: the body uses it as a number, so that
+        // the one thing wrong is the missing value.
+        var body = Pick(rng, new[] { "[Dense(\"label\", Name = \"fc\")]", "[Dense(\"label * 2\", Name = \"fc\")]", "[Dense(4, Name = \"fc\", When = \"label > 1\")]", "[Dense(4), Dropout(\"label\")]" });
+        return Block($"{parameter} {body} {usage}", body, "SAttribute", parameter, $"[Network, Input({I(rng.Next(2, 20))})]\n{usage}");
+    }
 
-            [Network, Input({{I(rng.Next(2, 20))}})]
-            {{usage}}
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single(parameter + " " + body + " " + usage, source);
+    private static FuzzMutant BlockParamStringDefault(Random rng)
+    {
+        var parameter = Pick(rng, new[] { "string label = \"4\"", "string label = \"\"", "string label = \"true\"" });
+        var usage = Pick(rng, new[] { "[S]", "[S(\"2\")]" });
+        var body = Pick(rng, new[] { "[Dense(4, Name = \"fc\")]", "[Dense(\"label\", Name = \"fc\")]" });
+        return Block($"{parameter} {body} {usage}", body, "SAttribute", parameter, $"[Network, Input({I(rng.Next(2, 20))})]\n{usage}");
     }
 
     private static FuzzMutant BlockParamParamsArray(Random rng)
     {
         var body = Pick(rng, new[] { "[Dense(4, Name = \"fc\")]", "[Dense(\"sizes\", Name = \"fc\")]" });
         var usage = Pick(rng, new[] { "[P(1, 2)]", "[P]", "[P(new[] { 3 })]", "[P(5)]" });
-        var type = Pick(rng, new[] { "params int[] sizes", "int[] sizes" });
+        var type = Pick(rng, new[] { "params int[] sizes", "int[] sizes", "params double[] sizes" });
         if (type == "int[] sizes" && usage is "[P]" or "[P(1, 2)]" or "[P(5)]")
         {
             usage = "[P(new[] { 3 })]";
         }
-        var source = Header + $$"""
-            {{body}}
-            public sealed class PAttribute : BlockAttribute
-            {
-                public PAttribute({{type}}) { }
-            }
-
-            [Network, Input({{I(rng.Next(2, 20))}})]
-            {{usage}}
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single(type + " " + body + " " + usage, source);
+        if (type.Contains("double", StringComparison.Ordinal) && usage == "[P(new[] { 3 })]")
+        {
+            usage = "[P(0.5, 0.25)]";
+        }
+        return Block(type + " " + body + " " + usage, body, "PAttribute", type, $"[Network, Input({I(rng.Next(2, 20))})]\n{usage}");
     }
 
+    /// <summary>Two blocks of one name in two namespaces: used side by side, or one inside the other (not a cycle).</summary>
     private static FuzzMutant BlockSameNameTwoNamespaces(Random rng)
     {
         var name = Pick(rng, new[] { "Res", "Unit", "Stage" });
-        var sameBody = rng.Next(2) == 0;
-        var bodyB = sameBody ? "[Conv2D(\"f\", 1, Name = \"conv\")]" : "[Dense(\"f\", Name = \"fc\")]";
-        var secondUse = sameBody ? $"[B.{name}(3)]\n    [Flatten]" : $"[Flatten]\n    [B.{name}(3)]";
+        var variant = rng.Next(4);
+        var nested = variant >= 2;
+        // Variant 3 declares B's block without the Attribute suffix: [B.Unit] then binds to class Unit.
+        var classB = variant == 3 ? name : name + "Attribute";
+        var bodyA = nested ? $"[B.{name}(\"f\")]\n        [Conv2D(\"f\", 1, Name = \"conv\")]" : "[Conv2D(\"f\", 1, Name = \"conv\")]";
+        var bodyB = variant is 0 or 2 or 3 ? "[Conv2D(\"f\", 1, Name = \"conv\")]" : "[Dense(\"f\", Name = \"fc\")]";
+        var ctorB = nested ? $"public {classB}(int f) {{ }}\n        public {classB}(string f) {{ }}" : $"public {classB}(int f) {{ }}";
+        var uses = variant switch
+        {
+            0 => $"[A.{name}(4)]\n    [B.{name}(3)]\n    [Flatten]",
+            1 => $"[A.{name}(4)]\n    [Flatten]\n    [B.{name}(3)]",
+            _ => $"[A.{name}(4)]\n    [Flatten]",
+        };
         var source = $$"""
             using NetDsl;
 
             namespace A
             {
-                [Conv2D("f", 1, Name = "conv")]
+                {{bodyA}}
                 public sealed class {{name}}Attribute : BlockAttribute
                 {
                     public {{name}}Attribute(int f) { }
@@ -253,29 +295,28 @@ internal static class FuzzMutations
             namespace B
             {
                 {{bodyB}}
-                public sealed class {{name}}Attribute : BlockAttribute
+                public sealed class {{classB}} : BlockAttribute
                 {
-                    public {{name}}Attribute(int f) { }
+                    {{ctorB}}
                 }
             }
 
             namespace Models
             {
                 [Network, Input(4, {{I(rng.Next(3, 12))}}, {{I(rng.Next(3, 12))}})]
-                [A.{{name}}(4)]
-                {{secondUse}}
+                {{uses}}
                 [Dense(2)]
                 public partial class Net
                 {
                 }
             }
             """;
-        return FuzzMutant.Single(name + (sameBody ? " same body" : " conv/dense"), source);
+        return FuzzMutant.Single(name + new[] { " side by side, same body", " side by side, conv/dense", " A's body uses B's", " A's body uses B's (no suffix)" }[variant], source);
     }
 
     private static FuzzMutant AlternativesDifferentKinds(Random rng)
     {
-        var variant = rng.Next(4);
+        var variant = rng.Next(5);
         string body;
         string usages;
         switch (variant)
@@ -292,9 +333,13 @@ internal static class FuzzMutations
                 body = "[Conv2D(\"inputChannels\", 3, Name = \"m\", Padding = Padding.Same, When = \"c\")]\n[DepthwiseConv2D(3, Name = \"m\", Padding = Padding.Same, When = \"!c\")]";
                 usages = "[Input(4, 8, 8)]\n[Alt(true)]\n[Alt(false)]\n[GlobalAveragePooling2D]";
                 break;
-            default:
+            case 3:
                 body = "[AveragePooling2D(2, Name = \"m\", When = \"!c\")]\n[BatchNorm(Name = \"m\", When = \"c\")]";
                 usages = "[Input(3, 8, 8)]\n[Alt(false)]\n[Alt(true)]\n[Flatten]";
+                break;
+            default:
+                body = "[Dropout(0.5, Name = \"m\", When = \"c\")]\n[BatchNorm(Name = \"m\", When = \"!c\")]";
+                usages = "[Input(6)]\n[Alt(true)]\n[Alt(false)]";
                 break;
         }
         var source = Header + $$"""
@@ -310,75 +355,112 @@ internal static class FuzzMutations
             {
             }
             """;
-        return FuzzMutant.Single(new[] { "conv/pool", "dense/conv", "conv/depthwise", "pool/batchnorm" }[variant], source);
+        return FuzzMutant.Single(new[] { "conv/pool", "dense/conv", "conv/depthwise", "pool/batchnorm", "dropout/batchnorm" }[variant], source);
     }
 
+    /// <summary>A double or float parameter used where a double is taken: a Dropout rate, a When comparison, or not at all.</summary>
     private static FuzzMutant BlockParamDoubleFloat(Random rng)
     {
         var type = Pick(rng, new[] { "double", "float" });
-        var argument = Pick(rng, type == "double" ? new[] { "4.0", "4.5", "4", "0.25" } : new[] { "2f", "2.5f", "3" });
-        var body = Pick(rng, new[] { "[Dense(\"k\", Name = \"fc\")]", "[Dense(4, Name = \"fc\")]\n[Dropout(0.5, When = \"k > 1\")]", "[Dense(4, Name = \"fc\")]" });
-        var source = Header + $$"""
-            {{body}}
-            public sealed class DAttribute : BlockAttribute
-            {
-                public DAttribute({{type}} k) { }
-            }
-
-            [Network, Input({{I(rng.Next(2, 20))}})]
-            [D({{argument}})]
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single($"{type} k = {argument}, {body.Replace('\n', ' ')}", source);
+        var argument = Pick(rng, type == "double" ? new[] { "0.25", "0", "0.5", "1e-1", "0.3f", ".75", "0d" } : new[] { "0.25f", "0.5F", "0", "0.1f", "3e-1f" });
+        var body = Pick(rng, new[]
+        {
+            "[Dense(4, Name = \"fc\")]\n[Dropout(\"k\")]",
+            "[Dense(4, Name = \"fc\")]\n[Dropout(\"k / 2\", Name = \"half\")]",
+            "[Dense(4, Name = \"fc\"), Dropout(0.5, When = \"k > 0.25\")]",
+            "[Dense(4, Name = \"fc\")]\n[Dropout(\"k < 0.5 ? k : 0.5 - k / 4\")]",
+            "[Dense(4, Name = \"fc\")]\n[Dropout(\"k\", Name = \"a\", When = \"k >= 0.5\")]\n[Dropout(\"k + 0.5\", Name = \"a\", When = \"!(k >= 0.5)\")]",
+            "[Dense(\"n\", Name = \"fc\")]\n[Dropout(\"k * n / 10\")]",
+            "[Dense(4, Name = \"fc\")]",
+        });
+        var withN = body.Contains("\"n\"", StringComparison.Ordinal);
+        var parameters = (withN ? "int n, " : string.Empty) + type + " k";
+        var useDefault = rng.Next(4) == 0;
+        if (useDefault)
+        {
+            parameters += " = " + argument;
+        }
+        var usage = "[D(" + (withN ? I(rng.Next(1, 5)) + (useDefault ? string.Empty : ", ") : string.Empty) + (useDefault ? string.Empty : argument) + ")]";
+        return Block($"{type} k = {argument}{(useDefault ? " (default)" : string.Empty)}, {body.Replace('\n', ' ')}", body, "DAttribute", parameters,
+            $"[Network, Input({I(rng.Next(2, 20))})]\n{usage.Replace("()", string.Empty, StringComparison.Ordinal)}");
     }
 
+    /// <summary>A double (even an integral one) where an int is taken: units, filters, strides, a ?: of int and double.</summary>
+    private static FuzzMutant BlockParamDoubleAsInt(Random rng)
+    {
+        var type = Pick(rng, new[] { "double", "float" });
+        var argument = Pick(rng, new[] { "4.0", "2", "4.5", "3f" });
+        if (type == "float" && argument is "4.0" or "4.5")
+        {
+            argument += "f";
+        }
+        var (body, image) = Pick(rng, new[]
+        {
+            ("[Dense(\"k\", Name = \"fc\")]", false), ("[Dense(\"k * 2\", Name = \"fc\")]", false), ("[Conv2D(\"k\", 1, Name = \"conv\")]", true),
+            ("[Conv2D(2, 1, \"k\", Name = \"conv\")]", true), ("[Dense(\"k > 1 ? 2 : 3.0\", Name = \"fc\")]", false), ("[Dense(\"7 / 2.0\", Name = \"fc\")]", false),
+            ("[Dense(\"k\"), Dropout(\"k / 10\")]", false),
+        });
+        var input = image ? "Input(2, 6, 6)" : "Input(" + I(rng.Next(2, 20)) + ")";
+        return Block($"{type} k = {argument}, {body}", body, "DAttribute", type + " k", $"[Network, {input}]\n[D({argument})]");
+    }
+
+    private static FuzzMutant DropoutRateOutOfRange(Random rng)
+    {
+        var cases = new (string Detail, string Body, string Parameters, string Usage)[]
+        {
+            ("rate = 1.0", "[Dense(4), Dropout(\"rate\")]", "double rate", "[D(1.0)]"),
+            ("rate = 1 (int argument)", "[Dense(4), Dropout(\"rate\")]", "double rate", "[D(1)]"),
+            ("rate = 1.5f", "[Dense(4), Dropout(\"rate\")]", "float rate", "[D(1.5f)]"),
+            ("rate * 4 with 0.25", "[Dense(4), Dropout(\"rate * 4\")]", "double rate", "[D(0.25)]"),
+            ("0 - rate", "[Dense(4), Dropout(\"0 - rate\")]", "double rate", "[D(0.5)]"),
+            ("-rate", "[Dense(4), Dropout(\"-rate\")]", "double rate", "[D(0.25)]"),
+            ("n / 2 with n = 3", "[Dense(4), Dropout(\"n / 2\")]", "int n", "[D(3)]"),
+            ("rate default 2", "[Dense(4), Dropout(\"rate\")]", "double rate = 2", "[D]"),
+            ("a When-selected rate", "[Dense(4), Dropout(\"rate + 1\", When = \"rate < 0.5\")]", "double rate", "[D(0.25)]"),
+        };
+        var (detail, body, parameters, usage) = Pick(rng, cases);
+        if (rng.Next(4) == 0)
+        {
+            // The same rule outside a block, for a literal or a constant expression.
+            var literal = Pick(rng, new[] { "Dropout(1.0)", "Dropout(-0.1)", "Dropout(\"1.5\")", "Dropout(\"2 * 0.5\")", "Dropout(\"0 - 1e-3\")" });
+            return FuzzMutant.Single(literal, Header + $"[Network, Input({I(rng.Next(2, 20))})]\n[Dense(4), {literal}]\npublic partial class Net\n{{\n}}\n");
+        }
+        return Block(detail, body, "DAttribute", parameters, $"[Network, Input({I(rng.Next(2, 20))})]\n{usage}");
+    }
+
+    /// <summary>Block parameters named like the emitter's former parameters and locals; inputChannels and its kin are another class.</summary>
     private static FuzzMutant BlockParamReservedName(Random rng)
     {
-        var name = Pick(rng, new[] { "name", "inputShape", "shape", "x", "input", "device", "terms", "inputChannels" });
-        var asBool = rng.Next(2) == 0;
-        var body = asBool
-            ? $"[Dense(4, Name = \"fc\", When = \"{name}\")]\n[Dense(3, Name = \"fc\", When = \"!{name}\")]"
-            : Pick(rng, new[] { $"[Dense(\"{name}\", Name = \"fc\")]", $"[Dense(\"{name} * 2\", Name = \"fc\")]", $"[Dense(\"{name}\")]\n[Dropout(0.5, When = \"{name} > 2\")]" });
-        var usage = asBool ? Pick(rng, new[] { "[R(true)]", "[R(false)]", "[R(true)]\n[R(false)]" }) : "[R(" + I(rng.Next(1, 9)) + ")]";
-        var source = Header + $$"""
-            {{body}}
-            public sealed class RAttribute : BlockAttribute
-            {
-                public RAttribute({{(asBool ? "bool" : "int")}} {{name}}) { }
-            }
-
-            [Network, Input({{I(rng.Next(2, 20))}})]
-            {{usage}}
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single((asBool ? "bool " : "int ") + name, source);
+        var name = Pick(rng, new[] { "name", "inputShape", "shape", "x", "input", "device", "terms" });
+        var type = Pick(rng, new[] { "int", "bool", "double" });
+        string body;
+        string usage;
+        switch (type)
+        {
+            case "bool":
+                body = $"[Dense(4, Name = \"fc\", When = \"{name}\")]\n[Dense(3, Name = \"fc\", When = \"!{name}\")]";
+                usage = Pick(rng, new[] { "[R(true)]", "[R(false)]", "[R(true)]\n[R(false)]" });
+                break;
+            case "double":
+                body = Pick(rng, new[] { $"[Dense(4, Name = \"fc\")]\n[Dropout(\"{name}\")]", $"[Dense(4, Name = \"fc\")]\n[Dropout(0.5, When = \"{name} > 0.25\")]" });
+                usage = "[R(" + Pick(rng, new[] { "0.5", "0.125", "0" }) + ")]";
+                break;
+            default:
+                body = Pick(rng, new[] { $"[Dense(\"{name}\", Name = \"fc\")]", $"[Dense(\"{name} * 2\", Name = \"fc\")]", $"[Dense(\"{name}\")]\n[Dropout(0.5, When = \"{name} > 2\")]" });
+                usage = "[R(" + I(rng.Next(1, 9)) + ")]";
+                break;
+        }
+        return Block(type + " " + name, body, "RAttribute", type + " " + name, $"[Network, Input({I(rng.Next(2, 20))})]\n{usage}");
     }
 
     private static FuzzMutant BlockParamInputChannels(Random rng)
     {
-        var image = rng.Next(2) == 0;
-        var body = image ? "[Conv2D(\"inputChannels\", 1, Name = \"conv\")]" : "[Dense(\"inputChannels\", Name = \"fc\")]";
+        var name = Pick(rng, new[] { "inputChannels", "inputChannels", "inputHeight", "inputWidth" });
+        var image = name != "inputChannels" || rng.Next(2) == 0;
+        var body = image ? $"[Conv2D(\"{name}\", 1, Name = \"conv\")]" : $"[Dense(\"{name}\", Name = \"fc\")]";
         var input = image ? $"Input({I(rng.Next(1, 5))}, 6, 6)" : $"Input({I(rng.Next(2, 20))})";
         var tail = image ? "[Flatten]\n[Dense(2)]" : "[Dense(2)]";
-        var source = Header + $$"""
-            {{body}}
-            public sealed class WideAttribute : BlockAttribute
-            {
-                public WideAttribute(int inputChannels) { }
-            }
-
-            [Network, {{input}}]
-            [Wide({{I(rng.Next(1, 9))}})]
-            {{tail}}
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single(image ? "conv" : "dense", source);
+        return Block(name + (image ? " conv" : " dense"), body, "WideAttribute", "int " + name, $"[Network, {input}]\n[Wide({I(rng.Next(1, 9))})]\n{tail}");
     }
 
     // ---- names ------------------------------------------------------------------------------------------------
@@ -386,10 +468,10 @@ internal static class FuzzMutations
     private static readonly string[] ClashingNames =
     {
         "Summary", "InputShape", "OutputShape", "TrainableParameters", "NonTrainableParameters", "MultiplyAdds", "forward",
-        "RegularizationLoss", "train", "eval", "training", "to", "parameters", "nn", "Shape", "Regularizer", "Linear", "Conv2d",
+        "RegularizationLoss", "train", "eval", "training", "to", "parameters", "children", "modules", "nn", "Shape", "Regularizer", "Linear", "Conv2d",
         "Tensor", "Device", "InputShapeException", "torch", "TorchSharp", "NetDsl", "System", "List", "class", "int", "base",
         "this", "namespace", "return", "var", "nameof", "x", "input", "shape", "device", "terms", "name", "Pooling", "ShapeRules",
-        "BatchNorm2d", "Dropout", "SpatialPadding", "IRegularizedModule", "Module", "dynamic", "@class",
+        "BatchNorm2d", "Dropout", "SpatialPadding", "IRegularizedModule", "Module", "dynamic", "inputShape",
     };
 
     private static FuzzMutant LayerNameClash(Random rng)
@@ -448,29 +530,21 @@ internal static class FuzzMutations
         return FuzzMutant.Single(detail + " on " + layers[target].Split('(')[0], source);
     }
 
+    private static FuzzMutant NameNotIdentifier(Random rng)
+    {
+        var name = Pick(rng, new[] { "fc.1", "@class", "1x", "a b", "x-y", string.Empty, "ü?", "fc\\n" });
+        var inBlock = rng.Next(2) == 0;
+        var layer = $"[Dense(4, Name = \"{name}\")]";
+        var source = inBlock
+            ? Header + $"{layer}\npublic sealed class BAttribute : BlockAttribute\n{{\n}}\n\n[Network, Input({I(rng.Next(2, 20))})]\n[B]\npublic partial class Net\n{{\n}}\n"
+            : Header + $"[Network, Input({I(rng.Next(2, 20))})]\n{layer}\n[Dense(2)]\npublic partial class Net\n{{\n}}\n";
+        return FuzzMutant.Single($"Name = \"{name}\"{(inBlock ? " in a block" : string.Empty)}", source);
+    }
+
     // ---- numbers ----------------------------------------------------------------------------------------------
 
-    private static FuzzMutant NonFinite(Random rng)
+    private static FuzzMutant Numbers(Random rng, (string Detail, string Attributes)[] cases)
     {
-        var cases = new (string Detail, string Attributes)[]
-        {
-            ("KernelL2 = +inf", "[Dense(4, KernelL2 = double.PositiveInfinity)]"),
-            ("KernelL1 = NaN", "[Dense(4, KernelL1 = double.NaN)]"),
-            ("Conv KernelL2 = +inf", "[Conv2D(2, 1, KernelL2 = double.PositiveInfinity)]"),
-            ("DepthwiseL1 = NaN", "[DepthwiseConv2D(1, DepthwiseL1 = double.NaN)]"),
-            ("BiasL2 = +inf", "[Dense(4, BiasL2 = double.PositiveInfinity)]"),
-            ("Epsilon = +inf", "[Dense(4), BatchNorm(Epsilon = double.PositiveInfinity)]"),
-            ("Epsilon = NaN", "[Dense(4), BatchNorm(Epsilon = double.NaN)]"),
-            ("Momentum = NaN", "[Dense(4), BatchNorm(Momentum = double.NaN)]"),
-            ("Epsilon = double.Epsilon", "[Dense(4), BatchNorm(Epsilon = double.Epsilon)]"),
-            ("Dropout(NaN)", "[Dense(4), Dropout(double.NaN)]"),
-            ("Dropout(-inf)", "[Dense(4), Dropout(double.NegativeInfinity)]"),
-            ("DefaultRegularizer(L2 = +inf)", "[DefaultRegularizer(L2 = double.PositiveInfinity)]\n[Dense(4)]"),
-            ("DefaultRegularizer(L1 = NaN)", "[DefaultRegularizer(L1 = double.NaN)]\n[Dense(4)]"),
-            ("DefaultRegularizer(L2 = double.MaxValue)", "[DefaultRegularizer(L2 = double.MaxValue)]\n[Dense(4)]"),
-            ("KernelL2 = 1e-15", "[Dense(4, KernelL2 = 1e-15)]"),
-            ("Epsilon = 1e-14", "[Dense(4), BatchNorm(Epsilon = 1e-14)]"),
-        };
         var (detail, attributes) = Pick(rng, cases);
         var image = attributes.Contains("Conv", StringComparison.Ordinal);
         var source = Header + $$"""
@@ -484,6 +558,42 @@ internal static class FuzzMutations
         return FuzzMutant.Single(detail, source);
     }
 
+    private static FuzzMutant NonFinite(Random rng) => Numbers(rng, new (string, string)[]
+    {
+        ("KernelL2 = +inf", "[Dense(4, KernelL2 = double.PositiveInfinity)]"),
+        ("KernelL1 = NaN", "[Dense(4, KernelL1 = double.NaN)]"),
+        ("Conv KernelL2 = +inf", "[Conv2D(2, 1, KernelL2 = double.PositiveInfinity)]"),
+        ("DepthwiseL1 = NaN", "[DepthwiseConv2D(1, DepthwiseL1 = double.NaN)]"),
+        ("BiasL2 = +inf", "[Dense(4, BiasL2 = double.PositiveInfinity)]"),
+        ("Epsilon = +inf", "[Dense(4), BatchNorm(Epsilon = double.PositiveInfinity)]"),
+        ("Epsilon = NaN", "[Dense(4), BatchNorm(Epsilon = double.NaN)]"),
+        ("Momentum = NaN", "[Dense(4), BatchNorm(Momentum = double.NaN)]"),
+        ("Dropout(NaN)", "[Dense(4), Dropout(double.NaN)]"),
+        ("Dropout(-inf)", "[Dense(4), Dropout(double.NegativeInfinity)]"),
+        ("Dropout(0.0 / 0)", "[Dense(4), Dropout(0.0 / 0)]"),
+        ("KernelL2 = 1e308 * 10", "[Dense(4, KernelL2 = 1e308 * 10)]"),
+        ("DefaultRegularizer(L2 = +inf)", "[DefaultRegularizer(L2 = double.PositiveInfinity)]\n[Dense(4)]"),
+        ("DefaultRegularizer(L1 = NaN)", "[DefaultRegularizer(L1 = double.NaN)]\n[Dense(4)]"),
+    });
+
+    private static FuzzMutant FiniteExtremes(Random rng)
+    {
+        var mutant = Numbers(rng, new (string, string)[]
+        {
+            ("Epsilon = double.Epsilon", "[Dense(4), BatchNorm(Epsilon = double.Epsilon)]"),
+            ("KernelL2 = 1e-15", "[Dense(4, KernelL2 = 1e-15)]"),
+            ("Epsilon = 1e-14", "[Dense(4), BatchNorm(Epsilon = 1e-14)]"),
+            ("KernelL1 = double.Epsilon", "[Dense(4, KernelL1 = double.Epsilon)]"),
+            ("Momentum = 0", "[Dense(4), BatchNorm(Momentum = 0)]"),
+            ("Dropout(0.999999)", "[Dense(4), Dropout(0.999999)]"),
+            ("Dropout(1 - 1e-16)", "[Dense(4), Dropout(1 - 1e-16)]"),
+            ("DefaultRegularizer(L2 = double.MaxValue)", "[DefaultRegularizer(L2 = double.MaxValue)]\n[Dense(4)]"),
+            ("Conv DepthwiseL2 = 1e300", "[DepthwiseConv2D(1, DepthwiseL2 = 1e300)]"),
+        });
+        // λ = 1e300 or double.MaxValue makes the loss overflow to infinity in float32: compile-time only.
+        return mutant with { RuntimeSafe = !mutant.Detail.Contains("MaxValue", StringComparison.Ordinal) && !mutant.Detail.Contains("1e300", StringComparison.Ordinal) };
+    }
+
     private static FuzzMutant TinyValues(Random rng)
     {
         var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { Tiny = true });
@@ -491,14 +601,9 @@ internal static class FuzzMutations
         return FromProgram("tiny λ and epsilon", generator);
     }
 
-    private static FuzzMutant OverflowExpression(Random rng)
+    /// <summary>An expression inside a block, and where it is used (it fails wherever it is evaluated).</summary>
+    private static FuzzMutant Overflow(Random rng, string expression, int use, bool image)
     {
-        var expression = Pick(rng, new[]
-        {
-            "2147483647 + 1", "9223372036854775807 + 1", "inputChannels * 4611686018427387904", "2147483647 * 2", "n * 2147483647",
-            "99999999999999999999", "-9223372036854775807 - 2", "n * 9223372036854775807",
-        });
-        var use = rng.Next(4);
         var body = use switch
         {
             0 => $"[Dense(\"{expression}\", Name = \"fc\")]",
@@ -506,21 +611,27 @@ internal static class FuzzMutations
             2 => $"[Conv2D(2, 1, \"{expression}\", Name = \"conv\")]",
             _ => $"[Dense(4, Name = \"fc\", When = \"{expression} > 0\")]",
         };
-        var image = use is 1 or 2;
-        var source = Header + $$"""
-            {{body}}
-            public sealed class OAttribute : BlockAttribute
-            {
-                public OAttribute(int n) { }
-            }
+        var input = image ? $"Input({I(rng.Next(2, 5))}, 4, 4)" : "Input(" + I(rng.Next(2, 20)) + ")";
+        return Block(body, body, "OAttribute", "int n", $"[Network, {input}]\n[O({I(rng.Next(2, 4))})]");
+    }
 
-            [Network, {{(image ? "Input(2, 4, 4)" : "Input(" + I(rng.Next(2, 20)) + ")")}}]
-            [O({{I(rng.Next(1, 4))}})]
-            public partial class Net
-            {
-            }
-            """;
-        return FuzzMutant.Single(body, source);
+    private static FuzzMutant Overflow64Bit(Random rng)
+    {
+        var expression = Pick(rng, new[]
+        {
+            "9223372036854775807 + 1", "99999999999999999999", "-9223372036854775807 - 2", "n * 9223372036854775807",
+            "inputChannels * 4611686018427387904", "9223372036854775807 * 2 / 2", "-(-9223372036854775807 - 1)", "n * 4611686018427387904 * 2",
+        });
+        var use = rng.Next(4);
+        return Overflow(rng, expression, use, use is 1 or 2);
+    }
+
+    /// <summary>Beyond int but within long: folded to a long literal, so the network is valid (and often too large to run).</summary>
+    private static FuzzMutant OverflowIntRange(Random rng)
+    {
+        var expression = Pick(rng, new[] { "2147483647 + 1", "2147483647 * 2", "n * 2147483647", "2147483647 + n", "-2147483648 - 1 + 4294967296" });
+        var use = rng.Next(4);
+        return Overflow(rng, expression, use, use is 1 or 2) with { RuntimeSafe = use is 2 or 3 };
     }
 
     private static FuzzMutant HugeShapes(Random rng)
@@ -528,12 +639,26 @@ internal static class FuzzMutations
         var cases = new (string Detail, string Attributes)[]
         {
             ("image int.MaxValue + Conv2D(int.MaxValue, 1)", "[Network, Input(3, int.MaxValue, int.MaxValue)]\n[Conv2D(int.MaxValue, 1)]"),
-            ("Input(int.MaxValue) + 2 × Dense(int.MaxValue)", "[Network, Input(int.MaxValue)]\n[Dense(int.MaxValue)]\n[Dense(int.MaxValue)]"),
             ("channels int.MaxValue + Flatten + Dense", "[Network, Input(int.MaxValue, 2, 2)]\n[Flatten]\n[Dense(int.MaxValue)]"),
             ("ZeroPadding2D(int.MaxValue)", "[Network, Input(3, 8, 8)]\n[ZeroPadding2D(int.MaxValue)]\n[Flatten]"),
-            ("BatchNorm on int.MaxValue features", "[Network, Input(int.MaxValue)]\n[BatchNorm]\n[Dense(2)]"),
             ("Conv2D kernel int.MaxValue", "[Network, Input(3, int.MaxValue, int.MaxValue)]\n[Conv2D(2, int.MaxValue)]"),
+            ("Input(int.MaxValue) + 3 × Dense(int.MaxValue)", "[Network, Input(int.MaxValue)]\n[Dense(int.MaxValue)]\n[Dense(int.MaxValue)]\n[Dense(int.MaxValue)]"),
+            ("DepthMultiplier int.MaxValue", "[Network, Input(int.MaxValue, 4, 4)]\n[DepthwiseConv2D(3, DepthMultiplier = int.MaxValue)]"),
+            ("image int.MaxValue³", "[Network, Input(int.MaxValue, int.MaxValue, int.MaxValue)]\n[Flatten]"),
+        };
+        var (detail, attributes) = Pick(rng, cases);
+        return FuzzMutant.Single(detail, Header + attributes + "\npublic partial class Net\n{\n}\n");
+    }
+
+    private static FuzzMutant HugeButFits(Random rng)
+    {
+        var cases = new (string Detail, string Attributes)[]
+        {
+            ("Input(int.MaxValue) + 2 × Dense(int.MaxValue)", "[Network, Input(int.MaxValue)]\n[Dense(int.MaxValue)]\n[Dense(int.MaxValue)]"),
+            ("BatchNorm on int.MaxValue features", "[Network, Input(int.MaxValue)]\n[BatchNorm]\n[Dense(2)]"),
             ("pool stride int.MaxValue", "[Network, Input(3, 8, 8)]\n[MaxPooling2D(2, int.MaxValue, Padding = Padding.Same)]\n[Flatten]"),
+            ("Conv2D stride int.MaxValue", "[Network, Input(3, 8, 8)]\n[Conv2D(2, 3, int.MaxValue)]\n[Flatten]"),
+            ("image int.MaxValue × int.MaxValue", "[Network, Input(1, int.MaxValue, int.MaxValue)]\n[GlobalAveragePooling2D]"),
         };
         var (detail, attributes) = Pick(rng, cases);
         return FuzzMutant.Single(detail, Header + attributes + "\npublic partial class Net\n{\n}\n");
@@ -556,65 +681,81 @@ internal static class FuzzMutations
         return FuzzMutant.Single(detail, Header + attributes + "\npublic partial class Net\n{\n}\n");
     }
 
+    /// <summary>
+    /// A wrong expression (a bool, double or overflowing size, a division by zero, an int condition) in a layer that
+    /// no use of the block reaches: its When is false at every use, or the block holding it is used only under a
+    /// false condition. Refusing it and emitting code that compiles are both fine; emitting code that does not
+    /// compile is not (generator-adds-no-error).
+    /// </summary>
+    private static FuzzMutant UnevaluatedExpression(Random rng)
+    {
+        var layer = Pick(rng, new[]
+        {
+            "Dense(\"flag\"{0})", "Dense(\"r\"{0})", "Dense(\"1 / 0\"{0})", "Dense(\"9223372036854775807 + 1\"{0})", "Dense(4), Dropout(\"flag\"{0})",
+            "Dense(\"r > 1 ? 2 : 2.5\"{0})", "ReLU(When = \"inputChannels\")", "Dense(4, When = \"r\")",
+        });
+        var condition = Pick(rng, new[] { "flag", "inputChannels == 0", "1 > 2", "r > 1", "!flag && flag" });
+        var nested = rng.Next(2) == 0;
+        var uses = Pick(rng, new[] { "[B(false)]", "[B(false)]\n[B(false, 0.25)]", "[B(flag: false)]" });
+        string source;
+        if (!nested)
+        {
+            var written = layer.Contains("When", StringComparison.Ordinal) ? layer : string.Format(CultureInfo.InvariantCulture, layer, $", When = \"{condition}\"");
+            source = Header + $"[{written}]\npublic sealed class BAttribute : BlockAttribute\n{{\n    public BAttribute(bool flag, double r = 0.5) {{ }}\n}}\n\n" +
+                $"[Network, Input({I(rng.Next(2, 20))})]\n{uses}\n[Dense(2)]\npublic partial class Net\n{{\n}}\n";
+        }
+        else
+        {
+            var written = layer.Replace("{0}", string.Empty, StringComparison.Ordinal);
+            source = Header + $"[{written}]\npublic sealed class InnerAttribute : BlockAttribute\n{{\n    public InnerAttribute(bool flag, double r = 0.5) {{ }}\n}}\n\n" +
+                $"[Inner(false, When = \"{condition}\")]\n[ReLU]\npublic sealed class BAttribute : BlockAttribute\n{{\n    public BAttribute(bool flag, double r = 0.5) {{ }}\n}}\n\n" +
+                $"[Network, Input({I(rng.Next(2, 20))})]\n{uses}\n[Dense(2)]\npublic partial class Net\n{{\n}}\n";
+        }
+        return FuzzMutant.Single($"{layer.Replace("{0}", string.Empty, StringComparison.Ordinal)}{(nested ? " in a block used" : string.Empty)} under When = \"{condition}\", {uses.Replace('\n', ' ')}", source);
+    }
+
     // ---- class shapes and members -----------------------------------------------------------------------------------
 
+    /// <summary>Declarations the generator cannot extend; each is refused with ND0012 and nothing else.</summary>
     private static FuzzMutant ClassShape(Random rng)
     {
-        var variant = rng.Next(12);
-        string source;
-        string detail;
-        switch (variant)
+        var cases = new (string Detail, Func<string> Source)[]
         {
-            case 0:
-                detail = "static partial class";
-                source = PlainNetwork(rng, "Net", "public static partial class");
-                break;
-            case 1:
-                detail = "base class";
-                source = "public class Helper\n{\n}\n\n" + PlainNetwork(rng, "Net", "public partial class").Replace("partial class Net", "partial class Net : Helper", StringComparison.Ordinal);
-                break;
-            case 2:
-                detail = "nested in partial interface";
-                source = "public partial interface IZoo\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}";
-                break;
-            case 3:
-                detail = "nested in non-partial class";
-                source = "public class Zoo\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}";
-                break;
-            case 4:
-                detail = "partial class @class";
-                source = PlainNetwork(rng, "@class");
-                break;
-            case 5:
-                detail = "generic network";
-                source = PlainNetwork(rng, "Net").Replace("partial class Net", "partial class Net<T>", StringComparison.Ordinal);
-                break;
-            case 6:
-                detail = "partial record";
-                source = PlainNetwork(rng, "Net", "public partial record");
-                break;
-            case 7:
-                detail = "nested in partial struct";
-                source = "public partial struct Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}";
-                break;
-            case 8:
-                detail = "non-partial class";
-                source = PlainNetwork(rng, "Net", "public class");
-                break;
-            case 9:
-                detail = "nested in partial record";
-                source = "public partial record Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}";
-                break;
-            case 10:
-                detail = "abstract partial class";
-                source = PlainNetwork(rng, "Net", "public abstract partial class");
-                break;
-            default:
-                detail = "nested in generic partial class";
-                source = "public partial class Holder<T>\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}";
-                break;
-        }
-        return FuzzMutant.Single(detail, Header + source + "\n");
+            ("static partial class", () => PlainNetwork(rng, "Net", "public static partial class")),
+            ("base class", () => "public class Helper\n{\n}\n\n" + PlainNetwork(rng, "Net").Replace("partial class Net", "partial class Net : Helper", StringComparison.Ordinal)),
+            ("base class Exception", () => PlainNetwork(rng, "Net").Replace("partial class Net", "partial class Net : System.Exception", StringComparison.Ordinal)),
+            ("partial record", () => PlainNetwork(rng, "Net", "public partial record")),
+            ("partial record struct", () => PlainNetwork(rng, "Net", "public partial record struct")),
+            ("partial struct", () => PlainNetwork(rng, "Net", "public partial struct")),
+            ("non-partial class", () => PlainNetwork(rng, "Net", "public class")),
+            ("generic network", () => PlainNetwork(rng, "Net").Replace("partial class Net", "partial class Net<T>", StringComparison.Ordinal)),
+            ("primary constructor", () => PlainNetwork(rng, "Net").Replace("partial class Net", "partial class Net(int size)", StringComparison.Ordinal)),
+            ("nested in partial interface", () => "public partial interface IZoo\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in non-partial class", () => "public class Zoo\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in non-partial struct", () => "public struct Zoo\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in generic partial class", () => "public partial class Holder<T>\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+        };
+        var (detail, source) = Pick(rng, cases);
+        return FuzzMutant.Single(detail, Header + source() + "\n");
+    }
+
+    /// <summary>Declarations that look unusual but that the generator extends.</summary>
+    private static FuzzMutant ClassShapeExtensible(Random rng)
+    {
+        var cases = new (string Detail, Func<string> Source)[]
+        {
+            ("abstract partial class", () => PlainNetwork(rng, "Net", "public abstract partial class")),
+            ("sealed partial class", () => PlainNetwork(rng, "Net", "public sealed partial class")),
+            ("partial class @class", () => PlainNetwork(rng, "@class")),
+            ("nested in partial struct", () => "public partial struct Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in readonly partial struct", () => "public readonly partial struct Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in partial record", () => "public partial record Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in partial record struct", () => "public partial record struct Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in static partial class", () => "public static partial class Holder\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+            ("nested in partial class @event", () => "public partial class @event\n{\n" + Indent(PlainNetwork(rng, "Net")) + "\n}"),
+        };
+        var (detail, source) = Pick(rng, cases);
+        return FuzzMutant.Single(detail, Header + source() + "\n");
     }
 
     private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => l.Length == 0 ? l : "    " + l));
@@ -646,19 +787,26 @@ internal static class FuzzMutations
         {
             ("static int Summary", "public static int Summary = 0;"),
             ("parameterless constructor", "public Net() { }"),
+            ("constructor(int) without this(...)", "public Net(int seed) { }"),
+            ("constructor : base(...)", "public Net(int seed) : base() { }"),
             ("constructor(Device?)", "public Net(TorchSharp.torch.Device? device) { }"),
+            ("constructor(Device) : this()", "public Net(TorchSharp.torch.Device device) : this() { }"),
             ("field named like a layer", "private int fc = 1;\npublic int Fc => fc;"),
-            ("field named like a derived layer", "private readonly int dense_1 = 1;\npublic int D => dense_1;"),
+            ("field named like a derived layer", "private readonly int dense_2 = 1;\npublic int D => dense_2;"),
+            ("method named like a layer", "public void fc() { }"),
             ("method forward", "public TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input;"),
             ("const TrainableParameters", "public const long TrainableParameters = 1;"),
             ("method RegularizationLoss", "public TorchSharp.torch.Tensor RegularizationLoss() => TorchSharp.torch.zeros(1);"),
             ("property InputShape", "public static int InputShape => 0;"),
+            ("field OutputShape", "public static readonly int OutputShape = 0;"),
+            ("nested class MultiplyAdds", "public class MultiplyAdds { }"),
         };
         var (detail, member) = Pick(rng, cases);
         var source = Header + $"[Network, Input({I(rng.Next(2, 20))})]\n[Dense(4, Name = \"fc\")]\n[Dense(2)]\npublic partial class Net\n{{\n" + Indent(member) + "\n}\n";
         return FuzzMutant.Single(detail, source);
     }
 
+    /// <summary>Members that use what the generator adds: a chained constructor, generated constants, a layer field, Dispose(bool).</summary>
     private static FuzzMutant HarmlessMembers(Random rng)
     {
         var generator = new ValidNetworkGenerator(rng);
@@ -667,35 +815,52 @@ internal static class FuzzMutations
         {
             network.Members.Clear();
             network.Members.Add("public static int Twice(int value) => value * 2;");
-            network.Members.Add($"public {network.ClassName}(int seed) : this() {{ Seed = seed; }}");
+            network.Members.Add($"public {FuzzNetwork.Self}(int seed) : {Pick(rng, new[] { "this(device: null)", "this()", "this(null)" })} {{ Seed = seed; }}");
             network.Members.Add("public int Seed { get; }");
             network.Members.Add("public string Describe() => Summary;");
-            network.Members.Add("public static long Size() => TrainableParameters + NonTrainableParameters;");
+            network.Members.Add("public static long Size() => unchecked(TrainableParameters + NonTrainableParameters);");
+            network.Members.Add("protected override void Dispose(bool disposing) => base.Dispose(disposing);");
+            var ordinary = network.Layers.Where(l => l.OwnsModule && (l.ExplicitName is null || l.ExplicitName.Length > 0 && char.IsLower(l.ExplicitName[0]) &&
+                !new[] { "train", "eval", "training", "to", "parameters", "children", "modules", "named_modules", "state_dict", "cuda", "cpu", "zero_grad", "apply", "call",
+                    "forward", "nn", "torch", "name", "shape", "x", "input", "inputShape", "device", "terms", "filters", "units", "rate", "shortcut",
+                    "class", "int", "base", "this", "namespace", "return", "var", "nameof", "dynamic", "event", "new", "object", "string", "void", "default", "is", "value",
+                    "partial", "record" }.Contains(l.ExplicitName))).ToList();
+            if (!network.IsVariant && ordinary.Count > 0)
+            {
+                network.Members.Add($"public TorchSharp.torch.Tensor First(TorchSharp.torch.Tensor x) => this.{ordinary[rng.Next(ordinary.Count)].FinalName}.forward(x);");
+            }
+            network.MembersUseGenerated = true;
         }
-        return FromProgram("helper, ctor(int) : this(), uses of generated members", generator);
+        return FromProgram("ctor(int) : this(...), uses of generated members, a layer field and Dispose(bool)", generator);
     }
 
     // ---- variants -------------------------------------------------------------------------------------------------
 
     private static FuzzMutant VariantCycle(Random rng)
     {
-        var self = rng.Next(3) == 0;
-        var source = self
-            ? Header + "[Variant(typeof(A), BatchNorm = BatchNormPlacement.Removed)]\npublic partial class A\n{\n}\n"
-            : Header + "[Variant(typeof(B), BatchNorm = BatchNormPlacement.Removed)]\npublic partial class A\n{\n}\n\n[Variant(typeof(A)), DefaultRegularizer(L2 = 0.01)]\npublic partial class B\n{\n}\n";
+        var length = rng.Next(1, 4);
+        var names = new[] { "A", "B", "C" }.Take(length).ToList();
+        var source = Header;
+        for (var i = 0; i < length; i++)
+        {
+            var settings = i == 0 ? ", BatchNorm = BatchNormPlacement.Removed" : rng.Next(2) == 0 ? ", BatchNorm = BatchNormPlacement.Removed" : "), DefaultRegularizer(L2 = 0.01";
+            source += $"[Variant(typeof({names[(i + 1) % length]}){settings})]\npublic partial class {names[i]}\n{{\n}}\n\n";
+        }
         if (rng.Next(2) == 0)
         {
-            source += "\n" + PlainNetwork(rng, "Unrelated") + "\n";
+            source += PlainNetwork(rng, "Unrelated") + "\n";
         }
-        return FuzzMutant.Single(self ? "A → A" : "A → B → A", source);
+        var detail = string.Join(" → ", names.Append(names[0]));
+        // Every class on the cycle reports it on its own attribute.
+        return FuzzMutant.Single(detail, source) with { Expected = FuzzExpected.Refused("ND0013", names.Select(n => $"Variant '{n}'").ToArray()) };
     }
 
     private static FuzzMutant VariantNonNetworkType(Random rng)
     {
-        var target = Pick(rng, new[] { "int[]", "int", "string", "System.Collections.Generic.List<int>", "Plain", "Base[]", "Base*" });
-        var source = Header + PlainNetwork(rng, "Base") + "\n\npublic class Plain\n{\n}\n\n" +
+        var target = Pick(rng, new[] { "int[]", "int", "string", "System.Collections.Generic.List<int>", "Plain", "Base[]", "Base*", "IPlain", "System.DayOfWeek" });
+        var source = Header + PlainNetwork(rng, "Base") + "\n\npublic class Plain\n{\n}\n\npublic interface IPlain\n{\n}\n\n" +
             $"[Variant(typeof({target}), BatchNorm = BatchNormPlacement.Removed)]\npublic partial class V\n{{\n}}\n";
-        return FuzzMutant.Single("typeof(" + target + ")", source);
+        return FuzzMutant.Single("typeof(" + target + ")", source) with { Expected = FuzzExpected.Refused("ND0013", "Variant 'V'") };
     }
 
     private static FuzzMutant VariantOfVariant(Random rng)
@@ -707,6 +872,7 @@ internal static class FuzzMutations
 
     // ---- accepted-looking networks with a twist --------------------------------------------------------------------
 
+    /// <summary>Expression strings outside any block: constants only, for sizes, strides, a Dropout rate and a When.</summary>
     private static FuzzMutant ExpressionOutsideBlock(Random rng)
     {
         var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { NamespaceStyle = 1 });
@@ -714,7 +880,7 @@ internal static class FuzzMutations
         var channels = rng.Next(1, 4);
         var side = rng.Next(5, 17);
         var layers = new List<FuzzLayer>();
-        var variant = rng.Next(4);
+        var variant = rng.Next(6);
         var stride = rng.Next(1, 3);
         FuzzLayer conv = variant == 2
             ? new FuzzLayer(FuzzKind.DepthwiseConv2D) { Kernel = 3, Strides = FuzzArg.Of(new FuzzLiteral(stride), false), PaddingStyle = 2 }
@@ -727,11 +893,32 @@ internal static class FuzzMutations
             };
         layers.Add(conv);
         layers.Add(new FuzzLayer(FuzzKind.Flatten));
-        layers.Add(new FuzzLayer(FuzzKind.Dense) { Units = variant == 3 ? FuzzArg.Of(new FuzzLiteral(rng.Next(1, 9)), false) : FuzzArg.Of(rng.Next(1, 9)) });
+        var dense = new FuzzLayer(FuzzKind.Dense) { Units = variant == 3 ? FuzzArg.Of(new FuzzLiteral(rng.Next(1, 9)), false) : FuzzArg.Of(rng.Next(1, 9)) };
+        if (variant == 5)
+        {
+            // A constant When decides at compile time whether the layer exists; its name is counted either way.
+            var skipped = new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(rng.Next(1, 9)) };
+            var holds = rng.Next(2) == 0;
+            skipped.When = Pick(rng, holds
+                ? new FuzzExpr[] { new FuzzBoolLiteral(true), new FuzzBinary(">=", new FuzzBinary("*", new FuzzLiteral(2), new FuzzDoubleLiteral("0.5")), new FuzzLiteral(1)) }
+                : new FuzzExpr[] { new FuzzBoolLiteral(false), new FuzzBinary(">", new FuzzLiteral(1), new FuzzLiteral(2)), new FuzzBinary("<", new FuzzBinary("/", new FuzzLiteral(7), new FuzzLiteral(2)), new FuzzDoubleLiteral("3.0")) });
+            layers.Add(skipped);
+        }
+        layers.Add(dense);
+        if (variant == 4 || rng.Next(3) == 0)
+        {
+            var rate = Pick(rng, new FuzzExpr[]
+            {
+                new FuzzBinary("/", new FuzzDoubleLiteral("0.5"), new FuzzLiteral(2)), new FuzzBinary("*", new FuzzBinary("/", new FuzzLiteral(7), new FuzzLiteral(2)), new FuzzDoubleLiteral("0.1")),
+                new FuzzBinary("/", new FuzzLiteral(7), new FuzzDoubleLiteral("20.0")), new FuzzDoubleLiteral("2.5E-2"), new FuzzBinary("/", new FuzzLiteral(1), new FuzzLiteral(3)),
+                new FuzzConditional(new FuzzBinary(">", new FuzzLiteral(3), new FuzzDoubleLiteral("2.5")), new FuzzLiteral(0), new FuzzDoubleLiteral("0.75")),
+            });
+            layers.Add(new FuzzLayer(FuzzKind.Dropout) { RateExpression = rate, RateCompact = rng.Next(2) == 0 });
+        }
         var network = generator.ManualNetwork("Net", FuzzShape.Image(channels, side, side), layers);
         network.Namespace = "Models";
         generator.Program.Networks.Add(network);
-        return FromProgram(new[] { "Conv2D strides string", "Conv2D filters string", "DepthwiseConv2D strides string", "Dense units string" }[variant], generator);
+        return FromProgram(new[] { "Conv2D strides string", "Conv2D filters string", "DepthwiseConv2D strides string", "Dense units string", "Dropout rate string", "constant When" }[variant], generator);
     }
 
     private static FuzzMutant BatchNormInBlockFlat(Random rng)
@@ -746,7 +933,7 @@ internal static class FuzzMutations
         if (!conditional)
         {
             block = new FuzzBlock("Norm", "norm") { Namespace = "Models" };
-            block.Parameters.Add(new FuzzParam("units", false));
+            block.Parameters.Add(new FuzzParam("units", FuzzType.Int, "int"));
             block.Body.Add(new FuzzLayer(FuzzKind.BatchNorm) { ExplicitName = "bn" });
             block.Body.Add(new FuzzLayer(FuzzKind.ReLU));
             block.Body.Add(new FuzzLayer(FuzzKind.Dense) { ExplicitName = "fc", Units = FuzzArg.Of(new FuzzName("units"), false) });
@@ -767,7 +954,7 @@ internal static class FuzzMutations
         {
             // Whether the BatchNorm sees an image depends on the condition of the Flatten before it.
             block = new FuzzBlock("Flex", "flex") { Namespace = "Models" };
-            block.Parameters.Add(new FuzzParam("flat", true));
+            block.Parameters.Add(new FuzzParam("flat", FuzzType.Bool, "bool"));
             block.Body.Add(new FuzzLayer(FuzzKind.Flatten) { When = new FuzzName("flat") });
             block.Body.Add(new FuzzLayer(FuzzKind.BatchNorm) { ExplicitName = "bn" });
             var usage = new FuzzLayer(FuzzKind.Block) { Block = block };

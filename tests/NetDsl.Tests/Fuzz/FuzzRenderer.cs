@@ -44,7 +44,11 @@ internal static class FuzzRenderer
         }
         if (program.NamespaceStyle >= 2)
         {
-            usings.AddRange(namespaces.Select(n => "using " + n + ";"));
+            // Inside namespace @class.Models, "using Models;" means @class.Models: a namespace whose first segment
+            // is also an inner segment of another is imported by its global name there.
+            var inner = new HashSet<string>(namespaces.SelectMany(n => n.Split('.').Skip(1)).Select(Segment), StringComparer.Ordinal);
+            usings.AddRange(namespaces.Select(n =>
+                "using " + (program.UsingInsideNamespace && inner.Contains(Segment(n.Split('.')[0])) ? "global::" : string.Empty) + n + ";"));
         }
         if (!program.UsingInsideNamespace)
         {
@@ -103,6 +107,8 @@ internal static class FuzzRenderer
     }
 
     private static StringBuilder Indent(StringBuilder output, int level) => output.Append(' ', level * 4);
+
+    private static string Segment(string segment) => segment.TrimStart('@');
 
     private static void WriteDeclaration(StringBuilder output, Declaration declaration, int level)
     {
@@ -232,7 +238,7 @@ internal static class FuzzRenderer
         else
         {
             lines.Add("{");
-            lines.AddRange(network.Members.SelectMany(m => m.Split('\n')).Select(m => "    " + m));
+            lines.AddRange(network.Members.SelectMany(m => m.Replace(FuzzNetwork.Self, network.ClassName, StringComparison.Ordinal).Split('\n')).Select(m => "    " + m));
             lines.Add("}");
         }
         return lines;
@@ -249,16 +255,19 @@ internal static class FuzzRenderer
         string name;
         if (layer.Kind == FuzzKind.Block)
         {
-            name = layer.Block!.Name + (layer.Suffix ? "Attribute" : string.Empty);
+            var block = layer.Block!;
+            // A block whose name another namespace also declares is named in full wherever it is used.
+            var prefix = block.Qualified && block.Namespace is not null ? "global::" + block.Namespace + "." : string.Empty;
+            name = prefix + block.Name + (layer.Suffix && !block.NoSuffix ? "Attribute" : string.Empty);
             var named = layer.NamedArguments;
-            foreach (var parameter in layer.Block.Parameters)
+            foreach (var parameter in block.Parameters)
             {
                 if (!layer.BlockArgs.TryGetValue(parameter.Name, out var argument))
                 {
                     named = true;
                     continue;
                 }
-                arguments.Add((named ? parameter.Name + ": " : string.Empty) + argument.Render(layer.BlockStringCtor));
+                arguments.Add((named ? parameter.CSharpName + ": " : string.Empty) + argument.Render(layer.BlockStringCtor));
             }
         }
         else
@@ -303,7 +312,7 @@ internal static class FuzzRenderer
                 Add("units", layer.Units!.Render());
                 break;
             case FuzzKind.Dropout:
-                Add("rate", layer.Rate.Text);
+                Add("rate", layer.RateExpression is null ? layer.Rate.Text : Quote(layer.RateExpression.Render(layer.RateCompact)));
                 break;
             case FuzzKind.ZeroPadding2D:
             {
@@ -371,8 +380,8 @@ internal static class FuzzRenderer
         lines.Add($"{block.Modifiers} class {block.ClassName} : {q}BlockAttribute");
         lines.Add("{");
         var typed = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p =>
-            (p.IsBool ? "bool " : "int ") + p.Name + (p.Default is { } d ? " = " + d.Literal : string.Empty))) + ") { }";
-        var strings = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p => "string " + p.Name)) + ") { }";
+            p.Declared + " " + p.CSharpName + (p.Default is { } d ? " = " + (p.DefaultText ?? d.Literal) : string.Empty))) + ") { }";
+        var strings = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p => "string " + p.CSharpName)) + ") { }";
         if (block.Parameters.Count > 0 || block.ExplicitEmptyCtor)
         {
             if (block.StringCtor && block.StringCtorFirst)

@@ -51,6 +51,13 @@ internal sealed class FuzzTally
 
     public SortedDictionary<string, int> AcceptedPerClass { get; } = new(StringComparer.Ordinal);
 
+    public SortedDictionary<string, SortedDictionary<string, int>> IdsPerClass { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<string, int> ValidFeatures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per class, per expected outcome: the cases, and how many got it.</summary>
+    public SortedDictionary<string, SortedDictionary<string, (int Cases, int Met)>> ExpectedPerClass { get; } = new(StringComparer.Ordinal);
+
     public SortedDictionary<string, int> PerProperty { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<string, SortedDictionary<string, int>> PerClassAndProperty { get; } = new(StringComparer.Ordinal);
@@ -68,6 +75,10 @@ internal sealed class FuzzTally
             if (source.Valid)
             {
                 Valid++;
+                foreach (var feature in source.Features)
+                {
+                    Increment(ValidFeatures, feature);
+                }
             }
             else
             {
@@ -82,6 +93,14 @@ internal sealed class FuzzTally
             foreach (var id in outcome.NdErrors)
             {
                 Increment(RejectedById, id);
+                Increment(Row(IdsPerClass, source.Class), id);
+            }
+            if (source.Expected is { } expected)
+            {
+                var row = Row(ExpectedPerClass, source.Class);
+                var key = expected.ToString();
+                var (cases, met) = row.TryGetValue(key, out var counts) ? counts : (0, 0);
+                row[key] = (cases + 1, met + (outcome.ExpectationMet == true ? 1 : 0));
             }
             AddViolations(outcome.Violations);
         }
@@ -109,6 +128,15 @@ internal sealed class FuzzTally
     }
 
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.TryGetValue(key, out var n) ? n + 1 : 1;
+
+    private static SortedDictionary<string, T> Row<T>(SortedDictionary<string, SortedDictionary<string, T>> table, string key)
+    {
+        if (!table.TryGetValue(key, out var row))
+        {
+            table[key] = row = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        }
+        return row;
+    }
 }
 
 /// <summary>Summary text, violation reports and the files under artifacts/fuzz/.</summary>
@@ -128,10 +156,20 @@ internal static class FuzzReport
         {
             s.Append(CultureInfo.InvariantCulture, $"  {id}: {n}\n");
         }
-        s.Append("sources per class (accepted):\n");
+        s.Append("sources per class (accepted; sources per ND error ID) and, where the class has one, its expected outcome: cases that got it / cases:\n");
         foreach (var (name, n) in tally.PerClass)
         {
-            s.Append(CultureInfo.InvariantCulture, $"  {name}: {n} ({(tally.AcceptedPerClass.TryGetValue(name, out var a) ? a : 0)})\n");
+            var accepted = tally.AcceptedPerClass.TryGetValue(name, out var a) ? a : 0;
+            var ids = tally.IdsPerClass.TryGetValue(name, out var row) ? string.Concat(row.Select(r => $"; {r.Key} {r.Value}")) : string.Empty;
+            var expected = tally.ExpectedPerClass.TryGetValue(name, out var outcomes)
+                ? " expected " + string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value.Met}/{o.Value.Cases}"))
+                : " (no definite outcome)";
+            s.Append(CultureInfo.InvariantCulture, $"  {name}: {n} ({accepted}{ids}){expected}\n");
+        }
+        s.Append("valid sources using each construct:\n");
+        foreach (var (feature, n) in tally.ValidFeatures)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"  {feature}: {n}\n");
         }
         s.Append("violations per property (all must be 0):\n");
         foreach (var property in properties)
@@ -162,7 +200,8 @@ internal static class FuzzReport
         for (var i = 0; i < chosen.Count; i++)
         {
             var v = chosen[i];
-            s.Append(CultureInfo.InvariantCulture, $"#{i + 1} [{v.Property}] class={v.Source.Class} ({v.Source.Detail}) seed={v.Source.Seed}\n");
+            var expected = v.Source.Expected is { } e ? ", expected " + e : string.Empty;
+            s.Append(CultureInfo.InvariantCulture, $"#{i + 1} [{v.Property}] class={v.Source.Class} ({v.Source.Detail}{expected}) seed={v.Source.Seed}\n");
             // Drawing a seed's class first and then forcing it leaves the random stream unchanged, so the class filter reproduces the same case.
             s.Append(CultureInfo.InvariantCulture, $"    reproduce: NETDSL_FUZZ_SEED={v.Source.Seed} NETDSL_FUZZ_COUNT=1 NETDSL_FUZZ_CLASS={v.Source.Class}\n");
             foreach (var line in v.Detail.Split('\n'))

@@ -186,10 +186,28 @@ internal static class FuzzRuntime
                 }
             }
 
+            var byName = module.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+            step = "dropout";
+            if (expected is not null)
+            {
+                foreach (var dropout in expected.Dropouts)
+                {
+                    if (!byName.TryGetValue(dropout.Path, out var found))
+                    {
+                        continue; // reported as a module-name mismatch
+                    }
+                    var rate = found is Dropout d ? d.p : (double?)null;
+                    if (rate is null || !Close(rate.Value, dropout.Rate))
+                    {
+                        Violate(FuzzProperties.RuntimeDropout, string.Create(CultureInfo.InvariantCulture,
+                            $"{dropout.Path} ({found.GetType().Name}): p = {rate:R}; the fuzzer expects {dropout.Rate:R}"));
+                    }
+                }
+            }
+
             step = "batchnorm";
             if (expected is not null)
             {
-                var byName = module.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
                 foreach (var norm in expected.BatchNorms)
                 {
                     if (!byName.TryGetValue(norm.Path, out var found))

@@ -35,6 +35,8 @@ internal sealed class FuzzSimulation
 
     public List<FuzzBatchNormSetting> BatchNorms { get; } = new();
 
+    public List<FuzzDropoutSetting> Dropouts { get; } = new();
+
     public string? Failure { get; set; }
 }
 
@@ -42,7 +44,9 @@ internal sealed class FuzzSimulation
 /// The fuzzer's own reading of the layer semantics (Keras rules, as the README and the attribute docs state them):
 /// valid window = (in − k) / s + 1 and needs in ≥ k, 'same' window = ceil(in / s), pooling stride 0 = pool size,
 /// depthwise output = channels × multiplier, Add needs the scope's input shape exactly, Dense needs a flat input,
-/// Flatten/GAP/ZeroPadding/convolutions/pooling need an image, BatchNorm and Dropout take either.
+/// Flatten/GAP/ZeroPadding/convolutions/pooling need an image, BatchNorm and Dropout take either, a dropout rate
+/// (a number, from a literal or an expression) lies in [0, 1), a block parameter declared double holds a double even
+/// when given an int, and sizes are ints (a double where an int is needed is refused).
 /// Written from the documentation, not from NetDsl's code, so the two can disagree.
 /// </summary>
 internal static class FuzzSimulator
@@ -175,12 +179,25 @@ internal static class FuzzSimulator
             case FuzzKind.ReLU6:
                 return true;
             case FuzzKind.Dropout:
-                if (!(layer.Rate.Value >= 0 && layer.Rate.Value < 1))
+            {
+                var rate = layer.Rate.Value;
+                if (layer.RateExpression is not null)
+                {
+                    var value = layer.RateExpression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
+                    if (value.IsBool)
+                    {
+                        return Fail(sim, layer, "a bool rate");
+                    }
+                    rate = value.Real;
+                }
+                if (!(rate >= 0 && rate < 1))
                 {
                     return Fail(sim, layer, "rate out of range");
                 }
                 sim.Modules.Add(path);
+                sim.Dropouts.Add(new FuzzDropoutSetting(path, rate));
                 return true;
+            }
             case FuzzKind.Flatten:
             case FuzzKind.GlobalAveragePooling2D:
                 if (!shape.IsImage)
@@ -259,7 +276,8 @@ internal static class FuzzSimulator
                     {
                         return Fail(sim, layer, "no value for " + parameter.Name);
                     }
-                    if (value.IsBool != parameter.IsBool)
+                    value = value.As(parameter.Type);
+                    if (value.Type != parameter.Type)
                     {
                         return Fail(sim, layer, "argument type of " + parameter.Name);
                     }
@@ -388,6 +406,6 @@ internal static class FuzzVariants
             throw new InvalidOperationException($"the fuzzer built an invalid network {network.ClassName}: {sim.Failure}");
         }
         return new FuzzExpectation(network.MetadataName, resolved.Input, output, sim.Modules.ToList(), sim.Trainable, sim.NonTrainable,
-            sim.Regularized.ToList(), sim.BatchNorms.ToList());
+            sim.Regularized.ToList(), sim.BatchNorms.ToList(), sim.Dropouts.ToList());
     }
 }

@@ -10,10 +10,15 @@ namespace NetDsl.Tests.Fuzz;
 
 /// <summary>
 /// Fuzzes NetDsl's generator and analyzer with seeded sources: about 45% valid-by-construction programs (random
-/// layers, blocks with int/bool parameters, expressions, When alternatives, nested blocks, Add shortcuts, variants,
-/// regularizers, namespaces and containers, each network's shapes tracked by the fuzzer itself) and 55% mutations,
-/// each of a named class (see <see cref="FuzzMutations.All"/>). Every source is compiled, run through the generator
-/// and then the analyzer, and must satisfy:
+/// layers, blocks with int, long, bool, double and float parameters, expressions with C#'s int/double semantics,
+/// Dropout rates and When conditions over doubles, When alternatives, nested blocks, Add shortcuts, variants,
+/// regularizers, namespaces and enclosing types; now and then names that once broke the generated code: layers
+/// named like the class, generated or TorchSharp members, types or keywords, block parameters named like the
+/// emitter's locals, blocks without the Attribute suffix or sharing a name across namespaces, keyword and
+/// case-twin names, harmless user members; each network's shapes, counts, module names and rates tracked by the
+/// fuzzer itself) and 55% mutations, each of a named class (see <see cref="FuzzMutations.All"/>), most with a
+/// definite expected outcome. Every source is compiled, run through the generator and then the analyzer, and must
+/// satisfy:
 /// <list type="bullet">
 /// <item>no exception anywhere; no generator exception (CS8785); no analyzer exception (AD0001); no ND0099;</item>
 /// <item>the generator adds no error: no error in a generated file, and no error in user code that the user-only
@@ -22,8 +27,10 @@ namespace NetDsl.Tests.Fuzz;
 /// <item>no ND error and a clean output compilation ⇒ every [Network]/[Variant] class became a module, and its
 /// parameter constants are not negative;</item>
 /// <item>a generated stub ("has NetDsl errors") ⇒ an ND error or a C# error in the user-only compilation;</item>
-/// <item>valid-by-construction sources get no ND error, compile on their own, and their TrainableParameters and
-/// NonTrainableParameters equal the fuzzer's; mutation classes marked valid must be accepted and compile.</item>
+/// <item>valid-by-construction sources get no ND error, compile (on their own, unless their members use generated
+/// ones, and with the generated code), and their TrainableParameters and NonTrainableParameters equal the fuzzer's;</item>
+/// <item>a mutation class with a definite answer gets it (expected-outcome): accepted and compiling, or refused
+/// with its ND ID (where stated, with no other ND error, or with a message naming each class involved).</item>
 /// </list>
 /// <see cref="FuzzRuntimeTests"/> builds and runs a sample of the accepted networks.
 /// Environment: NETDSL_FUZZ_COUNT (sources, default <see cref="FuzzSettings.DefaultCount"/>; e.g. 100000 for a large
@@ -76,8 +83,9 @@ public sealed class FuzzTests
 /// <summary>
 /// Runs a sample of the accepted networks (valid ones and accepted mutants) with TorchSharp: output shape equals
 /// OutputShape and the fuzzer's shape, TorchSharp's parameter and running-statistic counts equal the constants and
-/// the fuzzer's counts, module names equal the documented names, RegularizationLoss() is a finite scalar equal to
-/// the λ-weighted sums the fuzzer computes, and BatchNorm epsilon/momentum are the declared ones.
+/// the fuzzer's counts, module names equal the documented names (whatever field names the C# code uses),
+/// RegularizationLoss() is a finite scalar equal to the λ-weighted sums the fuzzer computes, BatchNorm
+/// epsilon/momentum are the declared ones, and every Dropout's p is the rate the fuzzer computes.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class FuzzRuntimeTests

@@ -31,7 +31,7 @@ internal static class FuzzTextMutations
                 continue;
             }
             files[index] = (files[index].Path, string.Join("\n", lines));
-            return new FuzzMutant(detail, files, Array.Empty<FuzzExpectation>());
+            return new FuzzMutant(detail, files, Array.Empty<FuzzExpectation>()) { UsesGeneratedMembers = generator.Program.Networks.Any(n => n.MembersUseGenerated) };
         }
         throw new InvalidOperationException("no mutation site in 40 programs");
     }

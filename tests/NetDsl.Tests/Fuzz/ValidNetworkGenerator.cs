@@ -20,6 +20,9 @@ internal sealed class FuzzGeneratorOptions
     public bool VariantChain { get; set; }
 
     public int? NamespaceStyle { get; set; }
+
+    /// <summary>Blocks of one name in two namespaces (off where a mutation moves everything into one namespace).</summary>
+    public bool AllowTwins { get; set; } = true;
 }
 
 /// <summary>
@@ -44,8 +47,43 @@ internal sealed class ValidNetworkGenerator
         "reduce", "lift", "core", "tail", "entry", "down", "up", "side", "main", "fc2", "conv_a", "conv_b", "_tail", "stage1",
     };
 
+    // Names that once broke the generated code: generated members, TorchSharp Module (and object) members, type
+    // names, keywords, the emitter's old locals and parameter names. Any layer may take one; its module name stays.
+    internal static readonly string[] SpecialLayerNames =
+    {
+        "Summary", "InputShape", "OutputShape", "TrainableParameters", "NonTrainableParameters", "MultiplyAdds", "forward", "RegularizationLoss",
+        "train", "eval", "training", "to", "parameters", "children", "modules", "named_modules", "state_dict", "cuda", "cpu", "zero_grad",
+        "apply", "call", "ToString", "GetHashCode", "Equals", "GetType",
+        "nn", "Shape", "Tensor", "Linear", "Conv2d", "BatchNorm2d", "Device", "torch", "TorchSharp", "NetDsl", "System", "List", "Module",
+        "Regularizer", "InputShapeException", "ShapeRules", "IRegularizedModule", "Math", "String", "GC",
+        "class", "int", "base", "this", "namespace", "return", "var", "nameof", "dynamic", "event", "new", "object", "string", "void",
+        "default", "is", "value", "partial", "record",
+        "name", "shape", "x", "input", "inputShape", "device", "terms", "filters", "units", "rate", "shortcut",
+    };
+
+    // Keyword namespaces and class names are written with '@'.
+    private static readonly string[] KeywordNamespaces = { "@class.Models", "Models.@event", "@namespace", "Lab.@int" };
+    private static readonly string[] KeywordClassNames = { "@event", "@class", "@object", "@base", "@int" };
+
     private static readonly string[] IntParamNames = { "filters", "width", "units", "depth", "factor", "hidden", "grow", "span", "k", "n" };
     private static readonly string[] BoolParamNames = { "pool", "wide", "shortcut", "norm", "deep", "skip", "gate", "flag" };
+    private static readonly string[] DoubleParamNames = { "rate", "p", "keep", "scale", "alpha", "ratio" };
+
+    // The names the emitter once used for its own parameters and locals: a block parameter may take any of them.
+    private static readonly string[] EmitterNames = { "name", "shape", "x", "input", "inputShape", "device", "terms" };
+    private static readonly string[] KeywordParameterNames = { "class", "event", "object", "base", "params" };
+
+    // Arguments for a double parameter as C# reads them: a float literal converts to the double nearest the float.
+    private static readonly (string Text, double Value)[] DoubleArguments =
+    {
+        ("0.25", 0.25), ("0.1", 0.1), ("1e-3", 1e-3), ("0.3d", 0.3), ("0.2f", 0.2f), ("0", 0), ("1", 1), ("2.5E-2", 2.5e-2),
+        ("0.5", 0.5), ("0.75", 0.75), ("1.5", 1.5), (".4", 0.4), ("2", 2),
+    };
+
+    private static readonly (string Text, double Value)[] FloatArguments =
+    {
+        ("0.25f", 0.25f), ("0.2f", 0.2f), ("0.5F", 0.5f), ("0", 0), ("1", 1), ("0.1f", 0.1f), ("1.5f", 1.5f), ("3e-1f", 3e-1f),
+    };
 
     private static readonly FuzzNumber[] Lambdas =
     {
@@ -67,6 +105,9 @@ internal sealed class ValidNetworkGenerator
 
     private readonly Random rng;
     private readonly FuzzGeneratorOptions options;
+
+    // The scope being generated adds its own special names: its class name, its block's name and parameters.
+    private readonly Stack<IReadOnlyList<string>> scopeNames = new();
     private readonly HashSet<string> typeNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string?> namespaces = new();
 
@@ -91,7 +132,14 @@ internal sealed class ValidNetworkGenerator
         var count = options.Networks ?? 1 + (rng.NextDouble() < 0.35 ? 1 : 0) + (rng.NextDouble() < 0.1 ? 1 : 0);
         for (var i = 0; i < count; i++)
         {
-            p.Networks.Add(NewNetwork(null));
+            var twin = i > 0 && Chance(0.08) ? p.Networks.FirstOrDefault(n => !n.ClassName.StartsWith('@')) : null;
+            var twinName = twin is null ? null : CaseVariant(twin.ClassName);
+            if (twinName is not null && p.Networks.Any(n => n.ClassName == twinName))
+            {
+                twin = null;
+                twinName = null;
+            }
+            p.Networks.Add(NewNetwork(twinName, caseTwinOf: twin));
         }
         if (options.AllowVariants)
         {
@@ -128,12 +176,21 @@ internal sealed class ValidNetworkGenerator
                 namespaces.Add(null);
                 break;
             case 1:
-                namespaces.Add(NamespacePool[rng.Next(NamespacePool.Length)]);
+                namespaces.Add(Chance(0.05) ? Pick(KeywordNamespaces) : NamespacePool[rng.Next(NamespacePool.Length)]);
                 break;
             default:
                 foreach (var ns in NamespacePool.OrderBy(_ => rng.Next()).Take(rng.Next(1, 4)))
                 {
-                    namespaces.Add(ns);
+                    namespaces.Add(Chance(0.05) ? Pick(KeywordNamespaces.Where(k => !namespaces.Contains(k)).ToList()) : ns);
+                }
+                if (Chance(0.08))
+                {
+                    // Namespaces that differ only in case are different namespaces.
+                    var twin = CaseVariant(namespaces[0]!);
+                    if (!namespaces.Contains(twin))
+                    {
+                        namespaces.Add(twin);
+                    }
                 }
                 break;
         }
@@ -142,6 +199,7 @@ internal sealed class ValidNetworkGenerator
             foreach (var segment in ns!.Split('.'))
             {
                 typeNames.Add(segment);
+                typeNames.Add(segment.TrimStart('@'));
             }
         }
     }
@@ -165,13 +223,30 @@ internal sealed class ValidNetworkGenerator
 
     private bool Chance(double p) => rng.NextDouble() < p;
 
+    /// <summary>The same name in another case: all upper case, or the first letter's case flipped.</summary>
+    public string CaseVariant(string name)
+    {
+        var at = name.StartsWith('@') ? "@" : string.Empty;
+        var core = name.Substring(at.Length);
+        var upper = core.ToUpperInvariant();
+        if (upper != core && Chance(0.5))
+        {
+            return at + upper;
+        }
+        var flipped = (char.IsUpper(core[0]) ? char.ToLowerInvariant(core[0]) : char.ToUpperInvariant(core[0])) + core.Substring(1);
+        return at + (flipped != core ? flipped : upper != core ? upper : core.ToLowerInvariant());
+    }
+
+    /// <summary>A type name unused in any case and with or without '@' (event and @event are one name to C#).</summary>
     public string UniqueTypeName(string stem)
     {
         var name = stem;
-        for (var i = 2; !typeNames.Add(name); i++)
+        for (var i = 2; typeNames.Contains(name) || typeNames.Contains(name.TrimStart('@')); i++)
         {
             name = stem + i.ToString(CultureInfo.InvariantCulture);
         }
+        typeNames.Add(name);
+        typeNames.Add(name.TrimStart('@'));
         return name;
     }
 
@@ -182,7 +257,8 @@ internal sealed class ValidNetworkGenerator
             return null;
         }
         var container = new FuzzContainer();
-        switch (rng.Next(5))
+        // One name per kind of enclosing type, so that two networks in one container agree on its declaration.
+        switch (rng.Next(10))
         {
             case 0:
                 container.Levels.Add(("Zoo", "public partial class"));
@@ -196,9 +272,25 @@ internal sealed class ValidNetworkGenerator
             case 3:
                 container.Levels.Add(("Shelf", "partial class"));
                 break;
-            default:
+            case 4:
+                container.Levels.Add(("Holder", "public partial struct"));
+                break;
+            case 5:
+                container.Levels.Add(("Frozen", "public readonly partial struct"));
+                break;
+            case 6:
+                container.Levels.Add(("Registry", "public partial record"));
+                break;
+            case 7:
+                container.Levels.Add(("Pair", "public partial record struct"));
+                break;
+            case 8:
                 container.Levels.Add(("Outer", "public partial class"));
                 container.Levels.Add(("Inner", "public partial class"));
+                break;
+            default:
+                container.Levels.Add(("Box", "public partial struct"));
+                container.Levels.Add(("Deep", "public static partial class"));
                 break;
         }
         foreach (var level in container.Levels)
@@ -220,12 +312,15 @@ internal sealed class ValidNetworkGenerator
         return FuzzShape.Vector(Chance(0.5) ? rng.Next(1, 33) : rng.Next(1, 257));
     }
 
-    public FuzzNetwork NewNetwork(string? className, FuzzShape? input = null)
+    /// <param name="caseTwinOf">A network whose name, namespace and container this one takes, in another case (Net, NET).</param>
+    public FuzzNetwork NewNetwork(string? className, FuzzShape? input = null, FuzzNetwork? caseTwinOf = null)
     {
-        var network = new FuzzNetwork(className ?? UniqueTypeName(Pick(NetworkWords) + (Program.Networks.Count + 1).ToString(CultureInfo.InvariantCulture)))
+        className ??= Chance(0.03) ? UniqueTypeName(Pick(KeywordClassNames))
+            : UniqueTypeName(Pick(NetworkWords) + (Program.Networks.Count + 1).ToString(CultureInfo.InvariantCulture));
+        var network = new FuzzNetwork(className)
         {
-            Namespace = AnyNamespace(),
-            Container = NewContainer(),
+            Namespace = caseTwinOf is null ? AnyNamespace() : caseTwinOf.Namespace,
+            Container = caseTwinOf is null ? NewContainer() : caseTwinOf.Container,
             Modifiers = Pick(new[] { "public", "public", "internal", "public sealed", string.Empty, "sealed" }),
             TorchDefaults = Chance(0.15) ? true : Chance(0.1) ? false : null,
             Glorot = Chance(0.15),
@@ -241,6 +336,7 @@ internal sealed class ValidNetworkGenerator
         var shape = input ?? RandomInput();
         network.Input = shape;
         var target = Chance(0.03) ? 0 : rng.Next(1, 9);
+        scopeNames.Push(new[] { network.ClassName.TrimStart('@') }.Concat(Program.Blocks.Select(b => b.Name)).ToList());
         var layers = GenerateScope(shape, null, 0, target, new HashSet<FuzzBlock>(), out var output);
         if (output.IsImage && Chance(0.6))
         {
@@ -257,10 +353,11 @@ internal sealed class ValidNetworkGenerator
                 layers.AddRange(candidate);
             }
         }
+        scopeNames.Pop();
         network.Layers.AddRange(layers);
         FuzzLayer.AssignNames(network.Layers);
         FinishLayout(network);
-        if (Chance(0.1))
+        if (Chance(0.12))
         {
             AddHarmlessMembers(network);
         }
@@ -290,11 +387,41 @@ internal sealed class ValidNetworkGenerator
         }
     }
 
-    private static void AddHarmlessMembers(FuzzNetwork network)
+    /// <summary>Members of the user's part that NetDsl must leave alone (none is named like a layer: see <see cref="SpecialLayerNames"/>).</summary>
+    private void AddHarmlessMembers(FuzzNetwork network)
     {
-        network.Members.Add("public static int Twice(int value) => value * 2;");
-        network.Members.Add("private enum Mode { A, B }");
-        network.Members.Add("public static string Describe() => \"" + network.ClassName + "\";");
+        var members = new List<string>
+        {
+            "public static int Twice(int value) => value * 2;",
+            "private enum Mode { A, B }",
+            "public static string Describe() => \"" + network.ClassName.TrimStart('@') + "\";",
+            "private static readonly int Offset = System.Math.Max(1, 2);",
+        };
+        var generated = new List<string>();
+        if (Chance(0.6))
+        {
+            generated.Add("public int Seed { get; }");
+            generated.Add($"public {FuzzNetwork.Self}(int seed) : {Pick(new[] { "this(device: null)", "this(null)", "this()" })} {{ Seed = seed; }}");
+        }
+        if (Chance(0.5))
+        {
+            generated.Add("protected override void Dispose(bool disposing) { base.Dispose(disposing); }");
+        }
+        if (Chance(0.5))
+        {
+            // Unchecked: a text mutation may make the constants huge, and their constant sum must not become a C# error.
+            generated.Add("public static long Size() => unchecked(TrainableParameters + NonTrainableParameters + MultiplyAdds);");
+            generated.Add("public static string Table() => Summary + InputShape + OutputShape;");
+        }
+        // Only a layer whose field keeps its name: an ordinary name, not one of the special ones.
+        var fields = network.Layers.Where(l => l.OwnsModule && !SpecialLayerNames.Contains(l.FinalName) && l.FinalName != network.ClassName.TrimStart('@') &&
+            !Program.Blocks.Any(b => b.Name == l.FinalName)).ToList();
+        if (fields.Count > 0 && Chance(0.6))
+        {
+            generated.Add($"public TorchSharp.torch.Tensor First(TorchSharp.torch.Tensor input) => this.{Pick(fields).FinalName}.forward(input);");
+        }
+        network.MembersUseGenerated = generated.Count > 0;
+        network.Members.AddRange(members.Take(rng.Next(1, members.Count + 1)).Concat(generated).OrderBy(_ => rng.Next()));
     }
 
     private FuzzRegularizer NewRegularizer()
@@ -418,8 +545,18 @@ internal sealed class ValidNetworkGenerator
         return layers;
     }
 
+    /// <summary>An unused name of the scope: mostly an ordinary one, sometimes one of the names that once broke the generated code.</summary>
     private string? FreshName(HashSet<string> names)
     {
+        if (Chance(0.1))
+        {
+            var own = scopeNames.Count > 0 && Chance(0.4) ? scopeNames.Peek() : SpecialLayerNames;
+            var special = own.Where(n => !names.Contains(n)).ToList();
+            if (special.Count > 0)
+            {
+                return Pick(special);
+            }
+        }
         var free = LayerNames.Where(n => !names.Contains(n)).ToList();
         return free.Count == 0 ? null : Pick(free);
     }
@@ -575,7 +712,7 @@ internal sealed class ValidNetworkGenerator
             FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D => MakeConvolution(kind, shape, variables),
             FuzzKind.Dense => MakeDense(variables),
             FuzzKind.BatchNorm => MakeBatchNorm(),
-            FuzzKind.Dropout => new FuzzLayer(FuzzKind.Dropout) { Rate = Pick(Rates) },
+            FuzzKind.Dropout => MakeDropout(variables),
             FuzzKind.ZeroPadding2D => MakePadding(),
             FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D => MakePooling(kind),
             _ => new FuzzLayer(kind),
@@ -621,6 +758,19 @@ internal sealed class ValidNetworkGenerator
         var layer = new FuzzLayer(FuzzKind.Dense) { Units = IntArg(variables, 1, 64, Pick(new long[] { 1, 2, 4, 8, 10, 16, 32, 64, 7 }), 0.5) };
         layer.UseBias = Chance(0.25) ? false : Chance(0.1) ? true : null;
         MaybeRegularize(layer, "Kernel");
+        return layer;
+    }
+
+    /// <summary>A literal rate, or an expression: over the block's parameters inside a block, of constants outside.</summary>
+    private FuzzLayer MakeDropout(Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.Dropout) { Rate = Pick(Rates) };
+        var factory = new FuzzExprFactory(rng, variables ?? new Dictionary<string, FuzzValue>());
+        if (Chance(variables is null ? 0.05 : factory.HasDoubles ? 0.6 : 0.25))
+        {
+            layer.RateExpression = factory.NumberIn(0, 1);
+            layer.RateCompact = Chance(0.3);
+        }
         return layer;
     }
 
@@ -687,46 +837,109 @@ internal sealed class ValidNetworkGenerator
                 values[parameter.Name] = fallback;
                 continue;
             }
-            var value = parameter.IsBool ? FuzzValue.Bool(Chance(0.5)) : FuzzValue.Int(Pick(new long[] { 1, 2, 3, 4, 6, 8, 12, 16 }));
+            var (value, text) = RandomArgument(parameter);
             FuzzExpr? expression = null;
             if (layer.BlockStringCtor && factory is not null && Chance(0.6))
             {
-                expression = value.IsBool ? factory.BoolOf(value.AsBool) : factory.IntIn(value.Number, value.Number);
+                switch (parameter.Type)
+                {
+                    case FuzzType.Bool:
+                        expression = factory.BoolOf(value.AsBool);
+                        break;
+                    case FuzzType.Int:
+                        expression = factory.IntIn(value.Number, value.Number);
+                        break;
+                    default:
+                        // Any number will do; an int-typed one checks that a double parameter converts it.
+                        expression = factory.NumberIn(0, 1.5);
+                        if (expression is not null)
+                        {
+                            value = expression.Evaluate(outer!).As(FuzzType.Double);
+                        }
+                        break;
+                }
             }
-            layer.BlockArgs[parameter.Name] = new FuzzBlockArg(value, expression);
+            layer.BlockArgs[parameter.Name] = new FuzzBlockArg(value, expression, layer.BlockStringCtor ? null : text);
             values[parameter.Name] = value;
         }
         return layer;
     }
 
+    /// <summary>A literal argument for <paramref name="parameter"/>: its value, and its C# text where that differs from the value's literal.</summary>
+    private (FuzzValue Value, string? Text) RandomArgument(FuzzParam parameter)
+    {
+        switch (parameter.Type)
+        {
+            case FuzzType.Bool:
+                return (FuzzValue.Bool(Chance(0.5)), null);
+            case FuzzType.Int:
+                return (FuzzValue.Int(Pick(new long[] { 1, 2, 3, 4, 6, 8, 12, 16 })), null);
+            default:
+                var (text, value) = Pick(parameter.Declared == "float" ? FloatArguments : DoubleArguments);
+                return (FuzzValue.Double(value), text);
+        }
+    }
+
     private FuzzLayer? NewBlock(FuzzShape shape, Dictionary<string, FuzzValue>? outer, int depth, HashSet<FuzzBlock> defining)
     {
+        // Sometimes the name of a block of another namespace: both are then named in full where they are used.
+        var twinOf = options.AllowTwins && namespaces.Count(n => n is not null) >= 2 && Chance(0.25)
+            ? Program.Blocks.Where(b => b.Namespace is not null).OrderBy(_ => rng.Next()).FirstOrDefault()
+            : null;
+        var twinNamespaces = twinOf is null ? new List<string?>()
+            : namespaces.Where(n => n is not null && !Program.Blocks.Concat(defining).Any(b => b.Namespace == n && b.Name == twinOf.Name)).ToList();
+        if (twinNamespaces.Count == 0)
+        {
+            twinOf = null;
+        }
         var free = BlockNames.Where(b => !typeNames.Contains(b.Name) && !typeNames.Contains(b.Name + "Attribute")).ToList();
-        if (free.Count == 0)
+        if (free.Count == 0 && twinOf is null)
         {
             return null;
         }
-        var (name, stem) = Pick(free);
+        var (name, stem) = twinOf is null ? Pick(free) : (twinOf.Name, twinOf.Stem);
         var block = new FuzzBlock(name, stem)
         {
-            Namespace = AnyNamespace(),
+            Namespace = twinOf is null ? AnyNamespace() : Pick(twinNamespaces),
             Modifiers = Pick(new[] { "public sealed", "public sealed", "internal sealed", "public" }),
+            NoSuffix = Chance(0.1),
         };
-        var count = Weighted((0, 20), (1, 35), (2, 30), (3, 15));
+        var count = Weighted((0, 18), (1, 32), (2, 30), (3, 15), (4, 5));
         var ints = IntParamNames.OrderBy(_ => rng.Next()).ToList();
         var bools = BoolParamNames.OrderBy(_ => rng.Next()).ToList();
+        var doubles = DoubleParamNames.OrderBy(_ => rng.Next()).ToList();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var isBool = Chance(0.35);
-            var parameterName = isBool ? bools[i] : ints[i];
-            block.Parameters.Add(new FuzzParam(parameterName, isBool));
+            var type = (FuzzType)Weighted(((int)FuzzType.Int, 45), ((int)FuzzType.Bool, 30), ((int)FuzzType.Double, 25));
+            var parameterName = type switch { FuzzType.Bool => bools[i], FuzzType.Int => ints[i], _ => doubles[i] };
+            if (Chance(0.1))
+            {
+                // The emitter's former locals, or C# keywords (declared @class, written class in expressions).
+                parameterName = Pick((Chance(0.75) ? EmitterNames : KeywordParameterNames).Where(n => !taken.Contains(n)).ToList());
+            }
+            taken.Add(parameterName);
+            var declared = type switch
+            {
+                FuzzType.Bool => "bool",
+                FuzzType.Int => Chance(0.15) ? "long" : "int",
+                _ => Chance(0.3) ? "float" : "double",
+            };
+            block.Parameters.Add(new FuzzParam(parameterName, type, declared));
         }
         // C# wants optional parameters last.
         var firstDefault = rng.Next(0, count + 1);
         for (var i = firstDefault; i < count; i++)
         {
             var parameter = block.Parameters[i];
-            parameter.Default = parameter.IsBool ? FuzzValue.Bool(Chance(0.5)) : FuzzValue.Int(Pick(new long[] { 1, 2, 4, 8, 16 }));
+            if (parameter.Type == FuzzType.Int)
+            {
+                parameter.Default = FuzzValue.Int(Pick(new long[] { 1, 2, 4, 8, 16 }));
+            }
+            else
+            {
+                (parameter.Default, parameter.DefaultText) = RandomArgument(parameter);
+            }
         }
         block.StringCtor = count > 0 && Chance(0.5);
         block.StringCtorFirst = Chance(0.3);
@@ -739,16 +952,28 @@ internal sealed class ValidNetworkGenerator
             ["inputHeight"] = FuzzValue.Int(shape.Height),
             ["inputWidth"] = FuzzValue.Int(shape.Width),
         };
-        typeNames.Add(name);
-        typeNames.Add(block.ClassName);
+        if (twinOf is null)
+        {
+            typeNames.Add(name);
+            typeNames.Add(name + "Attribute");
+        }
         defining.Add(block);
+        scopeNames.Push(new[] { block.Name, block.ClassName }.Concat(block.Parameters.Select(p => p.Name)).ToList());
         var body = GenerateScope(shape, variables, depth + 1, rng.Next(1, 6), defining, out _);
+        scopeNames.Pop();
         defining.Remove(block);
         if (body.Count == 0)
         {
-            typeNames.Remove(name);
-            typeNames.Remove(block.ClassName);
+            if (twinOf is null)
+            {
+                typeNames.Remove(name);
+                typeNames.Remove(name + "Attribute");
+            }
             return null;
+        }
+        if (twinOf is not null)
+        {
+            twinOf.Qualified = block.Qualified = true;
         }
         block.Body = body;
         FuzzLayer.AssignNames(body);
