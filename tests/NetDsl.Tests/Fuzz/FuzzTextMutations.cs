@@ -253,7 +253,9 @@ internal static class FuzzTextMutations
         {
             return misspelled;
         }
-        return isWhen ? old + " && missing" : r.Next(2) == 0 ? old + " + missing" : "Width";
+        // Only in a When is the site's type known (bool); elsewhere (a size, a rate, a block argument of any type)
+        // the unknown name replaces the whole expression, so that it adds no type error as well.
+        return isWhen ? old + " && missing" : r.Next(2) == 0 ? "missing" : "Width";
     }));
 
     public static FuzzMutant ExpressionSyntaxError(Random rng) => Mutate(rng, (r, lines, _) => ReplaceExpression(r, lines, (old, _) => r.Next(7) switch
