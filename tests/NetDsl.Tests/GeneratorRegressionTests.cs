@@ -201,6 +201,11 @@ public sealed class GeneratorRegressionTests
             [Network, Input(13)] [B(false)] [Dense(2)] public partial class Net { }
             """, "ND0009", "flag").GetMessage().Should().Be("Expression 'flag': rate must be a number, not bool");
         Rejected("""
+            [Dense("units + 1 / 0")] public sealed class InnerAttribute : BlockAttribute { public InnerAttribute(int units) { } }
+            [Inner(2, When = "flag")] public sealed class BAttribute : BlockAttribute { public BAttribute(bool flag) { } }
+            [Network, Input(13)] [B(false)] [Dense(2)] public partial class Net { }
+            """, "ND0009", "1 / 0").GetMessage().Should().Be("Expression 'units + 1 / 0': division by zero");
+        Rejected("""
             [ReLU(When = "inputChannels")] public sealed class BAttribute : BlockAttribute { }
             [Network, Input(8)] [B] public partial class Net { }
             """, "ND0009", "inputChannels").GetMessage().Should().Be("Expression 'inputChannels': When must be a bool expression");

@@ -508,6 +508,34 @@ internal static class ExpressionTyping
         }
     }
 
+    /// <summary>
+    /// Evaluates every constant part (no names in it): the emitter writes each as one literal, so a constant part
+    /// that cannot be computed ("1 / 0", an overflow) throws here even where inference never evaluates the whole.
+    /// </summary>
+    public static void CheckConstantParts(Expression expression)
+    {
+        if (!expression.Identifiers().Any())
+        {
+            ExpressionEvaluator.Evaluate(expression, new Dictionary<string, ExpressionValue>());
+            return;
+        }
+        switch (expression)
+        {
+            case UnaryExpression unary:
+                CheckConstantParts(unary.Operand);
+                break;
+            case BinaryExpression binary:
+                CheckConstantParts(binary.Left);
+                CheckConstantParts(binary.Right);
+                break;
+            case ConditionalExpression conditional:
+                CheckConstantParts(conditional.Condition);
+                CheckConstantParts(conditional.WhenTrue);
+                CheckConstantParts(conditional.WhenFalse);
+                break;
+        }
+    }
+
     public static string Name(ExpressionType? type) => type switch
     {
         ExpressionType.Bool => "bool",

@@ -249,6 +249,7 @@ internal static class ShapeInference
             try
             {
                 var expression = ExpressionParser.Parse(value.Text!);
+                ExpressionTyping.CheckConstantParts(expression);
                 {
                     var names = owner is null ? new Dictionary<string, ExpressionType>() : owner.Parameters.ToDictionary(p => p.Name, p => p.Type switch
                     {
