@@ -15,8 +15,6 @@ internal sealed class NameAllocator
 
     public NameAllocator(IEnumerable<string> reserved) => used = new HashSet<string>(reserved, StringComparer.Ordinal);
 
-    public bool IsFree(string name) => !used.Contains(name);
-
     public void Reserve(string name) => used.Add(name);
 
     public string Allocate(string preferred)
