@@ -69,7 +69,7 @@ public sealed class NetDslGenerator : IIncrementalGenerator
         catch (Exception e)
         {
             var failure = new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, e.GetType().Name + ": " + e.Message }.ToEquatableArray());
-            var empty = new InferenceResult(default, default, EquatableArray<LayerRow>.Empty, EquatableArray<Shape>.Empty, 0, 0, 0,
+            var empty = new InferenceResult(default, default, EquatableArray<LayerRow>.Empty, 0, 0, 0,
                 model.Diagnostics.Add(failure));
             return new AnalyzedNetwork(model, empty);
         }

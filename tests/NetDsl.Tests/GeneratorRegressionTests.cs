@@ -165,7 +165,10 @@ public sealed class GeneratorRegressionTests
             [Network, Input(8)] [Head(4)] [Head(2, 0.2f)] public partial class Net { }
             """);
         var source = run.GeneratedSources.Single().SourceText.ToString();
-        source.Should().Contain("double rate").And.Contain("Dropout((rate / 2))").And.Contain("rate: 0.5").And.Contain("(this.rate > 0.25)");
+        // Lowered: rate / 2 is computed as a double (0.5 / 2 = 0.25, not 0), and "rate > 0.25" decides where "second" exists.
+        source.Should().Contain("Dropout(0.25)").And.Contain("second = global::TorchSharp.torch.nn.Dropout(0.5)");
+        source.Split("new global::TorchSharp.Modules.Dropout").Length.Should().Be(1, "dropouts are created through torch.nn.Dropout");
+        source.Split("torch.nn.Dropout(").Length.Should().Be(4, "Head(4) has two dropouts, Head(2, 0.2f) one");
         using var assembly = run.Load();
         Check(assembly, "Net");
     }
@@ -259,7 +262,7 @@ public sealed class GeneratorRegressionTests
             [Dense("2147483647 + 1 - 2147483640")] public sealed class BAttribute : BlockAttribute { }
             [Network, Input(4)] [B] public partial class Net { }
             """);
-        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("Linear(shape.Channels, 8)");
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("Linear(4, 8)");
         Rejected("""
             [Dense("9223372036854775807 + units")] public sealed class BAttribute : BlockAttribute { public BAttribute(int units) { } }
             [Network, Input(4)] [B(1)] public partial class Net { }
@@ -390,7 +393,9 @@ public sealed class GeneratorRegressionTests
             [Network, Input(6)] [Norm] [Dense(3)] public partial class Flat { }
             """);
         var sources = run.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
-        sources["Mixed.g.cs"].Should().Contain("shape.IsImage ? global::TorchSharp.torch.nn.BatchNorm2d");
+        // Each use is lowered with its own input shape: one block class per rank, no choice left to run time.
+        sources["Mixed.g.cs"].Should().Contain("global::TorchSharp.Modules.BatchNorm2d bn").And.Contain("global::TorchSharp.Modules.BatchNorm1d bn")
+            .And.NotContain("IsImage");
         sources["Flat.g.cs"].Should().Contain("global::TorchSharp.Modules.BatchNorm1d bn");
         using var assembly = run.Load();
         Check(assembly, "Mixed");
@@ -411,12 +416,12 @@ public sealed class GeneratorRegressionTests
     [Fact]
     public void The_analyzer_reports_an_emitter_failure_at_the_network_attribute()
     {
-        // An inference result that lost its per-layer shapes makes the emitter fail: the analyzer must say so where
+        // A lowered network with a layer kind no emitter knows makes the emitter fail: the analyzer must say so where
         // the editor shows it, not only the generator.
         var compilation = TestCompilation.Create(Usings + "[Network, Input(10)] [Dense(4)] public partial class Net { }");
         var model = NetDsl.Generators.Parsing.NetworkParser.Parse(compilation.GetTypeByMetadataName("Net")!, compilation, default);
         var analyzed = NetDsl.Generators.NetDslGenerator.Analyze(model);
-        var broken = analyzed with { Inference = analyzed.Inference with { TopLevelOutputs = NetDsl.Generators.Model.EquatableArray<NetDsl.Generators.Shapes.Shape>.Empty } };
+        var broken = analyzed with { Inference = GeneratorRun.WithUnknownKind(analyzed.Inference) };
         var failure = NetDsl.Generators.NetDslAnalyzer.DiagnosticsOf(broken).Should().ContainSingle(d => d.Id == "ND0099").Which;
         compilation.SyntaxTrees.Single().GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(failure.Span!.Start, failure.Span.Length))
             .Should().Be("Network");

@@ -35,6 +35,15 @@ internal sealed class GeneratorRun
 
     public CSharpCompilation Input { get; }
 
+    /// <summary>The same inference result with its first layer turned into a kind no stage knows, to make the emitter fail.</summary>
+    public static NetDsl.Generators.Shapes.InferenceResult WithUnknownKind(NetDsl.Generators.Shapes.InferenceResult inference)
+    {
+        var body = inference.Network!.Body;
+        var nodes = body.Nodes.ToArray();
+        nodes[0] = nodes[0] with { Kind = "NoSuchKind" };
+        return inference with { Network = inference.Network with { Body = body with { Nodes = NetDsl.Generators.Model.EquatableArray.ToEquatableArray(nodes) } } };
+    }
+
     public Compilation Output { get; }
 
     public GeneratorDriverRunResult Result { get; }

@@ -60,8 +60,8 @@ public sealed class IncrementalTests
         var type = compilation.GetTypeByMetadataName("Net")!;
         var model = NetDsl.Generators.Parsing.NetworkParser.Parse(type, compilation, default);
         var analyzed = NetDslGenerator.Analyze(model);
-        // An inference result that lost its per-layer shapes makes the emitter index past the end.
-        var broken = analyzed.Inference with { TopLevelOutputs = EquatableArray<NetDsl.Generators.Shapes.Shape>.Empty };
+        // A lowered network with a layer kind no emitter knows makes the emitter fail.
+        var broken = GeneratorRun.WithUnknownKind(analyzed.Inference);
         var file = GeneratedFile.From(analyzed.Model, broken);
         file.Failure.Should().NotBeNull();
         file.Source.Should().Contain("partial class Net").And.Contain("has NetDsl errors");

@@ -72,6 +72,18 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AlternativesDiffer = Error("ND0019", "Alternatives of different kinds",
         "{0}: layers that share a name under exclusive conditions must be of the same kind, but this is {2} and the other is {1}");
 
+    public static readonly DiagnosticDescriptor DeclaredShapeDiffers = Error("ND0020", "Declared input differs from the inferred one",
+        "{0}: {1} declares the input {2}, but the input is {3}");
+
+    public static readonly DiagnosticDescriptor UnknownOutput = Error("ND0021", "Unknown output name",
+        "{0}: no output named '{1}' above this layer (the names it can read: {2}){3}");
+
+    public static readonly DiagnosticDescriptor MergeMismatch = Error("ND0022", "Merge inputs do not fit",
+        "{0}: {1} needs {2}, but {3}: {4}");
+
+    public static readonly DiagnosticDescriptor ReadsLaterOutput = Error("ND0023", "Layer reads an output that is not above it",
+        "{0}: '{1}' is {2}; a layer reads only the outputs written above it");
+
     public static readonly DiagnosticDescriptor InternalError = Error("ND0099", "NetDsl internal error",
         "NetDsl failed on '{0}': {1}. Please report this with the network's source.");
 
@@ -81,11 +93,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VariantChangesNothing = Warning("ND0102", "Variant changes nothing",
         "Variant '{0}' changes no input, BatchNorm placement or regularizer: it equals its base network");
 
+    public static readonly DiagnosticDescriptor UnusedOutput = Warning("ND0103", "Output never read",
+        "{0}: its output {1} is never read: no later layer takes it as its input (by position, From or a merge); name it where it is needed, or remove it");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,
         WrongInputRank, UnknownParameter, InvalidExpression, RecursiveBlock, DuplicateName, InvalidNetworkClass,
         InvalidVariantBase, InvalidName, GeneratedMemberClash, UnsupportedBlockParameter, MissingBlockArgument, SizeOverflow,
-        AlternativesDiffer, InternalError, BiasBeforeBatchNorm, VariantChangesNothing);
+        AlternativesDiffer, DeclaredShapeDiffers, UnknownOutput, MergeMismatch, ReadsLaterOutput, InternalError, BiasBeforeBatchNorm,
+        VariantChangesNothing, UnusedOutput);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = BuildIndex();
 

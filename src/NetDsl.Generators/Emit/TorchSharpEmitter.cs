@@ -3,14 +3,17 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NetDsl.Generators.Model;
+using NetDsl.Generators.Layers;
+using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Parsing;
 using NetDsl.Generators.Shapes;
 
 namespace NetDsl.Generators.Emit;
 
 /// <summary>
-/// Writes a TorchSharp <c>Module&lt;Tensor, Tensor&gt;</c> for a network, and one nested module class per block it
-/// uses. Reads only the model and the inference result; never a Roslyn symbol. Every type is written with its
+/// Writes a TorchSharp <c>Module&lt;Tensor, Tensor&gt;</c> for a lowered network, and one nested module class per
+/// distinct block use (uses with equal arguments and input shapes share one). Reads only the lowered network and the
+/// model's names; never a Roslyn symbol. Each layer's own code comes from its kind (Layers/Kinds). Every type is written with its
 /// global:: name and every member is reached through <c>this.</c>, so no name the user picks (a layer called
 /// <c>Tensor</c>, a block parameter called <c>x</c>) can change what the generated code means.
 /// </summary>
@@ -48,7 +51,7 @@ internal static class TorchSharpEmitter
             writer.Open(outer);
         }
 
-        if (model.HasCompilerErrors || inference.HasErrors || model.Input.Count is not (1 or 3))
+        if (model.HasCompilerErrors || inference.HasErrors || inference.Network is null)
         {
             EmitStub(writer, model);
         }
@@ -103,29 +106,9 @@ internal static class TorchSharpEmitter
     /// <summary>A double as C# source: exact (round-trip) digits, always with a '.' or an exponent.</summary>
     internal static string Number(double value) => ExpressionValue.DoubleLiteral(value);
 
-    /// <summary>PyTorch's BatchNorm momentum from Keras', without binary noise: 1 − 0.99 is written 0.01.</summary>
-    internal static string TorchMomentum(double kerasMomentum)
-    {
-        try
-        {
-            return Number((double)(1m - (decimal)kerasMomentum));
-        }
-        catch (OverflowException)
-        {
-            return Number(1 - kerasMomentum);
-        }
-    }
-
     internal static string Grouped(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     internal static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    internal static string Literal(ArgumentValue value) => value.Kind switch
-    {
-        ValueKind.Bool => value.Bool ? "true" : "false",
-        ValueKind.Double => Number(value.Double),
-        _ => ExpressionValue.Of(value.Int).ToCSharp(),
-    };
 
     private sealed class NetworkEmitter
     {
@@ -134,38 +117,33 @@ internal static class TorchSharpEmitter
 
         private readonly NetworkModel model;
         private readonly InferenceResult inference;
+        private readonly LoweredNetwork network;
         private readonly CodeWriter writer;
-        private readonly Dictionary<string, BlockDefinition> blocks;
-        private readonly Dictionary<string, string> blockClassNames = new(StringComparer.Ordinal);
-        private readonly HashSet<string> imageBatchNorms;
-        private readonly HashSet<string> flatBatchNorms;
+        private readonly NameAllocator members;
+        private readonly Dictionary<LoweredBlock, string> blockClasses = new();
+        private readonly List<LoweredBlock> blockOrder = new();
 
         public NetworkEmitter(NetworkModel model, InferenceResult inference, CodeWriter writer)
         {
             this.model = model;
             this.inference = inference;
+            network = inference.Network!;
             this.writer = writer;
-            blocks = model.Blocks.ToDictionary(b => b.TypeName);
-            imageBatchNorms = new HashSet<string>(inference.BlockBatchNormRanks.Where(r => r.EndsWith(":image", StringComparison.Ordinal)).Select(r => r.Substring(0, r.Length - 6)));
-            flatBatchNorms = new HashSet<string>(inference.BlockBatchNormRanks.Where(r => r.EndsWith(":flat", StringComparison.Ordinal)).Select(r => r.Substring(0, r.Length - 5)));
+            members = new NameAllocator(model.ModuleMemberNames.Concat(NetworkMembers).Concat(new[] { model.ClassName }));
         }
-
-        public NetworkModel Model => model;
-
-        public InferenceResult Inference => inference;
 
         public CodeWriter Writer => writer;
 
-        public Dictionary<string, BlockDefinition> Blocks => blocks;
-
-        /// <summary>The nested class of a block, by its full name, so no member or type of the same simple name can capture it.</summary>
-        public string BlockClass(string blockType) => model.FullName + "." + CSharpNames.Escape(blockClassNames[blockType]);
-
-        /// <summary>Whether BatchNorm layer <paramref name="index"/> of a block meets image inputs, flat inputs, over all uses.</summary>
-        public (bool Image, bool Flat) BlockBatchNormRanks(string blockType, int index)
+        /// <summary>The nested class of a block use, by its full name, so no member or type of the same simple name can capture it.</summary>
+        public string BlockClass(LoweredBlock block)
         {
-            var key = blockType + "#" + index.ToString(CultureInfo.InvariantCulture);
-            return (imageBatchNorms.Contains(key), flatBatchNorms.Contains(key));
+            if (!blockClasses.TryGetValue(block, out var name))
+            {
+                name = members.Allocate(block.Name);
+                blockClasses[block] = name;
+                blockOrder.Add(block);
+            }
+            return model.FullName + "." + CSharpNames.Escape(name);
         }
 
         public void Emit()
@@ -173,12 +151,12 @@ internal static class TorchSharpEmitter
             var name = CSharpNames.Escape(model.ClassName);
             // Layer fields keep the layer's name wherever it is free of generated and TorchSharp members, so the user's
             // own code can still say this.conv1; what the emitter invents also avoids every name the user's code mentions.
-            var members = new NameAllocator(model.ModuleMemberNames.Concat(NetworkMembers).Concat(new[] { model.ClassName }));
-            var scope = new ScopeEmitter(this, model.Layers, null, members, model.ReservedNames);
-            foreach (var block in model.Blocks)
+            var scope = new ScopeWriter(this, network.Body, members, isNetwork: true);
+            foreach (var reserved in model.ReservedNames)
             {
-                blockClassNames[block.TypeName] = members.Allocate(block.Name);
+                members.Reserve(reserved);
             }
+            scope.ResolveTypes();
 
             var origin = model.BaseNetwork is null ? string.Empty : $" Variant of {Xml(model.BaseNetwork)}.";
             writer.Line("/// <summary>")
@@ -207,11 +185,10 @@ internal static class TorchSharpEmitter
 
             scope.Fields();
             writer.Line("/// <summary>Builds the network on the CPU, or on <paramref name=\"device\"/>.</summary>")
-                .Open($"public {name}({Device}? device = null) : base({CSharpNames.StringLiteral(model.ClassName)})")
-                .Line($"var {scope.ShapeLocal} = InputShape;");
+                .Open($"public {name}({Device}? device = null) : base({CSharpNames.StringLiteral(model.ClassName)})");
             scope.Constructor();
             writer.Line("this.RegisterComponents();");
-            if (model.GlorotUniform)
+            if (network.GlorotUniform)
             {
                 writer.Line("global::NetDsl.Training.Initialization.GlorotUniform(this); // [Network(Initialization = GlorotUniform)]: Keras' kernels, zero biases");
             }
@@ -225,32 +202,36 @@ internal static class TorchSharpEmitter
                 .Open($"public override {Tensor} forward({Tensor} input)")
                 .Line($"global::NetDsl.InputShapeException.ThrowIfMismatch({CSharpNames.StringLiteral(model.ClassName)}, input, InputShape);");
             scope.Forward();
-            writer.Line("return x;").Close().Line();
+            writer.Close().Line();
             scope.Regularization();
 
-            foreach (var block in model.Blocks)
+            for (var i = 0; i < blockOrder.Count; i++)
             {
                 writer.Line();
-                EmitBlock(block);
+                EmitBlock(blockOrder[i]);
             }
             writer.Close();
         }
 
         private string SummaryText()
         {
-            var rows = inference.Rows.Select(r => (Name: $"{r.Path} ({r.Type})", Shape: r.Output.ToString(), Params: Grouped(r.Trainable + r.NonTrainable))).ToList();
+            var connected = inference.Rows.Any(r => r.ConnectedTo.Length > 0);
+            var rows = inference.Rows.Select(r => (Name: $"{r.Path} ({r.Type})", Shape: r.Output.ToString(), Params: Grouped(r.Trainable + r.NonTrainable), r.ConnectedTo)).ToList();
             var nameWidth = Math.Max("Layer (type)".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Name.Length)) + 2;
             var shapeWidth = Math.Max("Output Shape".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Shape.Length)) + 2;
             var paramWidth = Math.Max("Param #".Length, rows.Count == 0 ? 0 : rows.Max(r => r.Params.Length));
-            var rule = new string('=', nameWidth + shapeWidth + paramWidth);
+            var connectedWidth = connected ? Math.Max("Connected to".Length, rows.Max(r => r.ConnectedTo.Length)) + 2 : 0;
+            string Line(string a, string b, string c, string d) =>
+                (a.PadRight(nameWidth) + b.PadRight(shapeWidth) + c.PadLeft(paramWidth) + (connected ? "  " + d : string.Empty)).TrimEnd();
+            var rule = new string('=', nameWidth + shapeWidth + paramWidth + connectedWidth);
             var lines = new List<string>
             {
                 $"Model: {model.ClassName}",
-                "Layer (type)".PadRight(nameWidth) + "Output Shape".PadRight(shapeWidth) + "Param #".PadLeft(paramWidth),
+                Line("Layer (type)", "Output Shape", "Param #", "Connected to"),
                 rule,
-                "input".PadRight(nameWidth) + inference.Input.ToString().PadRight(shapeWidth) + "0".PadLeft(paramWidth),
+                Line("input", inference.Input.ToString(), "0", string.Empty),
             };
-            lines.AddRange(rows.Select(r => r.Name.PadRight(nameWidth) + r.Shape.PadRight(shapeWidth) + r.Params.PadLeft(paramWidth)));
+            lines.AddRange(rows.Select(r => Line(r.Name, r.Shape, r.Params, r.ConnectedTo)));
             lines.Add(rule);
             lines.Add($"Total params: {Grouped(checked(inference.Trainable + inference.NonTrainable))}");
             lines.Add($"Trainable params: {Grouped(inference.Trainable)}");
@@ -259,609 +240,215 @@ internal static class TorchSharpEmitter
             return string.Join("\n", lines);
         }
 
-        private static string ShapeLiteral(Shape shape) => shape.IsImage
-            ? $"{ShapeType}.Image({shape.Channels.ToString(CultureInfo.InvariantCulture)}, {shape.Height.ToString(CultureInfo.InvariantCulture)}, {shape.Width.ToString(CultureInfo.InvariantCulture)})"
-            : $"{ShapeType}.Vector({shape.Channels.ToString(CultureInfo.InvariantCulture)})";
-
-        private void EmitBlock(BlockDefinition block)
+        private static string ShapeLiteral(Shape shape) => shape.Rank switch
         {
-            var className = blockClassNames[block.TypeName];
-            var members = new NameAllocator(model.ModuleMemberNames.Concat(BlockMembers).Concat(new[] { className }));
-            var scope = new ScopeEmitter(this, block.Body, block, members, EquatableArray<string>.Empty);
-            writer.Line($"/// <summary>The {Xml(block.Name)} block (from {Xml(block.TypeName)}), built for a given input shape and arguments.</summary>")
+            1 => $"{ShapeType}.Vector({shape.Channels.ToString(CultureInfo.InvariantCulture)})",
+            3 => $"{ShapeType}.Image({shape.Channels.ToString(CultureInfo.InvariantCulture)}, {shape.Height.ToString(CultureInfo.InvariantCulture)}, {shape.Width.ToString(CultureInfo.InvariantCulture)})",
+            _ => $"{ShapeType}.Of({string.Join(", ", shape.Dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture)))})",
+        };
+
+        private void EmitBlock(LoweredBlock block)
+        {
+            var className = blockClasses[block];
+            var classMembers = new NameAllocator(model.ModuleMemberNames.Concat(BlockMembers).Concat(new[] { className }));
+            var scope = new ScopeWriter(this, block.Body, classMembers, isNetwork: false);
+            scope.ResolveTypes();
+            var arguments = block.Arguments.Count == 0 ? string.Empty : "(" + string.Join(", ", block.Arguments) + ")";
+            writer.Line($"/// <summary>{Xml(block.Name)}{Xml(arguments)} (from {Xml(block.TypeName)}) on {block.Body.Input} → {block.Body.OutputShape}.</summary>")
                 .Line(GeneratedCode)
                 .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleBase}, {RegularizedModule}");
-            foreach (var (parameter, field) in scope.ParameterFields)
-            {
-                var p = block.Parameters.First(q => q.Name == parameter);
-                writer.Line($"private readonly {ParameterTypes.CSharp(p.Type)} {CSharpNames.Escape(field)};");
-            }
             scope.Fields();
-            var parameters = string.Concat(block.Parameters.Select(p => $", {ParameterTypes.CSharp(p.Type)} {CSharpNames.Escape(p.Name)}"));
-            writer.Line($"/// <summary>Creates the block for inputs shaped <paramref name=\"{scope.InputShapeParameter}\"/>.</summary>")
-                .Open($"public {CSharpNames.Escape(className)}(string {scope.NameParameter}, {ShapeType} {scope.InputShapeParameter}{parameters}) : base({scope.NameParameter})");
-            foreach (var (parameter, field) in scope.ParameterFields)
-            {
-                writer.Line($"this.{CSharpNames.Escape(field)} = {CSharpNames.Escape(parameter)};");
-            }
-            writer.Line($"this.InputShape = {scope.InputShapeParameter};")
-                .Line($"var {scope.ShapeLocal} = {scope.InputShapeParameter};");
+            writer.Line("/// <summary>Creates the block; <paramref name=\"name\"/> is its module name.</summary>")
+                .Open($"public {CSharpNames.Escape(className)}(string name) : base(name)");
             scope.Constructor();
-            writer.Line($"this.OutputShape = {scope.ShapeLocal};")
-                .Line("this.RegisterComponents();")
+            writer.Line("this.RegisterComponents();")
                 .Close()
                 .Line()
                 .Line("/// <summary>Shape of one input sample.</summary>")
-                .Line($"public {ShapeType} InputShape {{ get; }}")
+                .Line($"public {ShapeType} InputShape {{ get; }} = {ShapeLiteral(block.Body.Input)};")
                 .Line()
                 .Line("/// <summary>Shape of one output sample.</summary>")
-                .Line($"public {ShapeType} OutputShape {{ get; }}")
+                .Line($"public {ShapeType} OutputShape {{ get; }} = {ShapeLiteral(block.Body.OutputShape)};")
                 .Line()
                 .Line("/// <inheritdoc/>")
                 .Open($"public override {Tensor} forward({Tensor} input)");
             scope.Forward();
-            writer.Line("return x;").Close().Line();
+            writer.Close().Line();
             scope.Regularization();
             writer.Close();
         }
 
-        public bool HasRegularizers(string blockType, HashSet<string>? seen = null)
-        {
-            seen ??= new HashSet<string>();
-            if (!seen.Add(blockType) || !blocks.TryGetValue(blockType, out var block))
-            {
-                return false;
-            }
-            return block.Body.Any(l => LayerRules.Regularizers(l, model.Regularizer).Any ||
-                l.Kind == LayerKind.Block && l.BlockType is not null && HasRegularizers(l.BlockType, seen));
-        }
+        public static bool HasRegularizers(LoweredScope scope) =>
+            scope.Nodes.Any(n => n.Regularizers.Any || n.Block is { } block && HasRegularizers(block.Body));
     }
 
-    /// <summary>Whether a layer exists: always, never (a condition that is constant false), or where its condition holds.</summary>
-    private enum Presence
+    /// <summary>Fields, constructor statements, forward statements and regularization terms of one lowered scope.</summary>
+    private sealed class ScopeWriter
     {
-        Always,
-        Never,
-        Conditional,
-    }
-
-    /// <summary>Fields, constructor statements, forward statements and regularization terms of one layer list.</summary>
-    private sealed class ScopeEmitter
-    {
-        private static readonly Dictionary<string, ExpressionValue> NoVariables = new();
-
         private readonly NetworkEmitter owner;
-        private readonly EquatableArray<LayerSpec> layers;
-        private readonly BlockDefinition? block;
-        private readonly Presence[] presence;
-        private readonly Dictionary<string, string> fields = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> padFields = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> sameLocals = new(StringComparer.Ordinal);
+        private readonly LoweredScope scope;
+        private readonly bool isNetwork;
+        private readonly string?[] fields;
+        private readonly TorchSharpModule?[] modules;
+        private readonly string?[] blockTypes;
 
-        public ScopeEmitter(NetworkEmitter owner, EquatableArray<LayerSpec> layers, BlockDefinition? block, NameAllocator members, EquatableArray<string> avoidForInvented)
+        public ScopeWriter(NetworkEmitter owner, LoweredScope scope, NameAllocator members, bool isNetwork)
         {
             this.owner = owner;
-            this.layers = layers;
-            this.block = block;
-            presence = layers.Select(PresenceOf).ToArray();
-
+            this.scope = scope;
+            this.isNetwork = isNetwork;
+            fields = new string?[scope.Nodes.Count];
+            modules = new TorchSharpModule?[scope.Nodes.Count];
+            blockTypes = new string?[scope.Nodes.Count];
             // Module fields first, so that each keeps the layer's name wherever that name is free.
-            foreach (var name in LiveNames())
+            for (var i = 0; i < scope.Nodes.Count; i++)
             {
-                if (HasModule(First(name).Kind))
+                var node = scope.Nodes[i];
+                modules[i] = node.IsBlock ? null : LayerCatalog.Get(node.Kind).Module(node);
+                if (node.IsBlock || modules[i] is not null)
                 {
-                    fields[name] = members.Allocate(name);
-                }
-            }
-            foreach (var name in avoidForInvented)
-            {
-                members.Reserve(name);
-            }
-            foreach (var name in LiveNames())
-            {
-                var alternatives = Alternatives(name).ToList();
-                if (alternatives.Any(l => l.Kind is LayerKind.Conv2D or LayerKind.DepthwiseConv2D && Same(l)) &&
-                    (!IsNetwork || AlternativeIndices(name).Any(i => StaticExtraPadding(i) is not null)))
-                {
-                    padFields[name] = members.Allocate(name + "_pad");
-                }
-                if (alternatives.Any(l => l.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D && Same(l)))
-                {
-                    padFields[name] = members.Allocate(name + "_padding");
-                }
-            }
-            var parameterFields = new List<(string, string)>();
-            foreach (var parameter in ConditionParameters())
-            {
-                parameterFields.Add((parameter, members.Allocate(parameter)));
-            }
-            ParameterFields = parameterFields;
-
-            // Constructor parameters and locals: the block's own parameters are taken by the user's names.
-            var locals = new NameAllocator(block is null ? new[] { "device" } : block.Parameters.Select(p => p.Name));
-            NameParameter = block is null ? "device" : CSharpNames.Escape(locals.Allocate("name"));
-            InputShapeParameter = block is null ? "InputShape" : CSharpNames.Escape(locals.Allocate("inputShape"));
-            ShapeLocal = CSharpNames.Escape(locals.Allocate("shape"));
-            foreach (var name in LiveNames())
-            {
-                if (Alternatives(name).Any(l => l.Kind is LayerKind.Conv2D or LayerKind.DepthwiseConv2D && Same(l)))
-                {
-                    sameLocals[name] = CSharpNames.Escape(locals.Allocate(name + "Same"));
+                    fields[i] = members.Allocate(node.Name);
                 }
             }
         }
-
-        /// <summary>Block parameters that conditions in forward read, with the fields that keep them.</summary>
-        public IReadOnlyList<(string Parameter, string Field)> ParameterFields { get; }
-
-        public string NameParameter { get; }
-
-        public string InputShapeParameter { get; }
-
-        public string ShapeLocal { get; }
-
-        private bool IsNetwork => block is null;
 
         private CodeWriter W => owner.Writer;
 
-        private IEnumerable<string> LiveNames() =>
-            layers.Where((l, i) => presence[i] != Presence.Never).Select(l => l.Name).Distinct();
-
-        private LayerSpec First(string name) => Alternatives(name).First();
-
-        private IEnumerable<LayerSpec> Alternatives(string name) => AlternativeIndices(name).Select(i => layers[i]);
-
-        /// <summary>The positions of the present layers called <paramref name="name"/> (more than one: "c" / "!c" alternatives).</summary>
-        private IEnumerable<int> AlternativeIndices(string name) => Enumerable.Range(0, layers.Count).Where(i => layers[i].Name == name && presence[i] != Presence.Never);
-
-        private Presence PresenceOf(LayerSpec layer)
+        /// <summary>Names the nested class of every block use (after the fields have their names).</summary>
+        public void ResolveTypes()
         {
-            if (layer.When is null)
+            for (var i = 0; i < scope.Nodes.Count; i++)
             {
-                return Presence.Always;
-            }
-            if (layer.When.Kind == ValueKind.Bool)
-            {
-                return layer.When.Bool ? Presence.Always : Presence.Never;
-            }
-            var expression = ExpressionParser.Parse(layer.When.Text!);
-            if (expression.Identifiers().Any())
-            {
-                return Presence.Conditional;
-            }
-            return ExpressionEvaluator.Evaluate(expression, NoVariables).Bool ? Presence.Always : Presence.Never;
-        }
-
-        private IEnumerable<string> ConditionParameters()
-        {
-            var names = new SortedSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < layers.Count; i++)
-            {
-                if (presence[i] == Presence.Conditional)
+                if (scope.Nodes[i].Block is { } block)
                 {
-                    foreach (var id in ExpressionParser.Parse(layers[i].When!.Text!).Identifiers())
-                    {
-                        if (!ShapeInference.ImplicitVariables.Contains(id.Name))
-                        {
-                            names.Add(id.Name);
-                        }
-                    }
+                    blockTypes[i] = owner.BlockClass(block);
                 }
             }
-            return names;
         }
 
-        private string This(string layerName) => "this." + CSharpNames.Escape(fields[layerName]);
-
-        /// <summary>An argument as C#: a literal, or an expression over the constructor's parameters (or, in forward, the fields that keep them).</summary>
-        private string Expression(ArgumentValue? value, string fallback, bool inForward = false)
-        {
-            if (value is null)
-            {
-                return fallback;
-            }
-            if (value.Kind != ValueKind.Expression)
-            {
-                return Literal(value);
-            }
-            var shape = inForward ? "this.InputShape" : InputShapeParameter;
-            return ExpressionParser.Parse(value.Text!).ToCSharp(id => id switch
-            {
-                "inputChannels" => shape + ".Channels",
-                "inputHeight" => shape + ".Height",
-                "inputWidth" => shape + ".Width",
-                _ when inForward => "this." + CSharpNames.Escape(ParameterFields.First(p => p.Parameter == id).Field),
-                _ => CSharpNames.Escape(id),
-            });
-        }
-
-        /// <summary>The value of a network-level argument: constant there, since a network has no parameters.</summary>
-        private static long ConstantInt(ArgumentValue? value, long fallback) => value switch
-        {
-            null => fallback,
-            { Kind: ValueKind.Expression } => ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), NoVariables).Number,
-            _ => value.Int,
-        };
-
-        private string? Condition(int index, bool inForward) =>
-            presence[index] == Presence.Conditional ? Expression(layers[index].When, "true", inForward) : null;
-
-        /// <summary>Layer <paramref name="index"/> is the "!c" of the "c" just before it: written as else.</summary>
-        private bool IsElseOf(int index)
-        {
-            if (index == 0 || presence[index] != Presence.Conditional || presence[index - 1] != Presence.Conditional)
-            {
-                return false;
-            }
-            var a = layers[index - 1].When!.Text!.Replace(" ", string.Empty);
-            var b = layers[index].When!.Text!.Replace(" ", string.Empty);
-            return b == "!" + a || b == "!(" + a + ")" || a == "!" + b || a == "!(" + b + ")";
-        }
-
-        private static bool HasModule(LayerKind kind) =>
-            kind is LayerKind.Conv2D or LayerKind.DepthwiseConv2D or LayerKind.Dense or LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Block;
-
-        private static bool Same(LayerSpec layer) => layer.Get("padding")?.Int == 1;
-
-        /// <summary>Concrete input shape of a top-level layer of the network (inference knows it).</summary>
-        private Shape NetworkInput(int index) => index == 0 ? owner.Inference.Input : owner.Inference.TopLevelOutputs[index - 1];
-
-        private string ModuleType(LayerSpec layer, int index) => layer.Kind switch
-        {
-            LayerKind.Conv2D or LayerKind.DepthwiseConv2D => "global::TorchSharp.Modules.Conv2d",
-            LayerKind.Dense => "global::TorchSharp.Modules.Linear",
-            LayerKind.BatchNorm => BatchNormImage(layer, index) switch
-            {
-                true => "global::TorchSharp.Modules.BatchNorm2d",
-                false => "global::TorchSharp.Modules.BatchNorm1d",
-                null => "global::TorchSharp.Modules.BatchNorm",
-            },
-            LayerKind.Dropout => "global::TorchSharp.Modules.Dropout",
-            _ => owner.BlockClass(layer.BlockType!),
-        };
-
-        /// <summary>
-        /// Whether a BatchNorm gets image inputs (2d), flat ones (1d), or both over the uses of its block (null: chosen
-        /// at run time); alternatives under one name share the field, so they decide together.
-        /// </summary>
-        private bool? BatchNormImage(LayerSpec layer, int index)
-        {
-            if (IsNetwork)
-            {
-                return NetworkInput(index).IsImage;
-            }
-            var image = false;
-            var flat = false;
-            foreach (var alternative in AlternativeIndices(layer.Name))
-            {
-                var (i, f) = owner.BlockBatchNormRanks(block!.TypeName, alternative);
-                image |= i;
-                flat |= f;
-            }
-            return image && flat ? null : !flat;
-        }
-
-        /// <summary>For a 'same' convolution at network level: the asymmetric extra padding, known at compile time.</summary>
-        private long[]? StaticExtraPadding(int index)
-        {
-            if (!IsNetwork)
-            {
-                return null;
-            }
-            var layer = layers[index];
-            var kernel = ConstantInt(layer.Get("kernelSize"), 1);
-            var stride = ConstantInt(layer.Get("strides"), 1);
-            return ShapeRules.Same(NetworkInput(index), kernel, stride).ExtraBottomRight();
-        }
+        private string This(int index) => "this." + CSharpNames.Escape(fields[index]!);
 
         public void Fields()
         {
-            foreach (var name in LiveNames())
+            for (var i = 0; i < scope.Nodes.Count; i++)
             {
-                var index = AlternativeIndices(name).First();
-                var layer = layers[index];
-                var conditional = AlternativeIndices(name).Any(i => presence[i] == Presence.Conditional);
-                if (fields.TryGetValue(name, out var field))
+                if (fields[i] is not { } field)
                 {
-                    if (field != name)
-                    {
-                        W.Line($"[global::TorchSharp.Utils.ComponentName(Name = {CSharpNames.StringLiteral(name)})]");
-                    }
-                    W.Line($"private readonly {ModuleType(layer, index)}{(conditional ? "?" : string.Empty)} {CSharpNames.Escape(field)};");
+                    continue;
                 }
-                if (padFields.TryGetValue(name, out var pad))
+                var node = scope.Nodes[i];
+                if (field != node.Name)
                 {
-                    if (layer.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D)
-                    {
-                        W.Line($"private readonly {SpatialPaddingType} {CSharpNames.Escape(pad)};");
-                    }
-                    else if (IsNetwork)
-                    {
-                        var extra = AlternativeIndices(name).Select(StaticExtraPadding).First(e => e is not null)!;
-                        W.Line($"private static readonly long[] {CSharpNames.Escape(pad)} = {{ {string.Join(", ", extra)} }}; // TF 'same': the odd row/column goes bottom/right");
-                    }
-                    else
-                    {
-                        W.Line($"private readonly long[]? {CSharpNames.Escape(pad)}; // TF 'same': the odd row/column goes bottom/right");
-                    }
+                    W.Line($"[global::TorchSharp.Utils.ComponentName(Name = {CSharpNames.StringLiteral(node.Name)})]");
                 }
+                W.Line($"private readonly {(node.IsBlock ? blockTypes[i] : modules[i]!.Type)} {CSharpNames.Escape(field)};");
             }
             W.Line();
         }
 
-        /// <summary>Writes each present layer under its condition; a "!c" right after its "c" becomes the else branch.</summary>
-        private void Conditioned(bool inForward, Func<int, List<string>> statements, Func<int, string> comment)
+        public void Constructor()
         {
-            var lines = Enumerable.Range(0, layers.Count).Select(i => presence[i] == Presence.Never ? new List<string>() : statements(i)).ToList();
-            var isElse = new bool[layers.Count];
-            for (var i = 1; i < layers.Count; i++)
+            for (var i = 0; i < scope.Nodes.Count; i++)
             {
-                isElse[i] = IsElseOf(i) && !isElse[i - 1] && lines[i - 1].Count > 0 && lines[i].Count > 0;
-            }
-            for (var i = 0; i < layers.Count; i++)
-            {
-                if (presence[i] == Presence.Never)
+                var node = scope.Nodes[i];
+                if (node.IsBlock)
                 {
-                    continue;
+                    W.Line($"{This(i)} = new {blockTypes[i]}({CSharpNames.StringLiteral(node.Name)});");
                 }
-                var condition = Condition(i, inForward);
-                if (condition is null)
+                else if (modules[i] is { } module)
                 {
-                    for (var s = 0; s < lines[i].Count; s++)
-                    {
-                        W.Line(lines[i][s] + (s == lines[i].Count - 1 ? comment(i) : string.Empty));
-                    }
-                    continue;
-                }
-                if (lines[i].Count == 0)
-                {
-                    continue;
-                }
-                W.Open(isElse[i] ? "else" : $"if ({condition})");
-                foreach (var line in lines[i])
-                {
-                    W.Line(line);
-                }
-                var closesPair = i + 1 < layers.Count && isElse[i + 1];
-                W.Close(closesPair ? string.Empty : comment(i));
-            }
-        }
-
-        public void Constructor() => Conditioned(false, ConstructLayer, _ => string.Empty);
-
-        private List<string> ConstructLayer(int index)
-        {
-            var layer = layers[index];
-            var lines = new List<string>();
-            var shape = ShapeLocal;
-            switch (layer.Kind)
-            {
-                case LayerKind.Conv2D:
-                case LayerKind.DepthwiseConv2D:
-                {
-                    var kernel = Expression(layer.Get("kernelSize"), "1");
-                    var stride = Expression(layer.Get("strides"), "1");
-                    var depthwise = layer.Kind == LayerKind.DepthwiseConv2D;
-                    var multiplier = Expression(layer.Get("depthMultiplier"), "1");
-                    var filters = depthwise ? (multiplier == "1" ? $"{shape}.Channels" : $"{shape}.Channels * {multiplier}") : Expression(layer.Get("filters"), "1");
-                    var arguments = $"{shape}.Channels, {filters}, kernel_size: ({kernel}, {kernel}), stride: ({stride}, {stride})";
-                    if (Same(layer))
-                    {
-                        var same = sameLocals[layer.Name];
-                        lines.Add($"var {same} = {ShapeRulesType}.Same({shape}, {kernel}, {stride});");
-                        if (!IsNetwork)
-                        {
-                            lines.Add($"this.{CSharpNames.Escape(padFields[layer.Name])} = {same}.ExtraBottomRight();");
-                        }
-                        arguments += $", padding: ({same}.Top, {same}.Left)";
-                    }
-                    if (depthwise)
-                    {
-                        arguments += $", groups: {shape}.Channels";
-                    }
-                    if (!LayerRules.UseBias(layer))
-                    {
-                        arguments += ", bias: false";
-                    }
-                    lines.Add($"{This(layer.Name)} = {Nn}.Conv2d({arguments});");
-                    lines.Add($"{shape} = {ShapeRulesType}.Window({shape}, {filters}, {kernel}, {stride}, same: {(Same(layer) ? "true" : "false")});");
-                    break;
-                }
-                case LayerKind.Dense:
-                {
-                    var units = Expression(layer.Get("units"), "1");
-                    lines.Add($"{This(layer.Name)} = {Nn}.Linear({shape}.Channels, {units}{(LayerRules.UseBias(layer) ? string.Empty : ", hasBias: false")});");
-                    lines.Add($"{shape} = {ShapeRulesType}.Dense({units});");
-                    break;
-                }
-                case LayerKind.BatchNorm:
-                {
-                    var (epsilon, momentum) = LayerRules.BatchNorm(layer, owner.Model.TorchBatchNormDefaults);
-                    var arguments = $"({shape}.Channels, eps: {Number(epsilon)}, momentum: {TorchMomentum(momentum)})";
-                    var image = BatchNormImage(layer, index);
-                    var create = image switch
-                    {
-                        true => $"{Nn}.BatchNorm2d{arguments}",
-                        false => $"{Nn}.BatchNorm1d{arguments}",
-                        null => $"{shape}.IsImage ? {Nn}.BatchNorm2d{arguments} : {Nn}.BatchNorm1d{arguments}",
-                    };
-                    lines.Add($"{This(layer.Name)} = {create}; // Keras momentum {Number(momentum)}");
-                    break;
-                }
-                case LayerKind.Dropout:
-                    lines.Add($"{This(layer.Name)} = {Nn}.Dropout({Expression(layer.Get("rate"), "0.0")});");
-                    break;
-                case LayerKind.Flatten:
-                    lines.Add($"{shape} = {ShapeRulesType}.Flatten({shape});");
-                    break;
-                case LayerKind.GlobalAveragePooling2D:
-                    lines.Add($"{shape} = {ShapeRulesType}.GlobalPool({shape});");
-                    break;
-                case LayerKind.ZeroPadding2D:
-                {
-                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
-                    lines.Add($"{shape} = {ShapeRulesType}.Pad({shape}, {top}, {bottom}, {left}, {right});");
-                    break;
-                }
-                case LayerKind.MaxPooling2D:
-                case LayerKind.AveragePooling2D:
-                {
-                    var (pool, stride) = PoolOf(layer);
-                    if (Same(layer))
-                    {
-                        lines.Add($"this.{CSharpNames.Escape(padFields[layer.Name])} = {ShapeRulesType}.Same({shape}, {pool}, {stride});");
-                    }
-                    lines.Add($"{shape} = {ShapeRulesType}.Window({shape}, {shape}.Channels, {pool}, {stride}, same: {(Same(layer) ? "true" : "false")});");
-                    break;
-                }
-                case LayerKind.Block:
-                {
-                    var definition = owner.Blocks[layer.BlockType!];
-                    var arguments = definition.Parameters.Select(p =>
-                        $"{CSharpNames.Escape(p.Name)}: {Argument(layer.Get(p.Name) ?? p.Default, p.Type)}");
-                    lines.Add($"{This(layer.Name)} = new {owner.BlockClass(layer.BlockType!)}({CSharpNames.StringLiteral(layer.Name)}, {shape}{string.Concat(arguments.Select(a => ", " + a))});");
-                    lines.Add($"{shape} = {This(layer.Name)}.OutputShape;");
-                    break;
+                    W.Line($"{This(i)} = {module.Create};{(module.Comment is null ? string.Empty : " // " + module.Comment)}");
                 }
             }
-            return lines;
-        }
-
-        /// <summary>A block argument; a parameter this use leaves unset (and its body does not read) gets the type's default.</summary>
-        private string Argument(ArgumentValue? value, ParameterType type)
-        {
-            if (value is null)
-            {
-                return "default";
-            }
-            var text = Expression(value, "default");
-            // A double parameter given an int literal or expression: C# converts it, as inference does.
-            return type == ParameterType.Double && value.Kind == ValueKind.Int ? Number(value.Int) : text;
-        }
-
-        private (string Pool, string Stride) PoolOf(LayerSpec layer)
-        {
-            var pool = Expression(layer.Get("poolSize"), "2");
-            var stride = layer.Get("strides") is { Kind: ValueKind.Int, Int: 0 } or null ? pool : Expression(layer.Get("strides"), pool);
-            return (pool, stride);
         }
 
         public void Forward()
         {
-            W.Line("var x = input;");
-            Conditioned(true, ForwardLayer, i => IsNetwork ? $" // {owner.Inference.TopLevelOutputs[i]}" : string.Empty);
-        }
-
-        private List<string> ForwardLayer(int index)
-        {
-            var layer = layers[index];
-            var bang = presence[index] == Presence.Conditional ? "!" : string.Empty;
-            var result = new List<string>();
-            switch (layer.Kind)
+            var count = scope.Nodes.Count;
+            var readers = new List<int>[count];
+            for (var i = 0; i < count; i++)
             {
-                case LayerKind.Conv2D:
-                case LayerKind.DepthwiseConv2D:
-                    if (Same(layer) && padFields.TryGetValue(layer.Name, out var pad))
-                    {
-                        if (!IsNetwork)
-                        {
-                            result.Add($"if (this.{CSharpNames.Escape(pad)} is not null) x = {Functional}.pad(x, this.{CSharpNames.Escape(pad)});");
-                        }
-                        else if (StaticExtraPadding(index) is not null)
-                        {
-                            result.Add($"x = {Functional}.pad(x, {CSharpNames.Escape(pad)});");
-                        }
-                    }
-                    result.Add($"x = {This(layer.Name)}{bang}.forward(x);");
-                    break;
-                case LayerKind.Dense:
-                case LayerKind.BatchNorm:
-                case LayerKind.Dropout:
-                case LayerKind.Block:
-                    result.Add($"x = {This(layer.Name)}{bang}.forward(x);");
-                    break;
-                case LayerKind.ReLU:
-                    result.Add($"x = {Functional}.relu(x);");
-                    break;
-                case LayerKind.ReLU6:
-                    result.Add($"x = {Functional}.relu6(x);");
-                    break;
-                case LayerKind.Flatten:
-                    result.Add("x = x.flatten(1);");
-                    break;
-                case LayerKind.GlobalAveragePooling2D:
-                    result.Add("x = x.mean(new long[] { 2, 3 });");
-                    break;
-                case LayerKind.ZeroPadding2D:
-                {
-                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
-                    result.Add($"x = {Functional}.pad(x, new long[] {{ {left}, {right}, {top}, {bottom} }});");
-                    break;
-                }
-                case LayerKind.MaxPooling2D:
-                case LayerKind.AveragePooling2D:
-                {
-                    var (pool, stride) = PoolOf(layer);
-                    var max = layer.Kind == LayerKind.MaxPooling2D;
-                    result.Add(Same(layer)
-                        ? $"x = global::NetDsl.Pooling.{(max ? "MaxSame" : "AverageSame")}(x, {Expression(layer.Get("poolSize"), "2", true)}, {PoolStride(layer, true)}, this.{CSharpNames.Escape(padFields[layer.Name])});"
-                        : $"x = {Functional}.{(max ? "max_pool2d" : "avg_pool2d")}(x, {Expression(layer.Get("poolSize"), "2", true)}, {PoolStride(layer, true)});");
-                    break;
-                }
-                case LayerKind.Add:
-                    result.Add("x = x + input;");
-                    break;
+                readers[i] = new List<int>();
             }
-            return result;
+            for (var i = 0; i < count; i++)
+            {
+                foreach (var input in scope.Nodes[i].Inputs)
+                {
+                    if (input >= 0)
+                    {
+                        readers[input].Add(i);
+                    }
+                }
+            }
+            // An output read only by the next layer lives in x; any other gets a local named after its layer.
+            var locals = new NameAllocator(new[] { "input", "x" });
+            var values = new string[count];
+            var declared = false;
+            for (var i = 0; i < count; i++)
+            {
+                var node = scope.Nodes[i];
+                var inputs = node.Inputs.Select(k => k < 0 ? "input" : values[k]).ToList();
+                var expression = node.IsBlock ? $"{This(i)}.forward({inputs[0]})" : LayerCatalog.Get(node.Kind).Forward(node, fields[i] is null ? null : This(i), inputs);
+                var comment = $" // {node.Output}";
+                if (readers[i].Count == 1 && readers[i][0] == i + 1 || i == scope.Output && readers[i].Count == 0)
+                {
+                    W.Line($"{(declared ? string.Empty : "var ")}x = {expression};{comment}");
+                    declared = true;
+                    values[i] = "x";
+                }
+                else
+                {
+                    var local = CSharpNames.Escape(locals.Allocate(node.Name));
+                    W.Line($"var {local} = {expression};{comment}");
+                    values[i] = local;
+                }
+            }
+            W.Line($"return {(scope.Output < 0 ? "input" : values[scope.Output])};");
         }
-
-        private string PoolStride(LayerSpec layer, bool inForward) =>
-            layer.Get("strides") is { Kind: ValueKind.Int, Int: 0 } or null ? Expression(layer.Get("poolSize"), "2", inForward) : Expression(layer.Get("strides"), "2", inForward);
 
         public void Regularization()
         {
-            var terms = new List<(string? Condition, string Term)>();
-            for (var i = 0; i < layers.Count; i++)
+            var terms = new List<string>();
+            for (var i = 0; i < scope.Nodes.Count; i++)
             {
-                var layer = layers[i];
-                if (presence[i] == Presence.Never)
+                var node = scope.Nodes[i];
+                if (node.Block is { } block)
                 {
-                    continue;
-                }
-                var bang = presence[i] == Presence.Conditional ? "!" : string.Empty;
-                var condition = Condition(i, inForward: true);
-                if (layer.Kind == LayerKind.Block)
-                {
-                    if (layer.BlockType is not null && owner.HasRegularizers(layer.BlockType))
+                    if (NetworkEmitter.HasRegularizers(block.Body))
                     {
-                        terms.Add((condition, $"terms.Add({This(layer.Name)}{bang}.RegularizationLoss());"));
+                        terms.Add($"terms.Add({This(i)}.RegularizationLoss());");
                     }
                     continue;
                 }
-                var lambdas = LayerRules.Regularizers(layer, owner.Model.Regularizer);
+                var lambdas = node.Regularizers;
+                if (!lambdas.Any)
+                {
+                    continue;
+                }
+                var bias = LayerCatalog.Get(node.Kind).HasBias(node);
                 if (lambdas.KernelL1 != 0)
                 {
-                    terms.Add((condition, $"terms.Add(global::NetDsl.Regularizer.L1({This(layer.Name)}{bang}.weight!, {Number(lambdas.KernelL1)}));"));
+                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L1({This(i)}.weight!, {Number(lambdas.KernelL1)}));");
                 }
                 if (lambdas.KernelL2 != 0)
                 {
-                    terms.Add((condition, $"terms.Add(global::NetDsl.Regularizer.L2({This(layer.Name)}{bang}.weight!, {Number(lambdas.KernelL2)}));"));
+                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L2({This(i)}.weight!, {Number(lambdas.KernelL2)}));");
                 }
-                if (lambdas.BiasL1 != 0 && LayerRules.UseBias(layer))
+                if (lambdas.BiasL1 != 0 && bias)
                 {
-                    terms.Add((condition, $"terms.Add(global::NetDsl.Regularizer.L1({This(layer.Name)}{bang}.bias!, {Number(lambdas.BiasL1)}));"));
+                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L1({This(i)}.bias!, {Number(lambdas.BiasL1)}));");
                 }
-                if (lambdas.BiasL2 != 0 && LayerRules.UseBias(layer))
+                if (lambdas.BiasL2 != 0 && bias)
                 {
-                    terms.Add((condition, $"terms.Add(global::NetDsl.Regularizer.L2({This(layer.Name)}{bang}.bias!, {Number(lambdas.BiasL2)}));"));
+                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L2({This(i)}.bias!, {Number(lambdas.BiasL2)}));");
                 }
             }
             W.Line("/// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>")
                 .Open($"public {Tensor} RegularizationLoss()")
                 .Line($"var terms = new global::System.Collections.Generic.List<{Tensor}>();");
-            foreach (var (condition, term) in terms)
+            foreach (var term in terms)
             {
-                W.Line(condition is null ? term : $"if ({condition}) {term}");
+                W.Line(term);
             }
             W.Line("return global::NetDsl.Regularizer.Sum(terms, this);").Close();
         }

@@ -13,6 +13,7 @@ internal enum ValueKind
     Double,
     Bool,
     Expression,
+    List,
 }
 
 /// <summary>An attribute argument: a constant, or an expression over block parameters written as a string.</summary>
@@ -25,37 +26,41 @@ internal sealed record ArgumentValue(ValueKind Kind, long Int, double Double, bo
     public static ArgumentValue OfBool(bool value, SourceSpan? span) => new(ValueKind.Bool, 0, 0, value, null, span);
 
     public static ArgumentValue OfExpression(string text, SourceSpan? span) => new(ValueKind.Expression, 0, 0, false, text, span);
+
+    public static ArgumentValue OfList(EquatableArray<ArgumentValue> items, SourceSpan? span) => new(ValueKind.List, 0, 0, false, null, span) { Items = items };
+
+    /// <summary>The elements of an array argument (<c>params</c>), each with its own span.</summary>
+    public EquatableArray<ArgumentValue> Items { get; init; } = EquatableArray<ArgumentValue>.Empty;
 }
 
 internal sealed record Argument(string Name, ArgumentValue Value);
 
-internal enum LayerKind
-{
-    Conv2D,
-    DepthwiseConv2D,
-    Dense,
-    BatchNorm,
-    ReLU,
-    ReLU6,
-    Dropout,
-    Flatten,
-    GlobalAveragePooling2D,
-    ZeroPadding2D,
-    MaxPooling2D,
-    AveragePooling2D,
-    Add,
-    Block,
-}
+/// <summary>A name written in an attribute to say where a layer takes its input from, with where it was written.</summary>
+internal sealed record NameReference(string Name, SourceSpan? Span);
 
-/// <summary>One layer or block usage, with its final name (written by the user or derived from kind and position).</summary>
+/// <summary>
+/// One layer or block usage, with its final name (written by the user or derived from kind and position).
+/// <see cref="Kind"/> is the catalogue name of a built-in layer (<c>Conv2D</c>, see Layers/LayerCatalog.cs), or
+/// <see cref="BlockKind"/> with <see cref="BlockType"/> naming the block's attribute class.
+/// </summary>
 internal sealed record LayerSpec(
-    LayerKind Kind,
+    string Kind,
     string Name,
     ArgumentValue? When,
     EquatableArray<Argument> Arguments,
     string? BlockType,
     SourceSpan? Span)
 {
+    public const string BlockKind = "Block";
+
+    /// <summary>
+    /// The outputs this layer reads, by name ("input" is the scope's input): a merge's list, or <c>From</c>. Empty:
+    /// the previous layer's output (and, for a legacy <c>[Add]</c>, also the scope's input).
+    /// </summary>
+    public EquatableArray<NameReference> Inputs { get; init; } = EquatableArray<NameReference>.Empty;
+
+    public bool IsBlock => BlockType is not null;
+
     public ArgumentValue? Get(string name)
     {
         foreach (var argument in Arguments)

@@ -6,7 +6,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generators.Model;
-using NetDsl.Generators.Shapes;
+using NetDsl.Generators.Layers;
+using NetDsl.Generators.Lowering;
 
 namespace NetDsl.Generators.Parsing;
 
@@ -122,39 +123,8 @@ internal static class NetworkParser
             lines.EndLinePosition.Line, lines.EndLinePosition.Character);
     }
 
-    private static string SnakeCase(string name)
-    {
-        var output = new System.Text.StringBuilder();
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1])))
-            {
-                output.Append('_');
-            }
-            output.Append(char.ToLowerInvariant(c));
-        }
-        return output.ToString();
-    }
-
     /// <summary>The stem of derived names: conv2d_1, batch_norm_2, bottleneck_3.</summary>
-    internal static string KindStem(LayerKind kind, string? blockName) => kind switch
-    {
-        LayerKind.Conv2D => "conv2d",
-        LayerKind.DepthwiseConv2D => "depthwise_conv2d",
-        LayerKind.Dense => "dense",
-        LayerKind.BatchNorm => "batch_norm",
-        LayerKind.ReLU => "relu",
-        LayerKind.ReLU6 => "relu6",
-        LayerKind.Dropout => "dropout",
-        LayerKind.Flatten => "flatten",
-        LayerKind.GlobalAveragePooling2D => "global_average_pooling2d",
-        LayerKind.ZeroPadding2D => "zero_padding2d",
-        LayerKind.MaxPooling2D => "max_pooling2d",
-        LayerKind.AveragePooling2D => "average_pooling2d",
-        LayerKind.Add => "add",
-        _ => SnakeCase(blockName ?? "block"),
-    };
+    internal static string KindStem(LayerKind? kind, string? blockName) => kind?.Stem ?? Naming.SnakeCase(blockName ?? "block");
 
     private static string BlockName(INamedTypeSymbol type) =>
         type.Name.EndsWith("Attribute", StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
@@ -642,12 +612,11 @@ internal static class NetworkParser
                 return null;
             }
 
-            LayerKind kind;
+            LayerKind? kind = null;
             string? blockType = null;
             string? blockName = null;
             if (DerivesFrom(attributeClass, BlockBaseName))
             {
-                kind = LayerKind.Block;
                 blockType = attributeClass.ToDisplayString();
                 blockName = BlockName(attributeClass);
                 ParseBlockDefinition(attributeClass);
@@ -656,8 +625,8 @@ internal static class NetworkParser
             {
                 var builtIn = attributeClass.ContainingAssembly?.Name == "NetDsl" && attributeClass.ContainingNamespace?.ToDisplayString() == "NetDsl" &&
                     attributeClass.Name.EndsWith("Attribute", StringComparison.Ordinal);
-                var shortName = builtIn ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : string.Empty;
-                if (!builtIn || !Enum.TryParse(shortName, out kind) || kind == LayerKind.Block || !Enum.IsDefined(typeof(LayerKind), kind))
+                kind = builtIn ? LayerCatalog.Find(attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length)) : null;
+                if (kind is null)
                 {
                     diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { attributeClass.Name, "derives from LayerAttribute directly: a reusable block must derive from BlockAttribute" }.ToEquatableArray()));
                     return null;
@@ -667,10 +636,25 @@ internal static class NetworkParser
             CheckEnums(attribute);
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var arguments = new List<Argument>();
+            var inputs = new List<NameReference>();
             var parameters = attribute.AttributeConstructor.Parameters;
             for (var i = 0; i < parameters.Length && i < attribute.ConstructorArguments.Length; i++)
             {
-                var value = ToValue(attribute.ConstructorArguments[i], FindArgument(syntax, parameters[i].Name, i));
+                var constant = attribute.ConstructorArguments[i];
+                if (constant.Kind == TypedConstantKind.Array && kind is not null)
+                {
+                    var items = Items(constant, syntax, parameters[i], i);
+                    if (parameters[i].Name == kind.InputsArgument)
+                    {
+                        inputs.AddRange(items.Where(v => v.Kind == ValueKind.Expression).Select(v => new NameReference(v.Text!, v.Span)));
+                    }
+                    else
+                    {
+                        arguments.Add(new Argument(parameters[i].Name, ArgumentValue.OfList(items.ToEquatableArray(), SpanOfArgument(FindArgument(syntax, parameters[i].Name, i)))));
+                    }
+                    continue;
+                }
+                var value = ToValue(constant, FindArgument(syntax, parameters[i].Name, i));
                 if (value is not null)
                 {
                     arguments.Add(new Argument(parameters[i].Name, value));
@@ -692,6 +676,21 @@ internal static class NetworkParser
                 if (named.Key == "When")
                 {
                     when = value;
+                    continue;
+                }
+                if (named.Key == "From")
+                {
+                    if (value is { Kind: ValueKind.Expression, Text: { } from })
+                    {
+                        if (kind?.InputsArgument is not null)
+                        {
+                            diagnostics.Add(new DiagnosticInfo("ND0002", value.Span ?? span, new[] { kind.Name, $"a merge names its inputs in its constructor ([{kind.Name}(\"a\", \"b\")]); From does not apply" }.ToEquatableArray()));
+                        }
+                        else
+                        {
+                            inputs.Add(new NameReference(from, value.Span));
+                        }
+                    }
                     continue;
                 }
                 if (value is not null)
@@ -719,7 +718,7 @@ internal static class NetworkParser
                     diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
                 }
             }
-            return new LayerSpec(kind, name, when, arguments.ToEquatableArray(), blockType, span);
+            return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray() };
         }
 
         private void ParseBlockDefinition(INamedTypeSymbol blockClass)
@@ -740,7 +739,7 @@ internal static class NetworkParser
                 foreach (var parameter in constructor.Parameters)
                 {
                     var where = parameter.Locations.FirstOrDefault(l => l.IsInSource) is { SourceTree: { } tree } location ? SpanOf(tree, location.SourceSpan) : null;
-                    if (ShapeInference.ImplicitVariables.Contains(parameter.Name) || parameter.Name is "true" or "false")
+                    if (Lowerer.ImplicitVariables.Contains(parameter.Name) || parameter.Name is "true" or "false")
                     {
                         Unsupported(where, parameter.Name, blockName, $"'{parameter.Name}' is a reserved name in block expressions{(parameter.Name.StartsWith("input", StringComparison.Ordinal) ? " (the block's input size, available without declaring it)" : string.Empty)}");
                         continue;
@@ -831,6 +830,29 @@ internal static class NetworkParser
             var positional = arguments.Where(a => a.NameColon is null && a.NameEquals is null).ToList();
             return position < positional.Count ? positional[position] : null;
         }
+
+        /// <summary>
+        /// The elements of a params array, each with the span of the argument that wrote it (an explicit
+        /// <c>new[] { ... }</c> gets the span of the whole array).
+        /// </summary>
+        private List<ArgumentValue> Items(TypedConstant array, AttributeSyntax? syntax, IParameterSymbol parameter, int position)
+        {
+            var positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameColon is null && a.NameEquals is null).ToList() ?? new List<AttributeArgumentSyntax>();
+            var expanded = parameter.IsParams && !(position < positional.Count && positional[position].Expression is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax);
+            var result = new List<ArgumentValue>();
+            for (var k = 0; k < array.Values.Length; k++)
+            {
+                var itemSyntax = expanded ? (position + k < positional.Count ? positional[position + k] : null) : FindArgument(syntax, parameter.Name, position);
+                var value = expanded ? ToValue(array.Values[k], itemSyntax) : ToValue(array.Values[k], null) is { } v ? v with { Span = SpanOfArgument(itemSyntax) } : null;
+                if (value is not null)
+                {
+                    result.Add(value);
+                }
+            }
+            return result;
+        }
+
+        private static SourceSpan? SpanOfArgument(AttributeArgumentSyntax? syntax) => syntax is null ? null : SpanOf(syntax.SyntaxTree, syntax.Expression.Span);
 
         private static AttributeArgumentSyntax? NamedArgumentSyntax(AttributeSyntax? syntax, string name) =>
             syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);

@@ -2,20 +2,21 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using NetDsl.Generators.Layers;
+using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Parsing;
 
 namespace NetDsl.Generators.Shapes;
 
-/// <summary>One row of the summary: a leaf layer with its full module path.</summary>
-internal sealed record LayerRow(string Path, string Type, Shape Output, long Trainable, long NonTrainable, long MultiplyAdds);
+/// <summary>One row of the summary: a leaf layer with its full module path, and the outputs it reads when not just the previous one.</summary>
+internal sealed record LayerRow(string Path, string Type, Shape Output, long Trainable, long NonTrainable, long MultiplyAdds, string ConnectedTo);
 
-/// <summary>What inference knows about a network: shapes, sizes, and the errors that make it invalid.</summary>
+/// <summary>What inference knows about a network: the lowered network, sizes, and the errors that make it invalid.</summary>
 internal sealed record InferenceResult(
     Shape Input,
     Shape Output,
     EquatableArray<LayerRow> Rows,
-    EquatableArray<Shape> TopLevelOutputs,
     long Trainable,
     long NonTrainable,
     long MultiplyAdds,
@@ -23,13 +24,8 @@ internal sealed record InferenceResult(
 {
     public bool HasErrors => Diagnostics.Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
 
-    /// <summary>
-    /// The input ranks every BatchNorm inside a block meets, over all uses of the block: "Type#index:image" and/or
-    /// "Type#index:flat". A block class is emitted once, so a BatchNorm that meets both is chosen at run time.
-    /// </summary>
-    public EquatableArray<string> BlockBatchNormRanks { get; init; } = EquatableArray<string>.Empty;
-
-    public static string RankKey(string blockType, int index, bool image) => blockType + "#" + index.ToString(CultureInfo.InvariantCulture) + (image ? ":image" : ":flat");
+    /// <summary>The network with every block expanded; null when it has errors.</summary>
+    public LoweredNetwork? Network { get; init; }
 }
 
 /// <summary>
@@ -38,16 +34,15 @@ internal sealed record InferenceResult(
 /// </summary>
 internal static class ShapeInference
 {
-    public static readonly string[] ImplicitVariables = { "inputChannels", "inputHeight", "inputWidth" };
+    public static readonly string[] ImplicitVariables = Lowerer.ImplicitVariables;
+
+    /// <summary>The part of <paramref name="span"/> (a string argument) that holds characters start..start+length of it.</summary>
+    internal static SourceSpan? Sub(SourceSpan? span, int start, int length) => Run.Sub(span, start, length);
 
     public static InferenceResult Infer(NetworkModel model)
     {
         var run = new Run(model);
         return run.Execute();
-    }
-
-    private sealed class StopInference : Exception
-    {
     }
 
     private sealed class Run
@@ -56,13 +51,6 @@ internal static class ShapeInference
         private readonly Dictionary<string, BlockDefinition> blocks;
         private readonly List<DiagnosticInfo> diagnostics = new();
         private readonly HashSet<string> reported = new();
-        private readonly List<LayerRow> rows = new();
-        private readonly List<Shape> topLevel = new();
-        private readonly SortedSet<string> batchNormRanks = new(StringComparer.Ordinal);
-        private readonly List<BlockDefinition> owners = new();
-        private long trainable;
-        private long nonTrainable;
-        private long multiplyAdds;
 
         public Run(NetworkModel model)
         {
@@ -81,13 +69,8 @@ internal static class ShapeInference
 
         public InferenceResult Execute()
         {
-            var input = model.Input.Count switch
-            {
-                1 => Shape.Vector(model.Input[0]),
-                3 => Shape.Image(model.Input[0], model.Input[1], model.Input[2]),
-                _ => default,
-            };
-            if (model.Input.Count is 1 or 3 && model.Input.Any(d => d <= 0))
+            var input = model.Input.Count is >= 1 and <= Shape.MaxRank ? Shape.Of(model.Input.ToArray()) : default;
+            if (input.Rank > 0 && model.Input.Any(d => d <= 0))
             {
                 Report("ND0002", model.InputSpan, "Input", $"every dimension must be ≥ 1, got [{string.Join(", ", model.Input)}]");
             }
@@ -99,27 +82,61 @@ internal static class ShapeInference
             }
 
             var output = input;
+            LoweredNetwork? network = null;
+            var rows = new List<LayerRow>();
+            long trainable = 0, nonTrainable = 0, macs = 0;
             var isError = (Func<DiagnosticInfo, bool>)(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
-            if (model.Input.Count is 1 or 3 && !diagnostics.Any(isError) && !model.Diagnostics.Any(isError))
+            if (input.Rank > 0 && !diagnostics.Any(isError) && !model.Diagnostics.Any(isError))
             {
                 try
                 {
-                    output = InferScope(model.Layers, new Dictionary<string, ExpressionValue>(), input, string.Empty, null, null, new List<string>());
+                    network = new Lowerer(model, (id, span, arguments) => Report(id, span, arguments)).Lower(input);
+                    output = network.Body.OutputShape;
+                    AddRows(network.Body, string.Empty, rows);
+                    foreach (var node in network.Body.Nodes)
+                    {
+                        trainable = checked(trainable + node.Trainable);
+                        nonTrainable = checked(nonTrainable + node.NonTrainable);
+                        macs = checked(macs + node.MultiplyAdds);
+                    }
                 }
-                catch (StopInference)
+                catch (StopLowering)
                 {
+                    network = null;
                     if (!diagnostics.Any(isError))
                     {
                         // Every stop is caused by a reported error; one without is a NetDsl bug, and must still not pass as valid.
                         Report("ND0099", model.AttributeSpan ?? model.ClassSpan, model.ClassName, "shape inference stopped without a diagnostic");
                     }
                 }
+                catch (OverflowException)
+                {
+                    network = null;
+                    Report("ND0018", model.ClassSpan, model.ClassName, "network");
+                }
             }
-            return new InferenceResult(input, output, rows.ToEquatableArray(), topLevel.ToEquatableArray(), trainable, nonTrainable, multiplyAdds,
-                model.Diagnostics.Concat(diagnostics).ToEquatableArray())
+            var all = model.Diagnostics.Concat(diagnostics).ToEquatableArray();
+            return new InferenceResult(input, output, rows.ToEquatableArray(), trainable, nonTrainable, macs, all)
             {
-                BlockBatchNormRanks = batchNormRanks.ToEquatableArray(),
+                Network = all.Any(isError) ? null : network,
             };
+        }
+
+        /// <summary>The summary's rows: every leaf layer, depth first, with the outputs a merge or a branch reads.</summary>
+        private static void AddRows(LoweredScope scope, string prefix, List<LayerRow> rows)
+        {
+            for (var i = 0; i < scope.Nodes.Count; i++)
+            {
+                var node = scope.Nodes[i];
+                if (node.Block is { } block)
+                {
+                    AddRows(block.Body, prefix + node.Name + ".", rows);
+                    continue;
+                }
+                var chained = node.Inputs.Count == 1 && node.Inputs[0] == i - 1;
+                var connected = chained ? string.Empty : string.Join(", ", node.Inputs.Select(k => k < 0 ? Lowerer.InputName : scope.Nodes[k].Name));
+                rows.Add(new LayerRow(prefix + node.Name, node.Kind, node.Output, node.Trainable, node.NonTrainable, node.MultiplyAdds, connected));
+            }
         }
 
         // ---- Phase 1: what the text alone decides ---------------------------------------------------------------
@@ -133,13 +150,14 @@ internal static class ShapeInference
             for (var i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
-                if (!names.Add(layer.Name))
+                var never = layer.When is { Kind: ValueKind.Bool, Bool: false }; // e.g. a BatchNorm a variant removed
+                if (!never && !names.Add(layer.Name))
                 {
                     if (!AreAlternatives(layers, layer))
                     {
                         Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name, "is already used in this scope; module names must be unique");
                     }
-                    else if (layers.First(l => l.Name == layer.Name) is var first && (first.Kind != layer.Kind || first.BlockType != layer.BlockType))
+                    else if (layers.First(l => l.Name == layer.Name && l.When is not { Kind: ValueKind.Bool, Bool: false }) is var first && (first.Kind != layer.Kind || first.BlockType != layer.BlockType))
                     {
                         Report("ND0019", layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
                     }
@@ -159,18 +177,20 @@ internal static class ShapeInference
                         {
                             Report("ND0002", argument.Value.Span ?? layer.Span, layer.Name, $"regularizer λ must be ≥ 0, got {Format(argument.Value.Double)}");
                         }
-                        if (argument.Name.StartsWith("bias", StringComparison.Ordinal) && argument.Value.Double != 0 && !LayerRules.UseBias(layer))
+                        if (argument.Name.StartsWith("bias", StringComparison.Ordinal) && argument.Value.Double != 0 && !Lowerer.UseBias(layer))
                         {
                             Report("ND0006", argument.Value.Span ?? layer.Span, layer.Name, char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1), "bias (UseBias = false)");
                         }
                     }
                 }
-                if (LayerRules.IsWeighted(layer.Kind) && LayerRules.UseBias(layer) && i + 1 < layers.Count &&
-                    layers[i + 1].Kind == LayerKind.BatchNorm && Equals(layer.When?.Text, layers[i + 1].When?.Text))
+                CheckInputs(layers, i, scopeName);
+                if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && i + 1 < layers.Count &&
+                    layers[i + 1].Kind == "BatchNorm" && layers[i + 1].Inputs.Count == 0 &&
+                    layers[i + 1].When is not { Kind: ValueKind.Bool, Bool: false } && Equals(layer.When?.Text, layers[i + 1].When?.Text))
                 {
                     Report("ND0101", layer.Span, layer.Name);
                 }
-                if (owner is null && layer.Kind == LayerKind.Block && layer.BlockType is not null)
+                if (owner is null && layer.IsBlock && layer.BlockType is not null)
                 {
                     var chain = new List<string>();
                     if (FindCycle(layer.BlockType, chain))
@@ -183,12 +203,12 @@ internal static class ShapeInference
         }
 
         private string KindName(LayerSpec layer) =>
-            layer.Kind == LayerKind.Block && layer.BlockType is not null ? (blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType) : layer.Kind.ToString();
+            layer.IsBlock && layer.BlockType is not null ? (blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType) : layer.Kind;
 
         /// <summary>Two layers may share a name when their conditions exclude each other ("c" and "!c").</summary>
         private static bool AreAlternatives(EquatableArray<LayerSpec> layers, LayerSpec layer)
         {
-            var first = layers.First(l => l.Name == layer.Name);
+            var first = layers.First(l => l.Name == layer.Name && l.When is not { Kind: ValueKind.Bool, Bool: false });
             var a = first.When?.Text?.Replace(" ", string.Empty);
             var b = layer.When?.Text?.Replace(" ", string.Empty);
             return a is not null && b is not null && (a == "!" + b || b == "!" + a || a == "!(" + b + ")" || b == "!(" + a + ")");
@@ -209,7 +229,7 @@ internal static class ShapeInference
                 chain.RemoveRange(0, index);
                 return true;
             }
-            foreach (var inner in block.Body.Where(l => l.Kind == LayerKind.Block && l.BlockType is not null))
+            foreach (var inner in block.Body.Where(l => l.IsBlock))
             {
                 if (FindCycle(inner.BlockType!, chain))
                 {
@@ -230,7 +250,7 @@ internal static class ShapeInference
             {
                 return ExpressionType.Bool;
             }
-            if (layer.Kind == LayerKind.Block)
+            if (layer.IsBlock)
             {
                 var parameter = layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var block) ? block.Parameters.FirstOrDefault(p => p.Name == argument) : null;
                 return parameter?.Type switch
@@ -241,7 +261,70 @@ internal static class ShapeInference
                     _ => null,
                 };
             }
-            return argument == "rate" ? ExpressionType.Double : ExpressionType.Int;
+            return LayerCatalog.Find(layer.Kind)?.Arguments.FirstOrDefault(a => a.Name == argument)?.Type switch
+            {
+                ArgumentType.Bool => ExpressionType.Bool,
+                ArgumentType.Double => ExpressionType.Double,
+                ArgumentType.Int or ArgumentType.Enum or ArgumentType.IntList => ExpressionType.Int,
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// Every name a layer reads must be the scope's input or a layer written above it: ND0021 for a name that is
+        /// nowhere (with the nearest existing name), ND0023 for one written below it or for the layer itself.
+        /// </summary>
+        private void CheckInputs(EquatableArray<LayerSpec> layers, int index, string scopeName)
+        {
+            var layer = layers[index];
+            var earlier = layers.Take(index).Select(l => l.Name).ToList();
+            foreach (var reference in layer.Inputs)
+            {
+                var name = reference.Name;
+                if (earlier.Contains(name) || name == Lowerer.InputName)
+                {
+                    continue;
+                }
+                var span = reference.Span ?? layer.Span;
+                var where = scopeName + "." + layer.Name;
+                if (name == layer.Name)
+                {
+                    Report("ND0023", span, where, name, "this layer itself: a cycle");
+                }
+                else if (layers.Skip(index + 1).Any(l => l.Name == name))
+                {
+                    Report("ND0023", span, where, name, "written below this layer: reading it would make a cycle");
+                }
+                else
+                {
+                    var candidates = earlier.Distinct().Concat(new[] { Lowerer.InputName }).ToList();
+                    var nearest = candidates.OrderBy(c => Distance(c, name)).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();
+                    var hint = nearest is not null && Distance(nearest, name) <= Math.Max(2, name.Length / 3) ? $"; did you mean '{nearest}'?" : string.Empty;
+                    Report("ND0021", span, where, name, string.Join(", ", candidates), hint);
+                }
+            }
+        }
+
+        /// <summary>Levenshtein distance, ignoring case differences at half cost.</summary>
+        private static int Distance(string a, string b)
+        {
+            var previous = new int[b.Length + 1];
+            var row = new int[b.Length + 1];
+            for (var j = 0; j <= b.Length; j++)
+            {
+                previous[j] = 2 * j;
+            }
+            for (var i = 1; i <= a.Length; i++)
+            {
+                row[0] = 2 * i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var cost = a[i - 1] == b[j - 1] ? 0 : char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 1 : 2;
+                    row[j] = Math.Min(Math.Min(previous[j] + 2, row[j - 1] + 2), previous[j - 1] + cost);
+                }
+                (previous, row) = (row, previous);
+            }
+            return previous[b.Length] / 2;
         }
 
         private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters, ExpressionType? expected, string argument)
@@ -287,7 +370,7 @@ internal static class ShapeInference
             }
         }
 
-        private static SourceSpan? Sub(SourceSpan? span, int start, int length)
+        internal static SourceSpan? Sub(SourceSpan? span, int start, int length)
         {
             if (span is null)
             {
@@ -304,326 +387,6 @@ internal static class ShapeInference
                 EndLine = span.StartLine,
                 EndCharacter = span.StartCharacter + start + length,
             };
-        }
-
-        // ---- Phase 2: every instance with concrete values ----------------------------------------------------
-
-        private Shape InferScope(
-            EquatableArray<LayerSpec> layers,
-            Dictionary<string, ExpressionValue> variables,
-            Shape input,
-            string prefix,
-            SourceSpan? usage,
-            BlockDefinition? owner,
-            List<string> stack)
-        {
-            var shape = input;
-            for (var index = 0; index < layers.Count; index++)
-            {
-                var layer = layers[index];
-                var where = usage ?? layer.Span;
-                if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
-                {
-                    if (prefix.Length == 0)
-                    {
-                        topLevel.Add(shape);
-                    }
-                    continue;
-                }
-                var path = prefix + layer.Name;
-                if (layer.Kind == LayerKind.BatchNorm && owner is not null)
-                {
-                    batchNormRanks.Add(InferenceResult.RankKey(owner.TypeName, index, shape.IsImage));
-                }
-                try
-                {
-                    shape = InferLayer(layer, variables, shape, input, path, where, stack);
-                }
-                catch (OverflowException)
-                {
-                    Fail("ND0018", where, path, layer.Kind.ToString());
-                }
-                if (prefix.Length == 0)
-                {
-                    topLevel.Add(shape);
-                }
-            }
-            return shape;
-        }
-
-        private Shape InferLayer(LayerSpec layer, Dictionary<string, ExpressionValue> variables, Shape shape, Shape scopeInput, string path, SourceSpan? where, List<string> stack)
-        {
-            switch (layer.Kind)
-            {
-                case LayerKind.Conv2D:
-                case LayerKind.DepthwiseConv2D:
-                {
-                    RequireImage(layer, shape, path, where);
-                    var kernel = Positive(layer, "kernelSize", variables, where, path, 1);
-                    var stride = Positive(layer, "strides", variables, where, path, 1);
-                    var same = layer.Get("padding")?.Int == 1;
-                    long outChannels;
-                    long groups = 1;
-                    if (layer.Kind == LayerKind.Conv2D)
-                    {
-                        outChannels = Positive(layer, "filters", variables, where, path, 1);
-                    }
-                    else
-                    {
-                        outChannels = checked(shape.Channels * Positive(layer, "depthMultiplier", variables, where, path, 1));
-                        groups = shape.Channels;
-                    }
-                    var output = Window(layer, shape, outChannels, kernel, stride, same, path, where);
-                    var bias = LayerRules.UseBias(layer);
-                    AddRow(path, layer.Kind.ToString(), output, ShapeRules.ConvParameters(shape.Channels, outChannels, kernel, groups, bias), 0,
-                        ShapeRules.ConvMultiplyAdds(shape.Channels, output, kernel, groups));
-                    return output;
-                }
-                case LayerKind.Dense:
-                {
-                    if (shape.IsImage)
-                    {
-                        Fail("ND0007", where, path, "Dense", "a flat input [N, F]", shape.ToString(), "; add Flatten or GlobalAveragePooling2D before it");
-                    }
-                    var units = Positive(layer, "units", variables, where, path, 1);
-                    var bias = LayerRules.UseBias(layer);
-                    var output = ShapeRules.Dense(units);
-                    AddRow(path, "Dense", output, checked(shape.Channels * units + (bias ? units : 0)), 0, checked(shape.Channels * units));
-                    return output;
-                }
-                case LayerKind.BatchNorm:
-                {
-                    var (epsilon, momentum) = LayerRules.BatchNorm(layer, model.TorchBatchNormDefaults);
-                    if (!(epsilon > 0))
-                    {
-                        Fail("ND0002", layer.Get("epsilon")?.Span ?? where, path, $"epsilon must be > 0, got {Format(epsilon)}");
-                    }
-                    if (!(momentum >= 0 && momentum < 1))
-                    {
-                        Fail("ND0002", layer.Get("momentum")?.Span ?? where, path, $"momentum must be in [0, 1), got {Format(momentum)}");
-                    }
-                    AddRow(path, "BatchNorm", shape, checked(2 * shape.Channels), checked(2 * shape.Channels), 0);
-                    return shape;
-                }
-                case LayerKind.Dropout:
-                {
-                    var rate = Real(layer, "rate", variables, where, 0);
-                    if (!(rate >= 0 && rate < 1))
-                    {
-                        Fail("ND0002", layer.Get("rate")?.Span ?? where, path, $"dropout rate must be in [0, 1), got {Format(rate)}");
-                    }
-                    AddRow(path, "Dropout", shape, 0, 0, 0);
-                    return shape;
-                }
-                case LayerKind.ReLU:
-                case LayerKind.ReLU6:
-                    AddRow(path, layer.Kind.ToString(), shape, 0, 0, 0);
-                    return shape;
-                case LayerKind.Flatten:
-                case LayerKind.GlobalAveragePooling2D:
-                {
-                    RequireImage(layer, shape, path, where);
-                    var output = layer.Kind == LayerKind.Flatten ? ShapeRules.Flatten(shape) : ShapeRules.GlobalPool(shape);
-                    AddRow(path, layer.Kind.ToString(), output, 0, 0, 0);
-                    return output;
-                }
-                case LayerKind.ZeroPadding2D:
-                {
-                    RequireImage(layer, shape, path, where);
-                    var (top, bottom, left, right) = LayerRules.ZeroPadding(layer);
-                    if (top < 0 || bottom < 0 || left < 0 || right < 0)
-                    {
-                        Fail("ND0002", where, path, $"padding must be ≥ 0, got (({top}, {bottom}), ({left}, {right}))");
-                    }
-                    var output = ShapeRules.Pad(shape, top, bottom, left, right);
-                    AddRow(path, "ZeroPadding2D", output, 0, 0, 0);
-                    return output;
-                }
-                case LayerKind.MaxPooling2D:
-                case LayerKind.AveragePooling2D:
-                {
-                    RequireImage(layer, shape, path, where);
-                    var pool = Positive(layer, "poolSize", variables, where, path, 2);
-                    var strides = Int(layer, "strides", variables, where, 0);
-                    if (strides < 0)
-                    {
-                        Fail("ND0002", layer.Get("strides")?.Span ?? where, path, $"strides must be ≥ 1 (or 0 for the pool size), got {strides}");
-                    }
-                    var output = Window(layer, shape, shape.Channels, pool, strides == 0 ? pool : strides, layer.Get("padding")?.Int == 1, path, where);
-                    AddRow(path, layer.Kind.ToString(), output, 0, 0, 0);
-                    return output;
-                }
-                case LayerKind.Add:
-                    if (shape != scopeInput)
-                    {
-                        Fail("ND0003", where, path, shape.ToString(), scopeInput.ToString());
-                    }
-                    AddRow(path, "Add", shape, 0, 0, 0);
-                    return shape;
-                case LayerKind.Block:
-                    return InferBlock(layer, variables, shape, path, where, stack);
-                default:
-                    throw new InvalidOperationException("unknown layer kind " + layer.Kind);
-            }
-        }
-
-        private Shape InferBlock(LayerSpec layer, Dictionary<string, ExpressionValue> variables, Shape shape, string path, SourceSpan? where, List<string> stack)
-        {
-            if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block) || stack.Contains(layer.BlockType))
-            {
-                throw new StopInference(); // recursion, reported by the static checks
-            }
-            var inner = new Dictionary<string, ExpressionValue>
-            {
-                ["inputChannels"] = ExpressionValue.Of(shape.Channels),
-                ["inputHeight"] = ExpressionValue.Of(shape.Height),
-                ["inputWidth"] = ExpressionValue.Of(shape.Width),
-            };
-            foreach (var parameter in block.Parameters)
-            {
-                var value = layer.Get(parameter.Name) ?? parameter.Default;
-                if (value is null)
-                {
-                    continue; // the constructor used does not take it; a body expression using it reports it below
-                }
-                var evaluated = Evaluate(value, variables, where);
-                var fits = parameter.Type switch
-                {
-                    ParameterType.Bool => evaluated.IsBool,
-                    ParameterType.Double => !evaluated.IsBool,
-                    _ => evaluated.IsInt,
-                };
-                if (!fits)
-                {
-                    Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {ParameterTypes.CSharp(parameter.Type).Replace("long", "int")} but the value is {evaluated.TypeName}");
-                }
-                inner[parameter.Name] = parameter.Type == ParameterType.Double ? ExpressionValue.Of(evaluated.Real) : evaluated;
-            }
-            stack.Add(layer.BlockType);
-            owners.Add(block);
-            var output = InferScope(block.Body, inner, shape, path + ".", where, block, stack);
-            owners.RemoveAt(owners.Count - 1);
-            stack.RemoveAt(stack.Count - 1);
-            return output;
-        }
-
-        private Shape Window(LayerSpec layer, Shape shape, long outChannels, long window, long stride, bool same, string path, SourceSpan? where)
-        {
-            var output = ShapeRules.Window(shape, outChannels, window, stride, same);
-            var pooling = layer.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D;
-            if (output.Height <= 0 || output.Width <= 0 || !same && (shape.Height < window || shape.Width < window))
-            {
-                // A pooling window shrinks the image away (ND0004); a convolution kernel overhangs its input (ND0005).
-                var collapsed = Shape.Image(outChannels, Math.Max(output.Height, 0), Math.Max(output.Width, 0));
-                if (pooling)
-                {
-                    Fail("ND0004", where, path, collapsed.ToString(), shape.ToString());
-                }
-                Fail("ND0005", where, path, window.ToString(CultureInfo.InvariantCulture), shape.ToString());
-            }
-            return output;
-        }
-
-        private void RequireImage(LayerSpec layer, Shape shape, string path, SourceSpan? where)
-        {
-            if (!shape.IsImage)
-            {
-                Fail("ND0007", where, path, layer.Kind.ToString(), "an image input [N, C, H, W]", shape.ToString(), string.Empty);
-            }
-        }
-
-        private void AddRow(string path, string type, Shape output, long trainableCount, long nonTrainableCount, long macs)
-        {
-            rows.Add(new LayerRow(path, type, output, trainableCount, nonTrainableCount, macs));
-            trainable = checked(trainable + trainableCount);
-            nonTrainable = checked(nonTrainable + nonTrainableCount);
-            multiplyAdds = checked(multiplyAdds + macs);
-        }
-
-        private long Positive(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, string path, long fallback)
-        {
-            var value = Int(layer, name, variables, where, fallback);
-            if (value <= 0)
-            {
-                Fail("ND0002", layer.Get(name)?.Kind == ValueKind.Expression ? where : layer.Get(name)?.Span ?? where, path, $"{name} must be ≥ 1, got {value}");
-            }
-            return value;
-        }
-
-        private long Int(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, long fallback)
-        {
-            var value = layer.Get(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-            var evaluated = Evaluate(value, variables, where);
-            if (!evaluated.IsInt)
-            {
-                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be an int, not {evaluated.TypeName} ({evaluated})");
-            }
-            return evaluated.Number;
-        }
-
-        private double Real(LayerSpec layer, string name, Dictionary<string, ExpressionValue> variables, SourceSpan? where, double fallback)
-        {
-            var value = layer.Get(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-            var evaluated = Evaluate(value, variables, where);
-            if (evaluated.IsBool)
-            {
-                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{name} must be a number, not bool");
-            }
-            return evaluated.Real;
-        }
-
-        private bool EvaluateBool(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
-        {
-            var evaluated = Evaluate(value, variables, where);
-            if (!evaluated.IsBool)
-            {
-                Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, "When must be a bool expression");
-            }
-            return evaluated.Bool;
-        }
-
-        private ExpressionValue Evaluate(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
-        {
-            switch (value.Kind)
-            {
-                case ValueKind.Int:
-                    return ExpressionValue.Of(value.Int);
-                case ValueKind.Bool:
-                    return ExpressionValue.Of(value.Bool);
-                case ValueKind.Double:
-                    return ExpressionValue.Of(value.Double);
-            }
-            try
-            {
-                return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables);
-            }
-            catch (UnknownNameException e)
-            {
-                // Names that are no parameter at all were reported by the static checks; what is left is a parameter
-                // that this use of the block does not set: its constructor lacks it and it has no default.
-                var block = owners.Count > 0 ? owners[owners.Count - 1].Name : model.ClassName;
-                Report("ND0017", where, block, e.Name, value.Text!);
-                throw new StopInference();
-            }
-            catch (ExpressionException e)
-            {
-                Report("ND0009", Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
-                throw new StopInference();
-            }
-        }
-
-        private void Fail(string id, SourceSpan? span, params string[] arguments)
-        {
-            Report(id, span, arguments);
-            throw new StopInference();
         }
 
         private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generators.Model;
-using NetDsl.Generators.Shapes;
+using NetDsl.Generators.Layers;
 
 namespace NetDsl.Generators.Transforms;
 
@@ -32,12 +32,13 @@ internal static class VariantTransform
     {
         if (placement == Removed)
         {
-            return layers.Where(l => l.Kind != LayerKind.BatchNorm).ToEquatableArray();
+            // Kept as a layer that is never present, so a name that reads it reads its input instead.
+            return layers.Select(l => l.Kind == "BatchNorm" ? l with { When = ArgumentValue.OfBool(false, null) } : l).ToEquatableArray();
         }
         var result = new List<LayerSpec>(layers);
         for (var i = 0; i + 1 < result.Count; i++)
         {
-            if (result[i].Kind == LayerKind.BatchNorm && LayerRules.IsActivation(result[i + 1].Kind) && Equals(result[i].When?.Text, result[i + 1].When?.Text))
+            if (result[i].Kind == "BatchNorm" && LayerCatalog.Find(result[i + 1].Kind) is { IsActivation: true } && Equals(result[i].When?.Text, result[i + 1].When?.Text))
             {
                 (result[i], result[i + 1]) = (result[i + 1], result[i]);
                 i++;

@@ -19,6 +19,13 @@ public abstract class LayerAttribute : Attribute
     /// (e.g. <c>When = "shortcut"</c>).
     /// </summary>
     public string? When { get; set; }
+
+    /// <summary>
+    /// The name of the output this layer reads instead of the previous layer's: an earlier layer of the same network
+    /// or block, or <c>"input"</c> (the network's or block's input). A branch starts here, e.g. a shortcut projection
+    /// <c>[Conv2D(64, 1, Name = "proj", From = "input")]</c>. Merges name their inputs in their constructor instead.
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>

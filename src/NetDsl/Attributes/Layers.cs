@@ -24,6 +24,18 @@ public sealed class Conv2DAttribute : WeightedLayerAttribute
     /// <summary>Valid (default, as in Keras) or same.</summary>
     public Padding Padding { get; set; }
 
+    /// <summary>
+    /// Explicit zero padding on every side, as PyTorch's <c>padding=</c> (a 3×3 convolution with <c>Pad = 1</c> keeps the
+    /// size at stride 1 and halves it, rounding up, at stride 2). Not together with <c>Padding.Same</c>.
+    /// </summary>
+    public int Pad { get; set; }
+
+    /// <summary>Spacing between kernel taps (PyTorch's <c>dilation</c>, Keras' <c>dilation_rate</c>); 1 is a plain convolution.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Groups of channels convolved separately (PyTorch's <c>groups</c>); it must divide the input channels and filters.</summary>
+    public int Groups { get; set; } = 1;
+
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
 
@@ -44,6 +56,15 @@ public sealed class DepthwiseConv2DAttribute : WeightedLayerAttribute
     /// <summary>Valid (default, as in Keras) or same.</summary>
     public Padding Padding { get; set; }
 
+    /// <summary>
+    /// Explicit zero padding on every side, as PyTorch's <c>padding=</c> (a 3×3 convolution with <c>Pad = 1</c> keeps the
+    /// size at stride 1 and halves it, rounding up, at stride 2). Not together with <c>Padding.Same</c>.
+    /// </summary>
+    public int Pad { get; set; }
+
+    /// <summary>Spacing between kernel taps (PyTorch's <c>dilation</c>, Keras' <c>dilation_rate</c>); 1 is a plain convolution.</summary>
+    public int Dilation { get; set; } = 1;
+
     /// <summary>Output channels per input channel (default 1).</summary>
     public int DepthMultiplier { get; set; } = 1;
 
@@ -62,6 +83,9 @@ public sealed class DenseAttribute : WeightedLayerAttribute
 
     /// <inheritdoc cref="DenseAttribute(int)"/>
     public DenseAttribute(string units) { }
+
+    /// <summary>The input width this layer expects (PyTorch's <c>in_features</c>): a contract, checked at compile time.</summary>
+    public int InFeatures { get; set; }
 
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
@@ -124,6 +148,9 @@ public sealed class MaxPooling2DAttribute : LayerAttribute
 
     /// <summary>Valid (default) or same.</summary>
     public Padding Padding { get; set; }
+
+    /// <summary>Explicit padding on every side, as PyTorch's <c>padding=</c> (at most half the pool size).</summary>
+    public int Pad { get; set; }
 }
 
 /// <summary>Average pooling (Keras <c>AveragePooling2D</c>); padded cells are not counted.</summary>
@@ -135,9 +162,122 @@ public sealed class AveragePooling2DAttribute : LayerAttribute
 
     /// <summary>Valid (default) or same.</summary>
     public Padding Padding { get; set; }
+
+    /// <summary>Explicit padding on every side, as PyTorch's <c>padding=</c> (at most half the pool size).</summary>
+    public int Pad { get; set; }
 }
 
 /// <summary>
-/// Residual shortcut: adds the input of the enclosing block (or network) to the current output. Shapes must match.
+/// The sum of the outputs it names (Keras <c>Add</c>), broadcasting axes of size 1. Without names, the residual
+/// shortcut: the previous output plus the input of the enclosing block (or network), whose shapes must be equal.
 /// </summary>
-public sealed class AddAttribute : LayerAttribute { }
+public sealed class AddAttribute : LayerAttribute
+{
+    /// <param name="inputs">Names of earlier outputs (or "input"); none: the previous output and the scope's input.</param>
+    public AddAttribute(params string[] inputs) { }
+}
+
+/// <summary>The first named output minus the second (Keras <c>Subtract</c>).</summary>
+public sealed class SubtractAttribute : LayerAttribute
+{
+    /// <param name="inputs">Exactly two names of earlier outputs.</param>
+    public SubtractAttribute(params string[] inputs) { }
+}
+
+/// <summary>The element-wise product of the outputs it names (Keras <c>Multiply</c>): [N, C, 1, 1] broadcasts over [N, C, H, W].</summary>
+public sealed class MultiplyAttribute : LayerAttribute
+{
+    /// <param name="inputs">Two or more names of earlier outputs.</param>
+    public MultiplyAttribute(params string[] inputs) { }
+}
+
+/// <summary>The element-wise mean of the outputs it names (Keras <c>Average</c>).</summary>
+public sealed class AverageAttribute : LayerAttribute
+{
+    /// <param name="inputs">Two or more names of earlier outputs.</param>
+    public AverageAttribute(params string[] inputs) { }
+}
+
+/// <summary>The element-wise maximum of the outputs it names (Keras <c>Maximum</c>).</summary>
+public sealed class MaximumAttribute : LayerAttribute
+{
+    /// <param name="inputs">Two or more names of earlier outputs.</param>
+    public MaximumAttribute(params string[] inputs) { }
+}
+
+/// <summary>The element-wise minimum of the outputs it names (Keras <c>Minimum</c>).</summary>
+public sealed class MinimumAttribute : LayerAttribute
+{
+    /// <param name="inputs">Two or more names of earlier outputs.</param>
+    public MinimumAttribute(params string[] inputs) { }
+}
+
+/// <summary>The outputs it names joined along the channels (Keras <c>Concatenate</c>, PyTorch <c>torch.cat(dim=1)</c>).</summary>
+public sealed class ConcatenateAttribute : LayerAttribute
+{
+    /// <param name="inputs">Two or more names of earlier outputs; every axis but the joined one must be equal.</param>
+    public ConcatenateAttribute(params string[] inputs) { }
+
+    /// <summary>The joined axis as PyTorch's <c>dim</c>, counted with the batch: 1 (default) is the channels, −1 the last axis.</summary>
+    public int Axis { get; set; } = 1;
+}
+
+/// <summary>1 / (1 + e^−x).</summary>
+public sealed class SigmoidAttribute : LayerAttribute { }
+
+/// <summary>tanh(x).</summary>
+public sealed class TanhAttribute : LayerAttribute { }
+
+/// <summary>Softmax over one axis (Keras <c>Softmax</c>, PyTorch <c>nn.Softmax(dim)</c>).</summary>
+public sealed class SoftmaxAttribute : LayerAttribute
+{
+    /// <summary>The axis as PyTorch's <c>dim</c>, counted with the batch: −1 (default, as Keras) is the last, 1 the channels.</summary>
+    public int Axis { get; set; } = -1;
+}
+
+/// <summary>x for x ≥ 0, αx below (Keras <c>LeakyReLU</c>).</summary>
+public sealed class LeakyReLUAttribute : LayerAttribute
+{
+    /// <summary>The slope below zero: Keras' default 0.3 (PyTorch's <c>nn.LeakyReLU</c> defaults to 0.01).</summary>
+    public double Alpha { get; set; } = 0.3;
+}
+
+/// <summary>x for x > 0, α(e^x − 1) below (Keras and PyTorch <c>ELU</c>).</summary>
+public sealed class ELUAttribute : LayerAttribute
+{
+    /// <summary>α (default 1).</summary>
+    public double Alpha { get; set; } = 1.0;
+}
+
+/// <summary>x·Φ(x), the Gaussian error linear unit (Keras <c>gelu</c>, PyTorch <c>nn.GELU</c>).</summary>
+public sealed class GELUAttribute : LayerAttribute
+{
+    /// <summary>Use the tanh approximation (PyTorch's <c>approximate='tanh'</c>, Keras' <c>approximate=True</c>).</summary>
+    public bool Approximate { get; set; }
+}
+
+/// <summary>x·sigmoid(x), also called Swish (Keras <c>silu</c>/<c>swish</c>, PyTorch <c>nn.SiLU</c>).</summary>
+public sealed class SiLUAttribute : LayerAttribute { }
+
+/// <summary>relu6(x + 3) / 6 (Keras 3 <c>hard_sigmoid</c>, PyTorch <c>nn.Hardsigmoid</c>).</summary>
+public sealed class HardSigmoidAttribute : LayerAttribute { }
+
+/// <summary>x·relu6(x + 3) / 6 (Keras <c>hard_swish</c>, PyTorch <c>nn.Hardswish</c>).</summary>
+public sealed class HardSwishAttribute : LayerAttribute { }
+
+/// <summary>x·tanh(softplus(x)) (Keras <c>mish</c>, PyTorch <c>nn.Mish</c>).</summary>
+public sealed class MishAttribute : LayerAttribute { }
+
+/// <summary>Maximum over height and width: [N, C, H, W] → [N, C] (Keras <c>GlobalMaxPooling2D</c>).</summary>
+public sealed class GlobalMaxPooling2DAttribute : LayerAttribute { }
+
+/// <summary>
+/// A new shape for each sample, channels first (Keras <c>Reshape</c>; PyTorch <c>x.reshape(N, ...)</c>): the element
+/// count must stay the same; one dimension may be −1 (inferred). <c>[Reshape(64, 1, 1)]</c> turns an SE gate [N, 64]
+/// into [N, 64, 1, 1].
+/// </summary>
+public sealed class ReshapeAttribute : LayerAttribute
+{
+    /// <param name="dimensions">The new dimensions of one sample (1 to 4 of them).</param>
+    public ReshapeAttribute(params int[] dimensions) { }
+}

@@ -55,17 +55,13 @@ Multiply-adds: 268,800";
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
     public MnistBatchNormMlp(global::TorchSharp.torch.Device? device = null) : base("MnistBatchNormMlp")
     {
-        var shape = InputShape;
-        this.dense_1 = global::TorchSharp.torch.nn.Linear(shape.Channels, 256, hasBias: false);
-        shape = global::NetDsl.ShapeRules.Dense(256);
-        this.batch_norm_1 = global::TorchSharp.torch.nn.BatchNorm1d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+        this.dense_1 = global::TorchSharp.torch.nn.Linear(784, 256, hasBias: false);
+        this.batch_norm_1 = global::TorchSharp.torch.nn.BatchNorm1d(256, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
         this.dropout_1 = global::TorchSharp.torch.nn.Dropout(0.5);
-        this.dense_2 = global::TorchSharp.torch.nn.Linear(shape.Channels, 256, hasBias: false);
-        shape = global::NetDsl.ShapeRules.Dense(256);
-        this.batch_norm_2 = global::TorchSharp.torch.nn.BatchNorm1d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+        this.dense_2 = global::TorchSharp.torch.nn.Linear(256, 256, hasBias: false);
+        this.batch_norm_2 = global::TorchSharp.torch.nn.BatchNorm1d(256, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
         this.dropout_2 = global::TorchSharp.torch.nn.Dropout(0.5);
-        this.dense_3 = global::TorchSharp.torch.nn.Linear(shape.Channels, 10);
-        shape = global::NetDsl.ShapeRules.Dense(10);
+        this.dense_3 = global::TorchSharp.torch.nn.Linear(256, 10);
         this.RegisterComponents();
         if (device is not null)
         {
@@ -78,8 +74,7 @@ Multiply-adds: 268,800";
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         global::NetDsl.InputShapeException.ThrowIfMismatch("MnistBatchNormMlp", input, InputShape);
-        var x = input;
-        x = this.dense_1.forward(x); // [N, 256]
+        var x = this.dense_1.forward(input); // [N, 256]
         x = this.batch_norm_1.forward(x); // [N, 256]
         x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 256]
         x = this.dropout_1.forward(x); // [N, 256]

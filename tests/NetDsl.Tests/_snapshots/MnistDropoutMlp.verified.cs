@@ -51,15 +51,11 @@ Multiply-adds: 268,800";
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
     public MnistDropoutMlp(global::TorchSharp.torch.Device? device = null) : base("MnistDropoutMlp")
     {
-        var shape = InputShape;
-        this.dense_1 = global::TorchSharp.torch.nn.Linear(shape.Channels, 256);
-        shape = global::NetDsl.ShapeRules.Dense(256);
+        this.dense_1 = global::TorchSharp.torch.nn.Linear(784, 256);
         this.dropout_1 = global::TorchSharp.torch.nn.Dropout(0.5);
-        this.dense_2 = global::TorchSharp.torch.nn.Linear(shape.Channels, 256);
-        shape = global::NetDsl.ShapeRules.Dense(256);
+        this.dense_2 = global::TorchSharp.torch.nn.Linear(256, 256);
         this.dropout_2 = global::TorchSharp.torch.nn.Dropout(0.5);
-        this.dense_3 = global::TorchSharp.torch.nn.Linear(shape.Channels, 10);
-        shape = global::NetDsl.ShapeRules.Dense(10);
+        this.dense_3 = global::TorchSharp.torch.nn.Linear(256, 10);
         this.RegisterComponents();
         if (device is not null)
         {
@@ -72,8 +68,7 @@ Multiply-adds: 268,800";
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         global::NetDsl.InputShapeException.ThrowIfMismatch("MnistDropoutMlp", input, InputShape);
-        var x = input;
-        x = this.dense_1.forward(x); // [N, 256]
+        var x = this.dense_1.forward(input); // [N, 256]
         x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 256]
         x = this.dropout_1.forward(x); // [N, 256]
         x = this.dense_2.forward(x); // [N, 256]

@@ -47,13 +47,9 @@ Multiply-adds: 26,432";
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
     public MnistMlp(global::TorchSharp.torch.Device? device = null) : base("MnistMlp")
     {
-        var shape = InputShape;
-        this.dense_1 = global::TorchSharp.torch.nn.Linear(shape.Channels, 32);
-        shape = global::NetDsl.ShapeRules.Dense(32);
-        this.dense_2 = global::TorchSharp.torch.nn.Linear(shape.Channels, 32);
-        shape = global::NetDsl.ShapeRules.Dense(32);
-        this.dense_3 = global::TorchSharp.torch.nn.Linear(shape.Channels, 10);
-        shape = global::NetDsl.ShapeRules.Dense(10);
+        this.dense_1 = global::TorchSharp.torch.nn.Linear(784, 32);
+        this.dense_2 = global::TorchSharp.torch.nn.Linear(32, 32);
+        this.dense_3 = global::TorchSharp.torch.nn.Linear(32, 10);
         this.RegisterComponents();
         if (device is not null)
         {
@@ -66,8 +62,7 @@ Multiply-adds: 26,432";
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         global::NetDsl.InputShapeException.ThrowIfMismatch("MnistMlp", input, InputShape);
-        var x = input;
-        x = this.dense_1.forward(x); // [N, 32]
+        var x = this.dense_1.forward(input); // [N, 32]
         x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 32]
         x = this.dense_2.forward(x); // [N, 32]
         x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 32]

@@ -26,8 +26,8 @@ partial class MobileNetV2BatchNormAfter : global::TorchSharp.torch.nn.Module<glo
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MobileNetV2BatchNormAfter
-Layer (type)                                        Output Shape       Param #
-==============================================================================
+Layer (type)                                        Output Shape       Param #  Connected to
+=================================================================================================
 input                                               [N, 3, 224, 224]         0
 features.stem_conv (Conv2D)                         [N, 32, 112, 112]      864
 features.stem_relu (ReLU6)                          [N, 32, 112, 112]        0
@@ -54,7 +54,7 @@ features.bottleneck_2.depthwise_relu (ReLU6)        [N, 144, 56, 56]         0
 features.bottleneck_2.depthwise_bn (BatchNorm)      [N, 144, 56, 56]       576
 features.bottleneck_2.project (Conv2D)              [N, 24, 56, 56]      3,456
 features.bottleneck_2.project_bn (BatchNorm)        [N, 24, 56, 56]         96
-features.bottleneck_2.shortcut (Add)                [N, 24, 56, 56]          0
+features.bottleneck_2.shortcut (Add)                [N, 24, 56, 56]          0  project_bn, input
 features.bottleneck_3.expand.conv (Conv2D)          [N, 144, 56, 56]     3,456
 features.bottleneck_3.expand.relu (ReLU6)           [N, 144, 56, 56]         0
 features.bottleneck_3.expand.bn (BatchNorm)         [N, 144, 56, 56]       576
@@ -72,7 +72,7 @@ features.bottleneck_4.depthwise_relu (ReLU6)        [N, 192, 28, 28]         0
 features.bottleneck_4.depthwise_bn (BatchNorm)      [N, 192, 28, 28]       768
 features.bottleneck_4.project (Conv2D)              [N, 32, 28, 28]      6,144
 features.bottleneck_4.project_bn (BatchNorm)        [N, 32, 28, 28]        128
-features.bottleneck_4.shortcut (Add)                [N, 32, 28, 28]          0
+features.bottleneck_4.shortcut (Add)                [N, 32, 28, 28]          0  project_bn, input
 features.bottleneck_5.expand.conv (Conv2D)          [N, 192, 28, 28]     6,144
 features.bottleneck_5.expand.relu (ReLU6)           [N, 192, 28, 28]         0
 features.bottleneck_5.expand.bn (BatchNorm)         [N, 192, 28, 28]       768
@@ -81,7 +81,7 @@ features.bottleneck_5.depthwise_relu (ReLU6)        [N, 192, 28, 28]         0
 features.bottleneck_5.depthwise_bn (BatchNorm)      [N, 192, 28, 28]       768
 features.bottleneck_5.project (Conv2D)              [N, 32, 28, 28]      6,144
 features.bottleneck_5.project_bn (BatchNorm)        [N, 32, 28, 28]        128
-features.bottleneck_5.shortcut (Add)                [N, 32, 28, 28]          0
+features.bottleneck_5.shortcut (Add)                [N, 32, 28, 28]          0  project_bn, input
 features.bottleneck_6.expand.conv (Conv2D)          [N, 192, 28, 28]     6,144
 features.bottleneck_6.expand.relu (ReLU6)           [N, 192, 28, 28]         0
 features.bottleneck_6.expand.bn (BatchNorm)         [N, 192, 28, 28]       768
@@ -99,7 +99,7 @@ features.bottleneck_7.depthwise_relu (ReLU6)        [N, 384, 14, 14]         0
 features.bottleneck_7.depthwise_bn (BatchNorm)      [N, 384, 14, 14]     1,536
 features.bottleneck_7.project (Conv2D)              [N, 64, 14, 14]     24,576
 features.bottleneck_7.project_bn (BatchNorm)        [N, 64, 14, 14]        256
-features.bottleneck_7.shortcut (Add)                [N, 64, 14, 14]          0
+features.bottleneck_7.shortcut (Add)                [N, 64, 14, 14]          0  project_bn, input
 features.bottleneck_8.expand.conv (Conv2D)          [N, 384, 14, 14]    24,576
 features.bottleneck_8.expand.relu (ReLU6)           [N, 384, 14, 14]         0
 features.bottleneck_8.expand.bn (BatchNorm)         [N, 384, 14, 14]     1,536
@@ -108,7 +108,7 @@ features.bottleneck_8.depthwise_relu (ReLU6)        [N, 384, 14, 14]         0
 features.bottleneck_8.depthwise_bn (BatchNorm)      [N, 384, 14, 14]     1,536
 features.bottleneck_8.project (Conv2D)              [N, 64, 14, 14]     24,576
 features.bottleneck_8.project_bn (BatchNorm)        [N, 64, 14, 14]        256
-features.bottleneck_8.shortcut (Add)                [N, 64, 14, 14]          0
+features.bottleneck_8.shortcut (Add)                [N, 64, 14, 14]          0  project_bn, input
 features.bottleneck_9.expand.conv (Conv2D)          [N, 384, 14, 14]    24,576
 features.bottleneck_9.expand.relu (ReLU6)           [N, 384, 14, 14]         0
 features.bottleneck_9.expand.bn (BatchNorm)         [N, 384, 14, 14]     1,536
@@ -117,7 +117,7 @@ features.bottleneck_9.depthwise_relu (ReLU6)        [N, 384, 14, 14]         0
 features.bottleneck_9.depthwise_bn (BatchNorm)      [N, 384, 14, 14]     1,536
 features.bottleneck_9.project (Conv2D)              [N, 64, 14, 14]     24,576
 features.bottleneck_9.project_bn (BatchNorm)        [N, 64, 14, 14]        256
-features.bottleneck_9.shortcut (Add)                [N, 64, 14, 14]          0
+features.bottleneck_9.shortcut (Add)                [N, 64, 14, 14]          0  project_bn, input
 features.bottleneck_10.expand.conv (Conv2D)         [N, 384, 14, 14]    24,576
 features.bottleneck_10.expand.relu (ReLU6)          [N, 384, 14, 14]         0
 features.bottleneck_10.expand.bn (BatchNorm)        [N, 384, 14, 14]     1,536
@@ -134,7 +134,7 @@ features.bottleneck_11.depthwise_relu (ReLU6)       [N, 576, 14, 14]         0
 features.bottleneck_11.depthwise_bn (BatchNorm)     [N, 576, 14, 14]     2,304
 features.bottleneck_11.project (Conv2D)             [N, 96, 14, 14]     55,296
 features.bottleneck_11.project_bn (BatchNorm)       [N, 96, 14, 14]        384
-features.bottleneck_11.shortcut (Add)               [N, 96, 14, 14]          0
+features.bottleneck_11.shortcut (Add)               [N, 96, 14, 14]          0  project_bn, input
 features.bottleneck_12.expand.conv (Conv2D)         [N, 576, 14, 14]    55,296
 features.bottleneck_12.expand.relu (ReLU6)          [N, 576, 14, 14]         0
 features.bottleneck_12.expand.bn (BatchNorm)        [N, 576, 14, 14]     2,304
@@ -143,7 +143,7 @@ features.bottleneck_12.depthwise_relu (ReLU6)       [N, 576, 14, 14]         0
 features.bottleneck_12.depthwise_bn (BatchNorm)     [N, 576, 14, 14]     2,304
 features.bottleneck_12.project (Conv2D)             [N, 96, 14, 14]     55,296
 features.bottleneck_12.project_bn (BatchNorm)       [N, 96, 14, 14]        384
-features.bottleneck_12.shortcut (Add)               [N, 96, 14, 14]          0
+features.bottleneck_12.shortcut (Add)               [N, 96, 14, 14]          0  project_bn, input
 features.bottleneck_13.expand.conv (Conv2D)         [N, 576, 14, 14]    55,296
 features.bottleneck_13.expand.relu (ReLU6)          [N, 576, 14, 14]         0
 features.bottleneck_13.expand.bn (BatchNorm)        [N, 576, 14, 14]     2,304
@@ -161,7 +161,7 @@ features.bottleneck_14.depthwise_relu (ReLU6)       [N, 960, 7, 7]           0
 features.bottleneck_14.depthwise_bn (BatchNorm)     [N, 960, 7, 7]       3,840
 features.bottleneck_14.project (Conv2D)             [N, 160, 7, 7]     153,600
 features.bottleneck_14.project_bn (BatchNorm)       [N, 160, 7, 7]         640
-features.bottleneck_14.shortcut (Add)               [N, 160, 7, 7]           0
+features.bottleneck_14.shortcut (Add)               [N, 160, 7, 7]           0  project_bn, input
 features.bottleneck_15.expand.conv (Conv2D)         [N, 960, 7, 7]     153,600
 features.bottleneck_15.expand.relu (ReLU6)          [N, 960, 7, 7]           0
 features.bottleneck_15.expand.bn (BatchNorm)        [N, 960, 7, 7]       3,840
@@ -170,7 +170,7 @@ features.bottleneck_15.depthwise_relu (ReLU6)       [N, 960, 7, 7]           0
 features.bottleneck_15.depthwise_bn (BatchNorm)     [N, 960, 7, 7]       3,840
 features.bottleneck_15.project (Conv2D)             [N, 160, 7, 7]     153,600
 features.bottleneck_15.project_bn (BatchNorm)       [N, 160, 7, 7]         640
-features.bottleneck_15.shortcut (Add)               [N, 160, 7, 7]           0
+features.bottleneck_15.shortcut (Add)               [N, 160, 7, 7]           0  project_bn, input
 features.bottleneck_16.expand.conv (Conv2D)         [N, 960, 7, 7]     153,600
 features.bottleneck_16.expand.relu (ReLU6)          [N, 960, 7, 7]           0
 features.bottleneck_16.expand.bn (BatchNorm)        [N, 960, 7, 7]       3,840
@@ -184,7 +184,7 @@ features.head.relu (ReLU6)                          [N, 1280, 7, 7]          0
 features.head.bn (BatchNorm)                        [N, 1280, 7, 7]      5,120
 features.pool (GlobalAveragePooling2D)              [N, 1280]                0
 classifier (Dense)                                  [N, 10]             12,810
-==============================================================================
+=================================================================================================
 Total params: 2,270,794
 Trainable params: 2,236,682
 Non-trainable params: 34,112
@@ -196,11 +196,8 @@ Multiply-adds: 299,507,072";
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
     public MobileNetV2BatchNormAfter(global::TorchSharp.torch.Device? device = null) : base("MobileNetV2BatchNormAfter")
     {
-        var shape = InputShape;
-        this.features = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.MobileNetV2Features("features", shape);
-        shape = this.features.OutputShape;
-        this.classifier = global::TorchSharp.torch.nn.Linear(shape.Channels, 10);
-        shape = global::NetDsl.ShapeRules.Dense(10);
+        this.features = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.MobileNetV2Features("features");
+        this.classifier = global::TorchSharp.torch.nn.Linear(1280, 10);
         this.RegisterComponents();
         if (device is not null)
         {
@@ -213,8 +210,7 @@ Multiply-adds: 299,507,072";
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         global::NetDsl.InputShapeException.ThrowIfMismatch("MobileNetV2BatchNormAfter", input, InputShape);
-        var x = input;
-        x = this.features.forward(x); // [N, 1280]
+        var x = this.features.forward(input); // [N, 1280]
         x = this.classifier.forward(x); // [N, 10]
         return x;
     }
@@ -226,220 +222,98 @@ Multiply-adds: 299,507,072";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
-    /// <summary>The Bottleneck block (from NetDsl.Samples.Models.BottleneckAttribute), built for a given input shape and arguments.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
-    {
-        private readonly bool shortcut;
-        private readonly bool zeroPad;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise expand;
-        private readonly global::TorchSharp.Modules.Conv2d? depthwise;
-        private readonly long[]? depthwise_pad; // TF 'same': the odd row/column goes bottom/right
-        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
-        private readonly global::TorchSharp.Modules.Conv2d project;
-        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
-
-        /// <summary>Creates the block for inputs shaped <paramref name="inputShape"/>.</summary>
-        public Bottleneck(string name, global::NetDsl.Shape inputShape, long outChannels, long strides, bool shortcut, bool zeroPad) : base(name)
-        {
-            this.shortcut = shortcut;
-            this.zeroPad = zeroPad;
-            this.InputShape = inputShape;
-            var shape = inputShape;
-            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise("expand", shape, filters: (inputShape.Channels * 6));
-            shape = this.expand.OutputShape;
-            if (zeroPad)
-            {
-                shape = global::NetDsl.ShapeRules.Pad(shape, 0, 1, 0, 1);
-            }
-            if (zeroPad)
-            {
-                this.depthwise = global::TorchSharp.torch.nn.Conv2d(shape.Channels, shape.Channels, kernel_size: (3, 3), stride: (strides, strides), groups: shape.Channels, bias: false);
-                shape = global::NetDsl.ShapeRules.Window(shape, shape.Channels, 3, strides, same: false);
-            }
-            else
-            {
-                var depthwiseSame = global::NetDsl.ShapeRules.Same(shape, 3, strides);
-                this.depthwise_pad = depthwiseSame.ExtraBottomRight();
-                this.depthwise = global::TorchSharp.torch.nn.Conv2d(shape.Channels, shape.Channels, kernel_size: (3, 3), stride: (strides, strides), padding: (depthwiseSame.Top, depthwiseSame.Left), groups: shape.Channels, bias: false);
-                shape = global::NetDsl.ShapeRules.Window(shape, shape.Channels, 3, strides, same: true);
-            }
-            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            this.project = global::TorchSharp.torch.nn.Conv2d(shape.Channels, outChannels, kernel_size: (1, 1), stride: (1, 1), bias: false);
-            shape = global::NetDsl.ShapeRules.Window(shape, outChannels, 1, 1, same: false);
-            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            this.OutputShape = shape;
-            this.RegisterComponents();
-        }
-
-        /// <summary>Shape of one input sample.</summary>
-        public global::NetDsl.Shape InputShape { get; }
-
-        /// <summary>Shape of one output sample.</summary>
-        public global::NetDsl.Shape OutputShape { get; }
-
-        /// <inheritdoc/>
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
-        {
-            var x = input;
-            x = this.expand.forward(x);
-            if (this.zeroPad)
-            {
-                x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 });
-            }
-            if (this.zeroPad)
-            {
-                x = this.depthwise!.forward(x);
-            }
-            else
-            {
-                if (this.depthwise_pad is not null) x = global::TorchSharp.torch.nn.functional.pad(x, this.depthwise_pad);
-                x = this.depthwise!.forward(x);
-            }
-            x = global::TorchSharp.torch.nn.functional.relu6(x);
-            x = this.depthwise_bn.forward(x);
-            x = this.project.forward(x);
-            x = this.project_bn.forward(x);
-            if (this.shortcut)
-            {
-                x = x + input;
-            }
-            return x;
-        }
-
-        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
-        public global::TorchSharp.torch.Tensor RegularizationLoss()
-        {
-            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
-            return global::NetDsl.Regularizer.Sum(terms, this);
-        }
-    }
-
-    /// <summary>The MobileNetV2Features block (from NetDsl.Samples.Models.MobileNetV2FeaturesAttribute), built for a given input shape and arguments.</summary>
+    /// <summary>MobileNetV2Features (from NetDsl.Samples.Models.MobileNetV2FeaturesAttribute) on [N, 3, 224, 224] → [N, 1280].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class MobileNetV2Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
         private readonly global::TorchSharp.Modules.Conv2d stem_conv;
-        private readonly long[]? stem_conv_pad; // TF 'same': the odd row/column goes bottom/right
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;
         private readonly global::TorchSharp.Modules.Conv2d stem_depthwise;
-        private readonly long[]? stem_depthwise_pad; // TF 'same': the odd row/column goes bottom/right
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_depthwise_bn;
         private readonly global::TorchSharp.Modules.Conv2d stem_project;
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_project_bn;
         private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_1;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_2;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_3;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_4;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_5;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_6;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_7;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_8;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_9;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_10;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_11;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_12;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_13;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_14;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_15;
-        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck bottleneck_16;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_2 bottleneck_2;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_3 bottleneck_3;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_4 bottleneck_4;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_4 bottleneck_5;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_5 bottleneck_6;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6 bottleneck_7;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6 bottleneck_8;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6 bottleneck_9;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_7 bottleneck_10;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_8 bottleneck_11;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_8 bottleneck_12;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_9 bottleneck_13;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_10 bottleneck_14;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_10 bottleneck_15;
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_11 bottleneck_16;
         private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise head;
 
-        /// <summary>Creates the block for inputs shaped <paramref name="inputShape"/>.</summary>
-        public MobileNetV2Features(string name, global::NetDsl.Shape inputShape) : base(name)
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public MobileNetV2Features(string name) : base(name)
         {
-            this.InputShape = inputShape;
-            var shape = inputShape;
-            var stem_convSame = global::NetDsl.ShapeRules.Same(shape, 3, 2);
-            this.stem_conv_pad = stem_convSame.ExtraBottomRight();
-            this.stem_conv = global::TorchSharp.torch.nn.Conv2d(shape.Channels, 32, kernel_size: (3, 3), stride: (2, 2), padding: (stem_convSame.Top, stem_convSame.Left), bias: false);
-            shape = global::NetDsl.ShapeRules.Window(shape, 32, 3, 2, same: true);
-            this.stem_bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            var stem_depthwiseSame = global::NetDsl.ShapeRules.Same(shape, 3, 1);
-            this.stem_depthwise_pad = stem_depthwiseSame.ExtraBottomRight();
-            this.stem_depthwise = global::TorchSharp.torch.nn.Conv2d(shape.Channels, shape.Channels, kernel_size: (3, 3), stride: (1, 1), padding: (stem_depthwiseSame.Top, stem_depthwiseSame.Left), groups: shape.Channels, bias: false);
-            shape = global::NetDsl.ShapeRules.Window(shape, shape.Channels, 3, 1, same: true);
-            this.stem_depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            this.stem_project = global::TorchSharp.torch.nn.Conv2d(shape.Channels, 16, kernel_size: (1, 1), stride: (1, 1), bias: false);
-            shape = global::NetDsl.ShapeRules.Window(shape, 16, 1, 1, same: false);
-            this.stem_project_bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            this.bottleneck_1 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_1", shape, outChannels: 24, strides: 2, shortcut: false, zeroPad: true);
-            shape = this.bottleneck_1.OutputShape;
-            this.bottleneck_2 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_2", shape, outChannels: 24, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_2.OutputShape;
-            this.bottleneck_3 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_3", shape, outChannels: 32, strides: 2, shortcut: false, zeroPad: true);
-            shape = this.bottleneck_3.OutputShape;
-            this.bottleneck_4 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_4", shape, outChannels: 32, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_4.OutputShape;
-            this.bottleneck_5 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_5", shape, outChannels: 32, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_5.OutputShape;
-            this.bottleneck_6 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_6", shape, outChannels: 64, strides: 2, shortcut: false, zeroPad: true);
-            shape = this.bottleneck_6.OutputShape;
-            this.bottleneck_7 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_7", shape, outChannels: 64, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_7.OutputShape;
-            this.bottleneck_8 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_8", shape, outChannels: 64, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_8.OutputShape;
-            this.bottleneck_9 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_9", shape, outChannels: 64, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_9.OutputShape;
-            this.bottleneck_10 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_10", shape, outChannels: 96, strides: 1, shortcut: false, zeroPad: false);
-            shape = this.bottleneck_10.OutputShape;
-            this.bottleneck_11 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_11", shape, outChannels: 96, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_11.OutputShape;
-            this.bottleneck_12 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_12", shape, outChannels: 96, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_12.OutputShape;
-            this.bottleneck_13 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_13", shape, outChannels: 160, strides: 2, shortcut: false, zeroPad: true);
-            shape = this.bottleneck_13.OutputShape;
-            this.bottleneck_14 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_14", shape, outChannels: 160, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_14.OutputShape;
-            this.bottleneck_15 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_15", shape, outChannels: 160, strides: 1, shortcut: true, zeroPad: false);
-            shape = this.bottleneck_15.OutputShape;
-            this.bottleneck_16 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_16", shape, outChannels: 320, strides: 1, shortcut: false, zeroPad: false);
-            shape = this.bottleneck_16.OutputShape;
-            this.head = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise("head", shape, filters: 1280);
-            shape = this.head.OutputShape;
-            shape = global::NetDsl.ShapeRules.GlobalPool(shape);
-            this.OutputShape = shape;
+            this.stem_conv = global::TorchSharp.torch.nn.Conv2d(3, 32, kernel_size: (3, 3), stride: (2, 2), bias: false);
+            this.stem_bn = global::TorchSharp.torch.nn.BatchNorm2d(32, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.stem_depthwise = global::TorchSharp.torch.nn.Conv2d(32, 32, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 32, bias: false);
+            this.stem_depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(32, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.stem_project = global::TorchSharp.torch.nn.Conv2d(32, 16, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.stem_project_bn = global::TorchSharp.torch.nn.BatchNorm2d(16, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.bottleneck_1 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck("bottleneck_1");
+            this.bottleneck_2 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_2("bottleneck_2");
+            this.bottleneck_3 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_3("bottleneck_3");
+            this.bottleneck_4 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_4("bottleneck_4");
+            this.bottleneck_5 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_4("bottleneck_5");
+            this.bottleneck_6 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_5("bottleneck_6");
+            this.bottleneck_7 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6("bottleneck_7");
+            this.bottleneck_8 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6("bottleneck_8");
+            this.bottleneck_9 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_6("bottleneck_9");
+            this.bottleneck_10 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_7("bottleneck_10");
+            this.bottleneck_11 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_8("bottleneck_11");
+            this.bottleneck_12 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_8("bottleneck_12");
+            this.bottleneck_13 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_9("bottleneck_13");
+            this.bottleneck_14 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_10("bottleneck_14");
+            this.bottleneck_15 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_10("bottleneck_15");
+            this.bottleneck_16 = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Bottleneck_11("bottleneck_16");
+            this.head = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise("head");
             this.RegisterComponents();
         }
 
         /// <summary>Shape of one input sample.</summary>
-        public global::NetDsl.Shape InputShape { get; }
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(3, 224, 224);
 
         /// <summary>Shape of one output sample.</summary>
-        public global::NetDsl.Shape OutputShape { get; }
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(1280);
 
         /// <inheritdoc/>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input;
-            if (this.stem_conv_pad is not null) x = global::TorchSharp.torch.nn.functional.pad(x, this.stem_conv_pad);
-            x = this.stem_conv.forward(x);
-            x = global::TorchSharp.torch.nn.functional.relu6(x);
-            x = this.stem_bn.forward(x);
-            if (this.stem_depthwise_pad is not null) x = global::TorchSharp.torch.nn.functional.pad(x, this.stem_depthwise_pad);
-            x = this.stem_depthwise.forward(x);
-            x = global::TorchSharp.torch.nn.functional.relu6(x);
-            x = this.stem_depthwise_bn.forward(x);
-            x = this.stem_project.forward(x);
-            x = this.stem_project_bn.forward(x);
-            x = this.bottleneck_1.forward(x);
-            x = this.bottleneck_2.forward(x);
-            x = this.bottleneck_3.forward(x);
-            x = this.bottleneck_4.forward(x);
-            x = this.bottleneck_5.forward(x);
-            x = this.bottleneck_6.forward(x);
-            x = this.bottleneck_7.forward(x);
-            x = this.bottleneck_8.forward(x);
-            x = this.bottleneck_9.forward(x);
-            x = this.bottleneck_10.forward(x);
-            x = this.bottleneck_11.forward(x);
-            x = this.bottleneck_12.forward(x);
-            x = this.bottleneck_13.forward(x);
-            x = this.bottleneck_14.forward(x);
-            x = this.bottleneck_15.forward(x);
-            x = this.bottleneck_16.forward(x);
-            x = this.head.forward(x);
-            x = x.mean(new long[] { 2, 3 });
+            var x = this.stem_conv.forward(global::TorchSharp.torch.nn.functional.pad(input, new long[] { 0, 1, 0, 1 })); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = this.stem_bn.forward(x); // [N, 32, 112, 112]
+            x = this.stem_depthwise.forward(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = this.stem_depthwise_bn.forward(x); // [N, 32, 112, 112]
+            x = this.stem_project.forward(x); // [N, 16, 112, 112]
+            x = this.stem_project_bn.forward(x); // [N, 16, 112, 112]
+            x = this.bottleneck_1.forward(x); // [N, 24, 56, 56]
+            x = this.bottleneck_2.forward(x); // [N, 24, 56, 56]
+            x = this.bottleneck_3.forward(x); // [N, 32, 28, 28]
+            x = this.bottleneck_4.forward(x); // [N, 32, 28, 28]
+            x = this.bottleneck_5.forward(x); // [N, 32, 28, 28]
+            x = this.bottleneck_6.forward(x); // [N, 64, 14, 14]
+            x = this.bottleneck_7.forward(x); // [N, 64, 14, 14]
+            x = this.bottleneck_8.forward(x); // [N, 64, 14, 14]
+            x = this.bottleneck_9.forward(x); // [N, 64, 14, 14]
+            x = this.bottleneck_10.forward(x); // [N, 96, 14, 14]
+            x = this.bottleneck_11.forward(x); // [N, 96, 14, 14]
+            x = this.bottleneck_12.forward(x); // [N, 96, 14, 14]
+            x = this.bottleneck_13.forward(x); // [N, 160, 7, 7]
+            x = this.bottleneck_14.forward(x); // [N, 160, 7, 7]
+            x = this.bottleneck_15.forward(x); // [N, 160, 7, 7]
+            x = this.bottleneck_16.forward(x); // [N, 320, 7, 7]
+            x = this.head.forward(x); // [N, 1280, 7, 7]
+            x = x.mean(new long[] { 2, 3 }); // [N, 1280]
             return x;
         }
 
@@ -451,38 +325,787 @@ Multiply-adds: 299,507,072";
         }
     }
 
-    /// <summary>The Pointwise block (from NetDsl.Samples.Models.PointwiseAttribute), built for a given input shape and arguments.</summary>
+    /// <summary>Bottleneck(outChannels: 24, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 16, 112, 112] → [N, 24, 56, 56].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_2 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_2("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(96, 96, kernel_size: (3, 3), stride: (2, 2), groups: 96, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(96, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(96, 24, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(24, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(16, 112, 112);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(24, 56, 56);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 96, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 96, 113, 113]
+            x = this.depthwise.forward(x); // [N, 96, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 56, 56]
+            x = this.depthwise_bn.forward(x); // [N, 96, 56, 56]
+            x = this.project.forward(x); // [N, 24, 56, 56]
+            x = this.project_bn.forward(x); // [N, 24, 56, 56]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 24, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 24, 56, 56] → [N, 24, 56, 56].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_3 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_2(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_3("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(144, 144, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 144, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(144, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(144, 24, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(24, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(24, 56, 56);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(24, 56, 56);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 144, 56, 56]
+            x = this.depthwise.forward(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = this.depthwise_bn.forward(x); // [N, 144, 56, 56]
+            x = this.project.forward(x); // [N, 24, 56, 56]
+            x = this.project_bn.forward(x); // [N, 24, 56, 56]
+            x = x + input; // [N, 24, 56, 56]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 32, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 24, 56, 56] → [N, 32, 28, 28].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_3 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_3(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_3("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(144, 144, kernel_size: (3, 3), stride: (2, 2), groups: 144, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(144, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(144, 32, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(32, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(24, 56, 56);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(32, 28, 28);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 144, 57, 57]
+            x = this.depthwise.forward(x); // [N, 144, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 28, 28]
+            x = this.depthwise_bn.forward(x); // [N, 144, 28, 28]
+            x = this.project.forward(x); // [N, 32, 28, 28]
+            x = this.project_bn.forward(x); // [N, 32, 28, 28]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 32, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 32, 28, 28] → [N, 32, 28, 28].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_4 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_4(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_4("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(192, 192, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 192, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(192, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(192, 32, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(32, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(32, 28, 28);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(32, 28, 28);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 192, 28, 28]
+            x = this.depthwise.forward(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = this.depthwise_bn.forward(x); // [N, 192, 28, 28]
+            x = this.project.forward(x); // [N, 32, 28, 28]
+            x = this.project_bn.forward(x); // [N, 32, 28, 28]
+            x = x + input; // [N, 32, 28, 28]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 64, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 32, 28, 28] → [N, 64, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_4 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_5(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_4("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(192, 192, kernel_size: (3, 3), stride: (2, 2), groups: 192, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(192, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(192, 64, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(32, 28, 28);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(64, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 192, 29, 29]
+            x = this.depthwise.forward(x); // [N, 192, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 14, 14]
+            x = this.depthwise_bn.forward(x); // [N, 192, 14, 14]
+            x = this.project.forward(x); // [N, 64, 14, 14]
+            x = this.project_bn.forward(x); // [N, 64, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 64, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 64, 14, 14] → [N, 64, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_5 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_6(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_5("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(384, 384, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 384, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(384, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(384, 64, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(64, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(64, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(64, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 384, 14, 14]
+            x = this.depthwise.forward(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
+            x = this.project.forward(x); // [N, 64, 14, 14]
+            x = this.project_bn.forward(x); // [N, 64, 14, 14]
+            x = x + input; // [N, 64, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 96, strides: 1, shortcut: false, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 64, 14, 14] → [N, 96, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_5 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_7(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_5("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(384, 384, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 384, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(384, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(384, 96, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(96, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(64, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(96, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 384, 14, 14]
+            x = this.depthwise.forward(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
+            x = this.project.forward(x); // [N, 96, 14, 14]
+            x = this.project_bn.forward(x); // [N, 96, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 96, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 96, 14, 14] → [N, 96, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_6 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_8(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_6("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(576, 576, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 576, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(576, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(576, 96, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(96, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(96, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(96, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 576, 14, 14]
+            x = this.depthwise.forward(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = this.depthwise_bn.forward(x); // [N, 576, 14, 14]
+            x = this.project.forward(x); // [N, 96, 14, 14]
+            x = this.project_bn.forward(x); // [N, 96, 14, 14]
+            x = x + input; // [N, 96, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 160, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 96, 14, 14] → [N, 160, 7, 7].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_6 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_9(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_6("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(576, 576, kernel_size: (3, 3), stride: (2, 2), groups: 576, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(576, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(576, 160, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(160, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(96, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(160, 7, 7);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 576, 15, 15]
+            x = this.depthwise.forward(x); // [N, 576, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 7, 7]
+            x = this.depthwise_bn.forward(x); // [N, 576, 7, 7]
+            x = this.project.forward(x); // [N, 160, 7, 7]
+            x = this.project_bn.forward(x); // [N, 160, 7, 7]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 160, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 160, 7, 7] → [N, 160, 7, 7].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_7 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_10(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_7("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(960, 960, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 960, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(960, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(960, 160, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(160, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(160, 7, 7);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(160, 7, 7);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 960, 7, 7]
+            x = this.depthwise.forward(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
+            x = this.project.forward(x); // [N, 160, 7, 7]
+            x = this.project_bn.forward(x); // [N, 160, 7, 7]
+            x = x + input; // [N, 160, 7, 7]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Bottleneck(outChannels: 320, strides: 1, shortcut: false, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 160, 7, 7] → [N, 320, 7, 7].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Bottleneck_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_7 expand;
+        private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        private readonly global::TorchSharp.Modules.Conv2d project;
+        private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Bottleneck_11(string name) : base(name)
+        {
+            this.expand = new global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.Pointwise_7("expand");
+            this.depthwise = global::TorchSharp.torch.nn.Conv2d(960, 960, kernel_size: (3, 3), stride: (1, 1), padding: (1, 1), groups: 960, bias: false);
+            this.depthwise_bn = global::TorchSharp.torch.nn.BatchNorm2d(960, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.project = global::TorchSharp.torch.nn.Conv2d(960, 320, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.project_bn = global::TorchSharp.torch.nn.BatchNorm2d(320, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(160, 7, 7);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(320, 7, 7);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.expand.forward(input); // [N, 960, 7, 7]
+            x = this.depthwise.forward(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
+            x = this.project.forward(x); // [N, 320, 7, 7]
+            x = this.project_bn.forward(x); // [N, 320, 7, 7]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 1280) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 320, 7, 7] → [N, 1280, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
         private readonly global::TorchSharp.Modules.Conv2d conv;
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
-        /// <summary>Creates the block for inputs shaped <paramref name="inputShape"/>.</summary>
-        public Pointwise(string name, global::NetDsl.Shape inputShape, long filters) : base(name)
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise(string name) : base(name)
         {
-            this.InputShape = inputShape;
-            var shape = inputShape;
-            this.conv = global::TorchSharp.torch.nn.Conv2d(shape.Channels, filters, kernel_size: (1, 1), stride: (1, 1), bias: false);
-            shape = global::NetDsl.ShapeRules.Window(shape, filters, 1, 1, same: false);
-            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(shape.Channels, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
-            this.OutputShape = shape;
+            this.conv = global::TorchSharp.torch.nn.Conv2d(320, 1280, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(1280, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
             this.RegisterComponents();
         }
 
         /// <summary>Shape of one input sample.</summary>
-        public global::NetDsl.Shape InputShape { get; }
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(320, 7, 7);
 
         /// <summary>Shape of one output sample.</summary>
-        public global::NetDsl.Shape OutputShape { get; }
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(1280, 7, 7);
 
         /// <inheritdoc/>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
-            var x = input;
-            x = this.conv.forward(x);
-            x = global::TorchSharp.torch.nn.functional.relu6(x);
-            x = this.bn.forward(x);
+            var x = this.conv.forward(input); // [N, 1280, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 1280, 7, 7]
+            x = this.bn.forward(x); // [N, 1280, 7, 7]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 96) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 16, 112, 112] → [N, 96, 112, 112].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_2(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(16, 96, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(96, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(16, 112, 112);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(96, 112, 112);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 96, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 112, 112]
+            x = this.bn.forward(x); // [N, 96, 112, 112]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 144) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 24, 56, 56] → [N, 144, 56, 56].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_3(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(24, 144, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(144, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(24, 56, 56);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(144, 56, 56);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = this.bn.forward(x); // [N, 144, 56, 56]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 192) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 32, 28, 28] → [N, 192, 28, 28].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_4(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(32, 192, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(192, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(32, 28, 28);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(192, 28, 28);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = this.bn.forward(x); // [N, 192, 28, 28]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 384) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 64, 14, 14] → [N, 384, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_5(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(64, 384, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(384, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(64, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(384, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = this.bn.forward(x); // [N, 384, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 576) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 96, 14, 14] → [N, 576, 14, 14].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_6(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(96, 576, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(576, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(96, 14, 14);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(576, 14, 14);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = this.bn.forward(x); // [N, 576, 14, 14]
+            return x;
+        }
+
+        /// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>
+        public global::TorchSharp.torch.Tensor RegularizationLoss()
+        {
+            var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
+            return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+    }
+
+    /// <summary>Pointwise(filters: 960) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 160, 7, 7] → [N, 960, 7, 7].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
+    public sealed class Pointwise_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    {
+        private readonly global::TorchSharp.Modules.Conv2d conv;
+        private readonly global::TorchSharp.Modules.BatchNorm2d bn;
+
+        /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
+        public Pointwise_7(string name) : base(name)
+        {
+            this.conv = global::TorchSharp.torch.nn.Conv2d(160, 960, kernel_size: (1, 1), stride: (1, 1), bias: false);
+            this.bn = global::TorchSharp.torch.nn.BatchNorm2d(960, eps: 0.001, momentum: 0.01); // Keras momentum 0.99
+            this.RegisterComponents();
+        }
+
+        /// <summary>Shape of one input sample.</summary>
+        public global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(160, 7, 7);
+
+        /// <summary>Shape of one output sample.</summary>
+        public global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Image(960, 7, 7);
+
+        /// <inheritdoc/>
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
+        {
+            var x = this.conv.forward(input); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = this.bn.forward(x); // [N, 960, 7, 7]
             return x;
         }
 

@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+using System.Globalization;
+using NetDsl.Generators.Lowering;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+// The element-wise activations: each keeps its input's shape, has no weights, and is one TorchSharp call.
+
+/// <summary>An activation without arguments or weights: the shape is kept and forward is one call.</summary>
+internal abstract class ElementwiseKind : LayerKind
+{
+    public override LayerOutcome Lower(LayerContext context) => new(context.Input, NoArguments.Instance);
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Call(inputs[0]);
+
+    protected abstract string Call(string input);
+}
+
+/// <summary>ReLU: max(x, 0) (Keras <c>ReLU</c>, PyTorch <c>nn.ReLU</c>).</summary>
+internal sealed class ReLUKind : ElementwiseKind
+{
+    public override string Name => "ReLU";
+
+    public override string Stem => "relu";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.relu({input})";
+}
+
+/// <summary>ReLU6: min(max(x, 0), 6) (Keras <c>ReLU(6.0)</c>, PyTorch <c>nn.ReLU6</c>).</summary>
+internal sealed class ReLU6Kind : ElementwiseKind
+{
+    public override string Name => "ReLU6";
+
+    public override string Stem => "relu6";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.relu6({input})";
+}
+
+/// <summary>Sigmoid: 1 / (1 + e^−x) (PyTorch <c>nn.Sigmoid</c>).</summary>
+internal sealed class SigmoidKind : ElementwiseKind
+{
+    public override string Name => "Sigmoid";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Torch}.sigmoid({input})";
+}
+
+/// <summary>Tanh (PyTorch <c>nn.Tanh</c>).</summary>
+internal sealed class TanhKind : ElementwiseKind
+{
+    public override string Name => "Tanh";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Torch}.tanh({input})";
+}
+
+/// <summary>SiLU, also called Swish: x·sigmoid(x) (PyTorch <c>nn.SiLU</c>).</summary>
+internal sealed class SiLUKind : ElementwiseKind
+{
+    public override string Name => "SiLU";
+
+    public override string Stem => "silu";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.silu({input})";
+}
+
+/// <summary>HardSigmoid: relu6(x + 3) / 6 (Keras 3 <c>hard_sigmoid</c>, PyTorch <c>nn.Hardsigmoid</c>).</summary>
+internal sealed class HardSigmoidKind : ElementwiseKind
+{
+    public override string Name => "HardSigmoid";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.hardsigmoid({input})";
+}
+
+/// <summary>HardSwish: x·relu6(x + 3) / 6 (PyTorch <c>nn.Hardswish</c>).</summary>
+internal sealed class HardSwishKind : ElementwiseKind
+{
+    public override string Name => "HardSwish";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.hardswish({input})";
+}
+
+/// <summary>Mish: x·tanh(softplus(x)) (PyTorch <c>nn.Mish</c>).</summary>
+internal sealed class MishKind : ElementwiseKind
+{
+    public override string Name => "Mish";
+
+    public override bool IsActivation => true;
+
+    protected override string Call(string input) => $"{Functional}.mish({input})";
+}
+
+internal sealed record SlopeArguments(double Alpha) : LayerArguments;
+
+/// <summary>LeakyReLU: x for x ≥ 0, αx below (Keras default α = 0.3; PyTorch's <c>nn.LeakyReLU</c> defaults to 0.01).</summary>
+internal sealed class LeakyReLUKind : LayerKind
+{
+    public override string Name => "LeakyReLU";
+
+    public override string Stem => "leaky_relu";
+
+    public override bool IsActivation => true;
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("alpha") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var alpha = context.Real("alpha", 0.3);
+        if (!(alpha >= 0))
+        {
+            throw context.Fail("ND0002", context.ValueSpan("alpha"), context.Path, $"alpha must be ≥ 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+        return new LayerOutcome(context.Input, new SlopeArguments(alpha));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        $"{Functional}.leaky_relu({inputs[0]}, {Number(((SlopeArguments)node.Arguments).Alpha)})";
+}
+
+/// <summary>ELU: x for x > 0, α(e^x − 1) below (Keras and PyTorch <c>nn.ELU</c>, α = 1).</summary>
+internal sealed class ELUKind : LayerKind
+{
+    public override string Name => "ELU";
+
+    public override bool IsActivation => true;
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("alpha") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var alpha = context.Real("alpha", 1.0);
+        if (!(alpha > 0))
+        {
+            throw context.Fail("ND0002", context.ValueSpan("alpha"), context.Path, $"alpha must be > 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+        return new LayerOutcome(context.Input, new SlopeArguments(alpha));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        $"{Functional}.elu({inputs[0]}, {Number(((SlopeArguments)node.Arguments).Alpha)})";
+}
+
+internal sealed record GeluArguments(bool Approximate) : LayerArguments;
+
+/// <summary>GELU: x·Φ(x), exact or with the tanh approximation (PyTorch <c>nn.GELU(approximate='tanh')</c>).</summary>
+internal sealed class GELUKind : LayerKind
+{
+    public override string Name => "GELU";
+
+    public override bool IsActivation => true;
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Bool("approximate") };
+
+    public override LayerOutcome Lower(LayerContext context) => new(context.Input, new GeluArguments(context.Bool("approximate", false)));
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => ((GeluArguments)node.Arguments).Approximate
+        ? $"{Functional}.gelu({inputs[0]}, global::TorchSharp.Modules.GELU.Approximate.tanh)"
+        : $"{Functional}.gelu({inputs[0]})";
+}
+
+internal sealed record SoftmaxArguments(long Dim) : LayerArguments;
+
+/// <summary>
+/// Softmax over one axis. <c>Axis</c> counts as PyTorch's <c>dim</c>, with the batch: 1 is the channels (or features),
+/// −1 (the default, as in Keras) the last axis.
+/// </summary>
+internal sealed class SoftmaxKind : LayerKind
+{
+    public override string Name => "Softmax";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("axis") };
+
+    public override LayerOutcome Lower(LayerContext context) => new(context.Input, new SoftmaxArguments(Axes.Resolve(context, "axis", -1)));
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        $"{Functional}.softmax({inputs[0]}, {Int(((SoftmaxArguments)node.Arguments).Dim)})";
+}
+
+/// <summary>Axis arguments, counted as PyTorch's dim (with the batch at 0; negative from the end).</summary>
+internal static class Axes
+{
+    public static long Resolve(LayerContext context, string argument, long fallback)
+    {
+        var rank = context.Input.Rank + 1;
+        var axis = context.Int(argument, fallback);
+        var resolved = axis < 0 ? axis + rank : axis;
+        if (resolved < 1 || resolved >= rank)
+        {
+            throw context.Invalid(argument, $"{argument} = {axis} is not an axis of a sample of {context.Input} (1 to {rank - 1}, or −1 to −{rank - 1}; 0 is the batch)");
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using NetDsl.Generators.Lowering;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+internal sealed record BatchNormArguments(long Channels, int Rank, double Epsilon, double KerasMomentum) : LayerArguments;
+
+/// <summary>
+/// BatchNorm over channels or features (Keras <c>BatchNormalization</c>; PyTorch <c>nn.BatchNorm1d/2d/3d</c> by the
+/// input's rank). Momentum is Keras': running = momentum·running + (1 − momentum)·batch.
+/// </summary>
+internal sealed class BatchNormKind : LayerKind
+{
+    public override string Name => "BatchNorm";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("epsilon"), ArgumentSpec.Double("momentum") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var torch = context.TorchBatchNormDefaults;
+        var epsilon = context.Real("epsilon", torch ? 1e-5 : 1e-3);
+        var momentum = context.Real("momentum", torch ? 0.9 : 0.99);
+        if (!(epsilon > 0))
+        {
+            throw context.Invalid("epsilon", $"epsilon must be > 0, got {Format(epsilon)}");
+        }
+        if (!(momentum >= 0 && momentum < 1))
+        {
+            throw context.Invalid("momentum", $"momentum must be in [0, 1), got {Format(momentum)}");
+        }
+        var channels = context.Input.Channels;
+        return new LayerOutcome(context.Input, new BatchNormArguments(channels, context.Input.Rank, epsilon, momentum), checked(2 * channels), checked(2 * channels));
+    }
+
+    public override TorchSharpModule Module(LoweredNode node)
+    {
+        var a = (BatchNormArguments)node.Arguments;
+        var type = a.Rank switch
+        {
+            1 or 2 => "BatchNorm1d",
+            3 => "BatchNorm2d",
+            _ => "BatchNorm3d",
+        };
+        return new TorchSharpModule($"{Modules}.{type}", $"{Nn}.{type}({Int(a.Channels)}, eps: {Number(a.Epsilon)}, momentum: {TorchMomentum(a.KerasMomentum)})",
+            $"Keras momentum {Number(a.KerasMomentum)}");
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>PyTorch's BatchNorm momentum from Keras', without binary noise: 1 − 0.99 is written 0.01.</summary>
+    internal static string TorchMomentum(double kerasMomentum)
+    {
+        try
+        {
+            return Number((double)(1m - (decimal)kerasMomentum));
+        }
+        catch (OverflowException)
+        {
+            return Number(1 - kerasMomentum);
+        }
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using System.Globalization;
+using NetDsl.Generators.Lowering;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+internal sealed record DropoutArguments(double Rate) : LayerArguments;
+
+/// <summary>Dropout (Keras <c>Dropout</c>, PyTorch <c>nn.Dropout</c>): inverted dropout while training.</summary>
+internal sealed class DropoutKind : LayerKind
+{
+    public override string Name => "Dropout";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("rate") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var rate = context.Real("rate", 0);
+        if (!(rate >= 0 && rate < 1))
+        {
+            throw context.Fail("ND0002", context.ValueSpan("rate"), context.Path, $"dropout rate must be in [0, 1), got {rate.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+        return new LayerOutcome(context.Input, new DropoutArguments(rate));
+    }
+
+    public override TorchSharpModule Module(LoweredNode node) =>
+        new($"{Modules}.Dropout", $"{Nn}.Dropout({Number(((DropoutArguments)node.Arguments).Rate)})");
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+}

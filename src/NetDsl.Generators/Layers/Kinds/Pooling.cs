@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Shapes;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+internal sealed record PoolArguments(long Window, long Stride, Pads Pads) : LayerArguments;
+
+/// <summary>MaxPooling2D and AveragePooling2D share their window arithmetic.</summary>
+internal static class Pool
+{
+    public static readonly IReadOnlyList<ArgumentSpec> Arguments = new[]
+    {
+        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
+    };
+
+    public static LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        var window = context.Positive("poolSize", 2);
+        var strides = context.Int("strides", 0);
+        if (strides < 0)
+        {
+            throw context.Invalid("strides", $"strides must be ≥ 1 (or 0 for the pool size), got {strides}");
+        }
+        var stride = strides == 0 ? window : strides; // Keras: strides default to the pool size
+        var pads = Windows.Resolve(context, window, stride, 1);
+        if (context.Has("pad") && pads.Top * 2 > window)
+        {
+            throw context.Invalid("pad", $"pad = {pads.Top} must be at most half the pool size ({window}), as in PyTorch");
+        }
+        var output = Windows.Output(context, context.Input.Channels, window, stride, 1, pads, pooling: true);
+        return new LayerOutcome(output, new PoolArguments(window, stride, pads));
+    }
+}
+
+/// <summary>
+/// MaxPooling2D (Keras <c>MaxPooling2D</c>, PyTorch <c>nn.MaxPool2d</c>): padded cells are −∞, so they never win.
+/// </summary>
+internal sealed class MaxPooling2DKind : LayerKind
+{
+    public override string Name => "MaxPooling2D";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.Arguments;
+
+    public override LayerOutcome Lower(LayerContext context) => Pool.Lower(context);
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (PoolArguments)node.Arguments;
+        if (a.Pads.IsZero)
+        {
+            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
+        }
+        var p = a.Pads;
+        return $"global::NetDsl.Pooling.MaxSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
+    }
+}
+
+/// <summary>
+/// AveragePooling2D (Keras <c>AveragePooling2D</c>; PyTorch <c>nn.AvgPool2d(count_include_pad=False)</c>): each
+/// window's mean over its real cells; padded cells are not counted.
+/// </summary>
+internal sealed class AveragePooling2DKind : LayerKind
+{
+    public override string Name => "AveragePooling2D";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.Arguments;
+
+    public override LayerOutcome Lower(LayerContext context) => Pool.Lower(context);
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (PoolArguments)node.Arguments;
+        if (a.Pads.IsZero)
+        {
+            return $"{Functional}.avg_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
+        }
+        var p = a.Pads;
+        return $"global::NetDsl.Pooling.AverageSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
+    }
+}
+
+/// <summary>GlobalAveragePooling2D: the mean over height and width, [N, C, H, W] → [N, C] (PyTorch <c>x.mean((2, 3))</c>).</summary>
+internal sealed class GlobalAveragePooling2DKind : LayerKind
+{
+    public override string Name => "GlobalAveragePooling2D";
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        return new LayerOutcome(Shape.Vector(context.Input.Channels), NoArguments.Instance);
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.mean(new long[] {{ 2, 3 }})";
+}
+
+/// <summary>GlobalMaxPooling2D: the maximum over height and width, [N, C, H, W] → [N, C] (PyTorch <c>x.amax((2, 3))</c>).</summary>
+internal sealed class GlobalMaxPooling2DKind : LayerKind
+{
+    public override string Name => "GlobalMaxPooling2D";
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        return new LayerOutcome(Shape.Vector(context.Input.Channels), NoArguments.Instance);
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.amax(new long[] {{ 2, 3 }})";
+}

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+/// <summary>Flatten: [N, C, H, W] → [N, C·H·W] (Keras <c>Flatten</c>, PyTorch <c>nn.Flatten</c>).</summary>
+internal sealed class FlattenKind : LayerKind
+{
+    public override string Name => "Flatten";
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        return new LayerOutcome(Shape.Vector(context.Input.Size), NoArguments.Instance);
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.flatten(1)";
+}
+
+internal sealed record ReshapeArguments(EquatableArray<long> Target) : LayerArguments;
+
+/// <summary>
+/// Reshape (Keras <c>Reshape</c>, PyTorch <c>x.reshape(N, ...)</c>): the sample's new dimensions, channels first; one
+/// may be −1 (inferred). The element count must stay the same.
+/// </summary>
+internal sealed class ReshapeKind : LayerKind
+{
+    public override string Name => "Reshape";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.IntList("dimensions") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var dims = context.Ints("dimensions").ToArray();
+        if (dims.Length < 1 || dims.Length > Shape.MaxRank)
+        {
+            throw context.Invalid("dimensions", $"a sample has 1 to {Shape.MaxRank} dimensions, got {dims.Length}");
+        }
+        var free = dims.Count(d => d == -1);
+        if (free > 1 || dims.Any(d => d == 0 || d < -1))
+        {
+            throw context.Invalid("dimensions", $"dimensions must be ≥ 1, with at most one −1 (inferred), got ({string.Join(", ", dims)})");
+        }
+        var known = dims.Where(d => d != -1).Aggregate(1L, (a, d) => checked(a * d));
+        var size = context.Input.Size;
+        if (free == 1 && size % known == 0)
+        {
+            dims = dims.Select(d => d == -1 ? size / known : d).ToArray();
+        }
+        var output = Shape.Of(dims);
+        if (free == 1 && size % known != 0 || free == 0 && output.Size != size)
+        {
+            throw context.Invalid("dimensions", $"cannot reshape {context.Input} ({size} values per sample) to ({string.Join(", ", context.Ints("dimensions"))})");
+        }
+        return new LayerOutcome(output, new ReshapeArguments(output.Dimensions.ToEquatableArray()));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        $"{inputs[0]}.reshape({Longs(new[] { -1L }.Concat(((ReshapeArguments)node.Arguments).Target))})";
+}
+
+/// <summary>ZeroPadding2D (Keras <c>ZeroPadding2D</c>, PyTorch <c>nn.ZeroPad2d</c>): rows and columns of zeros.</summary>
+internal sealed class ZeroPadding2DKind : LayerKind
+{
+    public override string Name => "ZeroPadding2D";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
+    {
+        ArgumentSpec.Int("padding"), ArgumentSpec.Int("vertical"), ArgumentSpec.Int("horizontal"),
+        ArgumentSpec.Int("top"), ArgumentSpec.Int("bottom"), ArgumentSpec.Int("left"), ArgumentSpec.Int("right"),
+    };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        Pads pads;
+        if (context.Has("padding"))
+        {
+            var all = context.Int("padding", 0);
+            pads = new Pads(all, all, all, all);
+        }
+        else if (context.Has("vertical"))
+        {
+            var vertical = context.Int("vertical", 0);
+            var horizontal = context.Int("horizontal", 0);
+            pads = new Pads(vertical, vertical, horizontal, horizontal);
+        }
+        else
+        {
+            pads = new Pads(context.Int("top", 0), context.Int("bottom", 0), context.Int("left", 0), context.Int("right", 0));
+        }
+        if (pads.Top < 0 || pads.Bottom < 0 || pads.Left < 0 || pads.Right < 0)
+        {
+            throw context.Fail("ND0002", context.Where, context.Path, $"padding must be ≥ 0, got {pads}");
+        }
+        var input = context.Input;
+        var output = Shape.Image(input.Channels, checked(input.Height + pads.Top + pads.Bottom), checked(input.Width + pads.Left + pads.Right));
+        return new LayerOutcome(output, pads);
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var p = (Pads)node.Arguments;
+        return $"{Functional}.pad({inputs[0]}, {Longs(new[] { p.Left, p.Right, p.Top, p.Bottom })})";
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Shapes;
+
+namespace NetDsl.Generators.Layers;
+
+/// <summary>What an argument of a layer attribute holds, so the analyzer can type-check expressions written for it.</summary>
+internal enum ArgumentType
+{
+    Int,
+    Double,
+    Bool,
+    Enum,
+
+    /// <summary>Names of earlier outputs (a merge's inputs).</summary>
+    Names,
+
+    /// <summary>A list of ints (<c>params int[]</c>).</summary>
+    IntList,
+}
+
+/// <summary>
+/// One argument a layer attribute declares: a constructor parameter or a property, under the name the parser stores it
+/// (the parameter's name, or the property's with a lower-case first letter). <c>LayerCatalogTests</c> checks every
+/// spec against the attribute class, so renaming an attribute member without its spec fails a test.
+/// </summary>
+internal sealed class ArgumentSpec
+{
+    public ArgumentSpec(string name, ArgumentType type)
+    {
+        Name = name;
+        Type = type;
+    }
+
+    public string Name { get; }
+
+    public ArgumentType Type { get; }
+
+    public static ArgumentSpec Int(string name) => new(name, ArgumentType.Int);
+
+    public static ArgumentSpec Double(string name) => new(name, ArgumentType.Double);
+
+    public static ArgumentSpec Bool(string name) => new(name, ArgumentType.Bool);
+
+    public static ArgumentSpec Enum(string name) => new(name, ArgumentType.Enum);
+
+    public static ArgumentSpec Names(string name) => new(name, ArgumentType.Names);
+
+    public static ArgumentSpec IntList(string name) => new(name, ArgumentType.IntList);
+}
+
+/// <summary>Which network-wide default regularizer reaches a weighted layer, and the property of its kernel λs.</summary>
+internal sealed class WeightFacts
+{
+    public WeightFacts(string kernelProperty, bool isDense)
+    {
+        KernelProperty = kernelProperty;
+        IsDense = isDense;
+    }
+
+    /// <summary>"kernel" (KernelL1/KernelL2) or "depthwise" (DepthwiseL1/DepthwiseL2).</summary>
+    public string KernelProperty { get; }
+
+    /// <summary>Dense (RegularizedLayers.Dense) rather than a convolution (RegularizedLayers.Convolutions).</summary>
+    public bool IsDense { get; }
+}
+
+/// <summary>A layer's concrete arguments after lowering. Each kind declares its own value-equal record.</summary>
+internal abstract record LayerArguments;
+
+/// <summary>The arguments of a kind that has none.</summary>
+internal sealed record NoArguments : LayerArguments
+{
+    public static readonly NoArguments Instance = new();
+}
+
+/// <summary>What a kind computes for one use: its output shape, concrete arguments and counts.</summary>
+internal sealed record LayerOutcome(Shape Output, LayerArguments Arguments, long Trainable = 0, long NonTrainable = 0, long MultiplyAdds = 0);
+
+/// <summary>The TorchSharp module a layer keeps in a field: the field's type and the expression that creates it.</summary>
+internal sealed record TorchSharpModule(string Type, string Create, string? Comment = null);
+
+/// <summary>
+/// Everything NetDsl knows about one built-in layer kind, in one place: the arguments its attribute declares, their
+/// checks, its shape rule, its parameter and multiply-add counts (<see cref="Lower"/>), and the TorchSharp code it
+/// emits (<see cref="Module"/>, <see cref="Forward"/>). The attribute is <c>NetDsl.{Name}Attribute</c>; the catalogue
+/// (<see cref="LayerCatalog"/>) finds the kind by that name. docs/layers.md documents each kind under its name.
+/// </summary>
+internal abstract class LayerKind
+{
+    private static readonly IReadOnlyList<ArgumentSpec> None = Array.Empty<ArgumentSpec>();
+
+    /// <summary>The attribute's name without "Attribute": "Conv2D".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The stem of derived layer names: conv2d → conv2d_1, conv2d_2.</summary>
+    public virtual string Stem => Naming.SnakeCase(Name);
+
+    /// <summary>Every argument of the attribute except the ones every layer has (Name, When, From).</summary>
+    public virtual IReadOnlyList<ArgumentSpec> Arguments => None;
+
+    /// <summary>The argument holding the names of the outputs a merge reads; null for a one-input layer.</summary>
+    public virtual string? InputsArgument => null;
+
+    /// <summary>ReLU-like: a variant may move a BatchNorm after it.</summary>
+    public virtual bool IsActivation => false;
+
+    /// <summary>Where the kind's weights take their regularizers from; null for a layer without weights.</summary>
+    public virtual WeightFacts? Weights => null;
+
+    /// <summary>Whether the module has a bias vector (<c>.bias</c>) a regularizer can read.</summary>
+    public virtual bool HasBias(LoweredNode node) => false;
+
+    /// <summary>Checks the concrete arguments and input shapes of one use and computes its output.</summary>
+    public abstract LayerOutcome Lower(LayerContext context);
+
+    /// <summary>The module the layer keeps in a field, or null when its forward is a function of its inputs alone.</summary>
+    public virtual TorchSharpModule? Module(LoweredNode node) => null;
+
+    /// <summary>The C# expression of the layer's output, given its module (<c>this.conv1</c>, null without one) and inputs.</summary>
+    public abstract string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs);
+}

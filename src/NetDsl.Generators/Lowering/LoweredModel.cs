@@ -1,0 +1,55 @@
+using NetDsl.Generators.Layers;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
+
+namespace NetDsl.Generators.Lowering;
+
+// The lowered network: every block use expanded with its concrete arguments, every expression and When resolved,
+// every padding explicit, every node's input and output shapes known. Value-equal records, like the parsed model, so
+// the incremental pipeline caches them; every emitter (TorchSharp today, ONNX and PyTorch next) reads only this.
+
+/// <summary>λs of the weights of one layer after the network-wide default has been applied.</summary>
+internal sealed record LayerRegularizers(double KernelL1, double KernelL2, double BiasL1, double BiasL2)
+{
+    public static readonly LayerRegularizers None = new(0, 0, 0, 0);
+
+    public bool Any => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
+}
+
+/// <summary>One layer (or block use) of a lowered scope.</summary>
+/// <param name="Name">The module name in its scope (the state-dict key segment).</param>
+/// <param name="Kind">The catalogue name (<see cref="LayerCatalog"/>), or <see cref="LayerSpec.BlockKind"/>.</param>
+/// <param name="Inputs">Indices of the earlier nodes of the scope it reads, in order; −1 is the scope's input.</param>
+/// <param name="Trainable">Trainable values of this layer (of the whole body for a block).</param>
+internal sealed record LoweredNode(
+    string Name,
+    string Kind,
+    EquatableArray<int> Inputs,
+    EquatableArray<Shape> InputShapes,
+    Shape Output,
+    LayerArguments Arguments,
+    long Trainable,
+    long NonTrainable,
+    long MultiplyAdds,
+    LayerRegularizers Regularizers,
+    LoweredBlock? Block)
+{
+    public bool IsBlock => Block is not null;
+}
+
+/// <summary>A block use, expanded.</summary>
+/// <param name="TypeName">The block's attribute class (NetDsl.Samples.Models.BottleneckAttribute).</param>
+/// <param name="Name">The block's name (Bottleneck).</param>
+/// <param name="Arguments">Its concrete arguments as written in a doc comment: "outChannels: 24".</param>
+internal sealed record LoweredBlock(string TypeName, string Name, EquatableArray<string> Arguments, LoweredScope Body);
+
+/// <summary>A layer list with its input; <paramref name="Output"/> is the index of the node whose output it returns (−1: its input).</summary>
+internal sealed record LoweredScope(Shape Input, EquatableArray<LoweredNode> Nodes, int Output)
+{
+    public Shape OutputShape => Output < 0 ? Input : Nodes[Output].Output;
+
+    public Shape ShapeOf(int index) => index < 0 ? Input : Nodes[index].Output;
+}
+
+/// <summary>A whole network, lowered.</summary>
+internal sealed record LoweredNetwork(LoweredScope Body, bool GlorotUniform);

@@ -1,0 +1,363 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetDsl.Generators.Layers;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Parsing;
+using NetDsl.Generators.Shapes;
+
+namespace NetDsl.Generators.Lowering;
+
+/// <summary>Thrown once a diagnostic that stops lowering has been reported.</summary>
+internal sealed class StopLowering : Exception
+{
+}
+
+/// <summary>
+/// Expands a checked network into its <see cref="LoweredNetwork"/>: walks every scope with concrete values (block
+/// arguments, the inferred input shape), resolves each layer's inputs by name, and asks each layer's kind for its
+/// output and counts. Reports through <paramref name="report"/>; a failure stops the walk with <see cref="StopLowering"/>.
+/// </summary>
+internal sealed class Lowerer
+{
+    public static readonly string[] ImplicitVariables = { "inputChannels", "inputHeight", "inputWidth" };
+
+    /// <summary>The name a layer uses for the scope's input.</summary>
+    public const string InputName = "input";
+
+    private readonly NetworkModel model;
+    private readonly Dictionary<string, BlockDefinition> blocks;
+    private readonly Action<string, SourceSpan?, string[]> report;
+    private readonly List<BlockDefinition> owners = new();
+
+    public Lowerer(NetworkModel model, Action<string, SourceSpan?, string[]> report)
+    {
+        this.model = model;
+        this.report = report;
+        blocks = model.Blocks.ToDictionary(b => b.TypeName);
+    }
+
+    public LoweredNetwork Lower(Shape input) =>
+        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(), input, string.Empty, null, null, new List<string>()), model.GlorotUniform);
+
+    private Exception Fail(string id, SourceSpan? span, params string[] arguments)
+    {
+        report(id, span, arguments);
+        return new StopLowering();
+    }
+
+    private LoweredScope LowerScope(
+        EquatableArray<LayerSpec> layers,
+        Dictionary<string, ExpressionValue> variables,
+        Shape input,
+        string prefix,
+        SourceSpan? usage,
+        BlockDefinition? owner,
+        List<string> stack)
+    {
+        var nodes = new List<LoweredNode>();
+        var specs = new List<LayerSpec>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var current = -1;
+        Shape ShapeOf(int index) => index < 0 ? input : nodes[index].Output;
+
+        foreach (var layer in layers)
+        {
+            var where = usage ?? layer.Span;
+            var kind = layer.IsBlock ? null : LayerCatalog.Get(layer.Kind);
+            var inputs = new List<int>();
+            var inputNames = new List<string>();
+            if (layer.Inputs.Count > 0)
+            {
+                foreach (var reference in layer.Inputs)
+                {
+                    // The static checks made sure every name is the input or an earlier layer of this scope.
+                    inputs.Add(reference.Name == InputName && !names.ContainsKey(InputName) ? -1 : names[reference.Name]);
+                    inputNames.Add(reference.Name);
+                }
+            }
+            else
+            {
+                inputs.Add(current);
+                inputNames.Add(current < 0 ? InputName : nodes[current].Name);
+                if (kind is Layers.Kinds.AddKind)
+                {
+                    inputs.Add(-1); // [Add]: the residual shortcut from the scope's input
+                    inputNames.Add(InputName);
+                }
+            }
+
+            if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
+            {
+                // An absent layer passes its input through: a name that reads it reads that input.
+                if (!present.Contains(layer.Name))
+                {
+                    names[layer.Name] = inputs[0];
+                }
+                continue;
+            }
+
+            var path = prefix + layer.Name;
+            var shapes = inputs.Select(ShapeOf).ToEquatableArray();
+            LoweredNode node;
+            try
+            {
+                node = layer.IsBlock
+                    ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
+                    : LowerLayer(kind!, layer, variables, inputs, inputNames, shapes, path, where);
+            }
+            catch (OverflowException)
+            {
+                throw Fail("ND0018", where, path, layer.IsBlock ? layer.Kind : kind!.Name);
+            }
+            nodes.Add(node);
+            specs.Add(layer);
+            current = nodes.Count - 1;
+            names[layer.Name] = current;
+            present.Add(layer.Name);
+        }
+
+        // An output that nothing reads is computed for nothing: usually a misspelt or forgotten name.
+        for (var i = 0; i < nodes.Count - 1; i++)
+        {
+            var index = i;
+            if (index != current && !nodes.Any(n => n.Inputs.Contains(index)))
+            {
+                var scope = owner?.Name ?? model.ClassName;
+                report("ND0103", specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, nodes[i].Output.ToString() });
+            }
+        }
+        return new LoweredScope(input, nodes.ToEquatableArray(), current);
+    }
+
+    private LoweredNode LowerLayer(
+        LayerKind kind, LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
+        EquatableArray<Shape> shapes, string path, SourceSpan? where)
+    {
+        var context = new Context(this, layer, variables, shapes, inputNames, path, where);
+        var outcome = kind.Lower(context);
+        return new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
+            outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, Regularizers(kind, layer), null);
+    }
+
+    /// <summary>The layer's own λs where it sets any, else the network default where it applies.</summary>
+    private LayerRegularizers Regularizers(LayerKind kind, LayerSpec layer)
+    {
+        if (kind.Weights is not { } weights)
+        {
+            return LayerRegularizers.None;
+        }
+        double Constant(string name) => layer.Get(name)?.Double ?? 0;
+        var own = new LayerRegularizers(Constant(weights.KernelProperty + "L1"), Constant(weights.KernelProperty + "L2"), Constant("biasL1"), Constant("biasL2"));
+        var defaults = model.Regularizer;
+        if (own.Any || defaults is null || !(weights.IsDense ? defaults.Dense : defaults.Convolutions))
+        {
+            return own;
+        }
+        var bias = defaults.Biases && UseBias(layer);
+        return new LayerRegularizers(defaults.L1, defaults.L2, bias ? defaults.L1 : 0, bias ? defaults.L2 : 0);
+    }
+
+    public static bool UseBias(LayerSpec layer) => layer.Get("useBias") is not { Kind: ValueKind.Bool, Bool: false };
+
+    private LoweredNode LowerBlock(
+        LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, EquatableArray<Shape> shapes, string path, SourceSpan? where,
+        List<string> stack)
+    {
+        if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block) || stack.Contains(layer.BlockType))
+        {
+            throw new StopLowering(); // recursion, reported by the static checks
+        }
+        var shape = shapes[0];
+        var inner = new Dictionary<string, ExpressionValue>
+        {
+            ["inputChannels"] = ExpressionValue.Of(shape.Channels),
+            ["inputHeight"] = ExpressionValue.Of(shape.Height),
+            ["inputWidth"] = ExpressionValue.Of(shape.Width),
+        };
+        var shown = new List<string>();
+        foreach (var parameter in block.Parameters)
+        {
+            var value = layer.Get(parameter.Name) ?? parameter.Default;
+            if (value is null)
+            {
+                continue; // the constructor used does not take it; a body expression using it reports it below
+            }
+            var evaluated = Evaluate(value, variables, where);
+            var fits = parameter.Type switch
+            {
+                ParameterType.Bool => evaluated.IsBool,
+                ParameterType.Double => !evaluated.IsBool,
+                _ => evaluated.IsInt,
+            };
+            if (!fits)
+            {
+                throw Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {ParameterTypes.CSharp(parameter.Type).Replace("long", "int")} but the value is {evaluated.TypeName}");
+            }
+            var final = parameter.Type == ParameterType.Double ? ExpressionValue.Of(evaluated.Real) : evaluated;
+            inner[parameter.Name] = final;
+            shown.Add(parameter.Name + ": " + final);
+        }
+        stack.Add(layer.BlockType);
+        owners.Add(block);
+        var body = LowerScope(block.Body, inner, shape, path + ".", where, block, stack);
+        owners.RemoveAt(owners.Count - 1);
+        stack.RemoveAt(stack.Count - 1);
+
+        long trainable = 0, nonTrainable = 0, macs = 0;
+        foreach (var node in body.Nodes)
+        {
+            trainable = checked(trainable + node.Trainable);
+            nonTrainable = checked(nonTrainable + node.NonTrainable);
+            macs = checked(macs + node.MultiplyAdds);
+        }
+        return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
+            trainable, nonTrainable, macs, LayerRegularizers.None, new LoweredBlock(block.TypeName, block.Name, shown.ToEquatableArray(), body));
+    }
+
+    private bool EvaluateBool(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
+    {
+        var evaluated = Evaluate(value, variables, where);
+        if (!evaluated.IsBool)
+        {
+            throw Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, "When must be a bool expression");
+        }
+        return evaluated.Bool;
+    }
+
+    private ExpressionValue Evaluate(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Int:
+                return ExpressionValue.Of(value.Int);
+            case ValueKind.Bool:
+                return ExpressionValue.Of(value.Bool);
+            case ValueKind.Double:
+                return ExpressionValue.Of(value.Double);
+            case ValueKind.List:
+                throw Fail("ND0009", value.Span ?? where, "[…]", "a list is not a value here");
+        }
+        try
+        {
+            return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables);
+        }
+        catch (UnknownNameException e)
+        {
+            // Names that are no parameter at all were reported by the static checks; what is left is a parameter
+            // that this use of the block does not set: its constructor lacks it and it has no default.
+            var block = owners.Count > 0 ? owners[owners.Count - 1].Name : model.ClassName;
+            throw Fail("ND0017", where, block, e.Name, value.Text!);
+        }
+        catch (ExpressionException e)
+        {
+            throw Fail("ND0009", ShapeInference.Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
+        }
+    }
+
+    /// <summary>One layer use: its arguments evaluated on demand with the scope's variables.</summary>
+    private sealed class Context : LayerContext
+    {
+        private readonly Lowerer owner;
+        private readonly LayerSpec layer;
+        private readonly Dictionary<string, ExpressionValue> variables;
+        private readonly IReadOnlyList<Shape> inputs;
+        private readonly IReadOnlyList<string> inputNames;
+        private readonly string path;
+        private readonly SourceSpan? where;
+
+        public Context(Lowerer owner, LayerSpec layer, Dictionary<string, ExpressionValue> variables, IReadOnlyList<Shape> inputs,
+            IReadOnlyList<string> inputNames, string path, SourceSpan? where)
+        {
+            this.owner = owner;
+            this.layer = layer;
+            this.variables = variables;
+            this.inputs = inputs;
+            this.inputNames = inputNames;
+            this.path = path;
+            this.where = where;
+        }
+
+        public override LayerSpec Layer => layer;
+
+        public override string Path => path;
+
+        public override IReadOnlyList<Shape> Inputs => inputs;
+
+        public override IReadOnlyList<string> InputNames => inputNames;
+
+        public override bool TorchBatchNormDefaults => owner.model.TorchBatchNormDefaults;
+
+        public override SourceSpan? Where => where;
+
+        public override Exception Fail(string id, SourceSpan? span, params string[] arguments) => owner.Fail(id, span, arguments);
+
+        public override long Int(string argument, long fallback)
+        {
+            var value = layer.Get(argument);
+            if (value is null)
+            {
+                return fallback;
+            }
+            var evaluated = owner.Evaluate(value, variables, where);
+            if (!evaluated.IsInt)
+            {
+                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be an int, not {evaluated.TypeName} ({evaluated})");
+            }
+            return evaluated.Number;
+        }
+
+        public override double Real(string argument, double fallback)
+        {
+            var value = layer.Get(argument);
+            if (value is null)
+            {
+                return fallback;
+            }
+            var evaluated = owner.Evaluate(value, variables, where);
+            if (evaluated.IsBool)
+            {
+                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be a number, not bool");
+            }
+            return evaluated.Real;
+        }
+
+        public override bool Bool(string argument, bool fallback)
+        {
+            var value = layer.Get(argument);
+            if (value is null)
+            {
+                return fallback;
+            }
+            var evaluated = owner.Evaluate(value, variables, where);
+            if (!evaluated.IsBool)
+            {
+                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be a bool, not {evaluated.TypeName}");
+            }
+            return evaluated.Bool;
+        }
+
+        public override IReadOnlyList<long> Ints(string argument)
+        {
+            var value = layer.Get(argument);
+            if (value is null)
+            {
+                return Array.Empty<long>();
+            }
+            var items = value.Kind == ValueKind.List ? value.Items.ToList() : new List<ArgumentValue> { value };
+            var result = new List<long>();
+            foreach (var item in items)
+            {
+                var evaluated = owner.Evaluate(item, variables, where);
+                if (!evaluated.IsInt)
+                {
+                    throw owner.Fail("ND0009", item.Span ?? where, item.Text ?? string.Empty, $"{argument} must be ints, not {evaluated.TypeName} ({evaluated})");
+                }
+                result.Add(evaluated.Number);
+            }
+            return result;
+        }
+    }
+}
