@@ -91,11 +91,12 @@ internal sealed class Lowerer
 
             if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
             {
-                // An absent layer passes its input through: a name that reads it reads that input.
+                // An absent layer passes its input through: its name, and the layer after it, read that input.
                 if (!present.Contains(layer.Name))
                 {
                     names[layer.Name] = inputs[0];
                 }
+                current = inputs[0];
                 continue;
             }
 

@@ -13,6 +13,16 @@ public enum Padding
     Same,
 }
 
+/// <summary>How UpSampling2D fills the new rows and columns.</summary>
+public enum Interpolation
+{
+    /// <summary>Each value copied into a size × size square.</summary>
+    Nearest,
+
+    /// <summary>Linear in both directions (PyTorch's align_corners decides where the corners sit).</summary>
+    Bilinear,
+}
+
 /// <summary>Defaults used by <see cref="BatchNormAttribute"/> when epsilon or momentum is not given.</summary>
 public enum BatchNormDefaults
 {

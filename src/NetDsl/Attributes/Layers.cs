@@ -102,6 +102,12 @@ public sealed class BatchNormAttribute : LayerAttribute
 
     /// <summary>Keras momentum: running = momentum·running + (1 − momentum)·batch.</summary>
     public double Momentum { get; set; }
+
+    /// <summary>Learn a scale and an offset per channel (PyTorch's <c>affine</c>, Keras' <c>center</c>/<c>scale</c>); default true.</summary>
+    public bool Affine { get; set; } = true;
+
+    /// <summary>Keep running statistics for evaluation (PyTorch's <c>track_running_stats</c>); false: batch statistics always.</summary>
+    public bool TrackRunningStats { get; set; } = true;
 }
 
 /// <summary>max(x, 0).</summary>
@@ -280,4 +286,172 @@ public sealed class ReshapeAttribute : LayerAttribute
 {
     /// <param name="dimensions">The new dimensions of one sample (1 to 4 of them).</param>
     public ReshapeAttribute(params int[] dimensions) { }
+}
+
+/// <summary>Transposed 2-D convolution (Keras <c>Conv2DTranspose</c> with 'valid' padding, PyTorch <c>nn.ConvTranspose2d</c>).</summary>
+public sealed class Conv2DTransposeAttribute : WeightedLayerAttribute
+{
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Square kernel side.</param>
+    /// <param name="strides">Stride in both directions.</param>
+    public Conv2DTransposeAttribute(int filters, int kernelSize, int strides = 1) { }
+
+    /// <inheritdoc cref="Conv2DTransposeAttribute(int, int, int)"/>
+    public Conv2DTransposeAttribute(string filters, int kernelSize, int strides = 1) { }
+
+    /// <summary>PyTorch's <c>padding</c>: rows and columns removed from each side of the full output.</summary>
+    public int Pad { get; set; }
+
+    /// <summary>PyTorch's <c>output_padding</c>: extra rows and columns at the bottom and right (less than the stride).</summary>
+    public int OutputPadding { get; set; }
+
+    /// <summary>Spacing between kernel taps.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>λ of an L1 regularizer on the kernel.</summary>
+    public double KernelL1 { get; set; }
+
+    /// <summary>λ of an L2 regularizer on the kernel.</summary>
+    public double KernelL2 { get; set; }
+}
+
+/// <summary>1-D convolution over a sequence [N, C, L] (Keras <c>Conv1D</c> channels-first, PyTorch <c>nn.Conv1d</c>).</summary>
+public sealed class Conv1DAttribute : WeightedLayerAttribute
+{
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Kernel length.</param>
+    /// <param name="strides">Stride.</param>
+    public Conv1DAttribute(int filters, int kernelSize, int strides = 1) { }
+
+    /// <inheritdoc cref="Conv1DAttribute(int, int, int)"/>
+    public Conv1DAttribute(string filters, int kernelSize, int strides = 1) { }
+
+    /// <summary>Valid (default) or same (TensorFlow's: the odd position goes at the end).</summary>
+    public Padding Padding { get; set; }
+
+    /// <summary>Explicit zero padding at both ends (PyTorch's <c>padding</c>).</summary>
+    public int Pad { get; set; }
+
+    /// <summary>Spacing between kernel taps.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Groups of channels convolved separately.</summary>
+    public int Groups { get; set; } = 1;
+
+    /// <summary>λ of an L1 regularizer on the kernel.</summary>
+    public double KernelL1 { get; set; }
+
+    /// <summary>λ of an L2 regularizer on the kernel.</summary>
+    public double KernelL2 { get; set; }
+}
+
+/// <summary>Layer normalization over the last axis of each sample (Keras <c>LayerNormalization</c>, PyTorch <c>nn.LayerNorm</c>).</summary>
+public sealed class LayerNormalizationAttribute : LayerAttribute
+{
+    /// <summary>Added to the variance (Keras' default 1e-3; PyTorch's is 1e-5).</summary>
+    public double Epsilon { get; set; } = 1e-3;
+
+    /// <summary>Learn a scale and an offset (default true).</summary>
+    public bool Affine { get; set; } = true;
+}
+
+/// <summary>Group normalization over channel groups (Keras <c>GroupNormalization</c>, PyTorch <c>nn.GroupNorm</c>).</summary>
+public sealed class GroupNormalizationAttribute : LayerAttribute
+{
+    /// <param name="groups">Channel groups (Keras' default 32); it must divide the channels.</param>
+    public GroupNormalizationAttribute(int groups = 32) { }
+
+    /// <summary>Added to the variance (Keras' default 1e-3; PyTorch's is 1e-5).</summary>
+    public double Epsilon { get; set; } = 1e-3;
+
+    /// <summary>Learn a scale and an offset per channel (default true).</summary>
+    public bool Affine { get; set; } = true;
+}
+
+/// <summary>Instance normalization: each channel of each image over its positions (PyTorch <c>nn.InstanceNorm2d</c>).</summary>
+public sealed class InstanceNormalizationAttribute : LayerAttribute
+{
+    /// <summary>Added to the variance (default 1e-3, as Keras' GroupNormalization).</summary>
+    public double Epsilon { get; set; } = 1e-3;
+
+    /// <summary>Learn a scale and an offset per channel (default true, as Keras; PyTorch's default is false).</summary>
+    public bool Affine { get; set; } = true;
+}
+
+/// <summary>x for x ≥ 0, a learned αx below (PyTorch <c>nn.PReLU</c>).</summary>
+public sealed class PReLUAttribute : LayerAttribute
+{
+    /// <summary>One α per channel (Keras' <c>shared_axes=[1, 2]</c>) instead of one for the layer (PyTorch's default).</summary>
+    public bool Channelwise { get; set; }
+
+    /// <summary>The initial α (PyTorch's 0.25).</summary>
+    public double Init { get; set; } = 0.25;
+}
+
+/// <summary>Drops whole channels while training (Keras <c>SpatialDropout2D</c>, PyTorch <c>nn.Dropout2d</c>).</summary>
+public sealed class SpatialDropout2DAttribute : LayerAttribute
+{
+    /// <param name="rate">Fraction of channels dropped, in [0, 1).</param>
+    public SpatialDropout2DAttribute(double rate) { }
+
+    /// <param name="rate">The fraction, as an expression over block parameters.</param>
+    public SpatialDropout2DAttribute(string rate) { }
+}
+
+/// <summary>Dropout that keeps SELU's mean and variance (Keras <c>AlphaDropout</c>, PyTorch <c>nn.AlphaDropout</c>).</summary>
+public sealed class AlphaDropoutAttribute : LayerAttribute
+{
+    /// <param name="rate">Fraction dropped, in [0, 1).</param>
+    public AlphaDropoutAttribute(double rate) { }
+}
+
+/// <summary>Repeats rows and columns (Keras <c>UpSampling2D</c>, PyTorch <c>nn.Upsample(scale_factor=size)</c>).</summary>
+public sealed class UpSampling2DAttribute : LayerAttribute
+{
+    /// <param name="size">The factor in both directions.</param>
+    public UpSampling2DAttribute(int size = 2) { }
+
+    /// <summary>Nearest (default) or bilinear.</summary>
+    public Interpolation Interpolation { get; set; }
+
+    /// <summary>PyTorch's align_corners for bilinear (Keras' bilinear is false, the default).</summary>
+    public bool AlignCorners { get; set; }
+}
+
+/// <summary>Average pooling to a fixed output size, whatever the input (PyTorch <c>nn.AdaptiveAvgPool2d</c>).</summary>
+public sealed class AdaptiveAveragePooling2DAttribute : LayerAttribute
+{
+    /// <param name="size">Output height and width.</param>
+    public AdaptiveAveragePooling2DAttribute(int size) { }
+
+    /// <param name="height">Output height.</param>
+    /// <param name="width">Output width.</param>
+    public AdaptiveAveragePooling2DAttribute(int height, int width) { }
+}
+
+/// <summary>Removes rows and columns at the sides (Keras <c>Cropping2D</c>).</summary>
+public sealed class Cropping2DAttribute : LayerAttribute
+{
+    /// <summary>The same cropping on all four sides.</summary>
+    public Cropping2DAttribute(int cropping) { }
+
+    /// <summary>Symmetric cropping: rows top and bottom, columns left and right.</summary>
+    public Cropping2DAttribute(int vertical, int horizontal) { }
+
+    /// <summary>Per side, as Keras' ((top, bottom), (left, right)).</summary>
+    public Cropping2DAttribute(int top, int bottom, int left, int right) { }
+}
+
+/// <summary>Reorders the axes of each sample (Keras <c>Permute</c>: 1-based, e.g. (2, 3, 1) turns [C, H, W] into [H, W, C]).</summary>
+public sealed class PermuteAttribute : LayerAttribute
+{
+    /// <param name="dimensions">The new order of the sample's axes, 1-based.</param>
+    public PermuteAttribute(params int[] dimensions) { }
+}
+
+/// <summary>ShuffleNet's channel shuffle (PyTorch <c>nn.ChannelShuffle</c>).</summary>
+public sealed class ChannelShuffleAttribute : LayerAttribute
+{
+    /// <param name="groups">Channel groups; it must divide the channels.</param>
+    public ChannelShuffleAttribute(int groups) { }
 }

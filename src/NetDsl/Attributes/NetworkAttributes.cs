@@ -23,8 +23,14 @@ public sealed class InputAttribute : Attribute
     /// <summary>A flat input of <paramref name="features"/> values, e.g. 784 for a flattened MNIST digit.</summary>
     public InputAttribute(int features) { }
 
+    /// <summary>A sequence input of <paramref name="channels"/> × <paramref name="length"/> (Conv1D's input).</summary>
+    public InputAttribute(int channels, int length) { }
+
     /// <summary>An image input of <paramref name="channels"/> × <paramref name="height"/> × <paramref name="width"/>.</summary>
     public InputAttribute(int channels, int height, int width) { }
+
+    /// <summary>A volume input of <paramref name="channels"/> × <paramref name="depth"/> × <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public InputAttribute(int channels, int depth, int height, int width) { }
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ using static NetDsl.Generators.Layers.TorchSharpNames;
 
 namespace NetDsl.Generators.Layers.Kinds;
 
-internal sealed record BatchNormArguments(long Channels, int Rank, double Epsilon, double KerasMomentum) : LayerArguments;
+internal sealed record BatchNormArguments(long Channels, int Rank, double Epsilon, double KerasMomentum, bool Affine, bool TrackRunningStats) : LayerArguments;
 
 /// <summary>
 /// BatchNorm over channels or features (Keras <c>BatchNormalization</c>; PyTorch <c>nn.BatchNorm1d/2d/3d</c> by the
@@ -16,7 +16,7 @@ internal sealed class BatchNormKind : LayerKind
 {
     public override string Name => "BatchNorm";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("epsilon"), ArgumentSpec.Double("momentum") };
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("epsilon"), ArgumentSpec.Double("momentum"), ArgumentSpec.Bool("affine"), ArgumentSpec.Bool("trackRunningStats") };
 
     public override LayerOutcome Lower(LayerContext context)
     {
@@ -32,7 +32,10 @@ internal sealed class BatchNormKind : LayerKind
             throw context.Invalid("momentum", $"momentum must be in [0, 1), got {Format(momentum)}");
         }
         var channels = context.Input.Channels;
-        return new LayerOutcome(context.Input, new BatchNormArguments(channels, context.Input.Rank, epsilon, momentum), checked(2 * channels), checked(2 * channels));
+        var affine = context.Bool("affine", true);
+        var track = context.Bool("trackRunningStats", true);
+        return new LayerOutcome(context.Input, new BatchNormArguments(channels, context.Input.Rank, epsilon, momentum, affine, track),
+            affine ? checked(2 * channels) : 0, track ? checked(2 * channels) : 0);
     }
 
     public override TorchSharpModule Module(LoweredNode node)
@@ -44,7 +47,8 @@ internal sealed class BatchNormKind : LayerKind
             3 => "BatchNorm2d",
             _ => "BatchNorm3d",
         };
-        return new TorchSharpModule($"{Modules}.{type}", $"{Nn}.{type}({Int(a.Channels)}, eps: {Number(a.Epsilon)}, momentum: {TorchMomentum(a.KerasMomentum)})",
+        var switches = (a.Affine ? string.Empty : ", affine: false") + (a.TrackRunningStats ? string.Empty : ", track_running_stats: false");
+        return new TorchSharpModule($"{Modules}.{type}", $"{Nn}.{type}({Int(a.Channels)}, eps: {Number(a.Epsilon)}, momentum: {TorchMomentum(a.KerasMomentum)}{switches})",
             $"Keras momentum {Number(a.KerasMomentum)}");
     }
 

@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+internal sealed record UpSamplingArguments(long Size, bool Bilinear, bool AlignCorners) : LayerArguments;
+
+/// <summary>
+/// UpSampling2D by an integer factor (Keras <c>UpSampling2D</c>, PyTorch <c>nn.Upsample(scale_factor)</c>): nearest
+/// (copies) or bilinear; <c>AlignCorners</c> is PyTorch's align_corners (Keras' bilinear is align_corners=False).
+/// </summary>
+internal sealed class UpSampling2DKind : LayerKind
+{
+    public override string Name => "UpSampling2D";
+
+    public override string Stem => "up_sampling2d";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("size"), ArgumentSpec.Enum("interpolation"), ArgumentSpec.Bool("alignCorners") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        var size = context.Positive("size", 2);
+        var bilinear = context.Int("interpolation", 0) == 1;
+        var align = context.Bool("alignCorners", false);
+        if (align && !bilinear)
+        {
+            throw context.Invalid("alignCorners", "AlignCorners applies to Interpolation.Bilinear only");
+        }
+        var input = context.Input;
+        return new LayerOutcome(Shape.Image(input.Channels, checked(input.Height * size), checked(input.Width * size)), new UpSamplingArguments(size, bilinear, align));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (UpSamplingArguments)node.Arguments;
+        var factor = Number(a.Size);
+        return a.Bilinear
+            ? $"{Functional}.interpolate({inputs[0]}, scale_factor: new double[] {{ {factor}, {factor} }}, mode: {Torch}.InterpolationMode.Bilinear, align_corners: {Bool(a.AlignCorners)})"
+            : $"{Functional}.interpolate({inputs[0]}, scale_factor: new double[] {{ {factor}, {factor} }}, mode: {Torch}.InterpolationMode.Nearest)";
+    }
+}
+
+internal sealed record AdaptivePoolArguments(long Height, long Width) : LayerArguments;
+
+/// <summary>
+/// AdaptiveAveragePooling2D to a fixed output size (PyTorch <c>nn.AdaptiveAvgPool2d</c>, as in VGG and AlexNet; Keras has
+/// no such layer): window i covers rows floor(i·H/h) to ceil((i + 1)·H/h).
+/// </summary>
+internal sealed class AdaptiveAveragePooling2DKind : LayerKind
+{
+    public override string Name => "AdaptiveAveragePooling2D";
+
+    public override string Stem => "adaptive_average_pooling2d";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("size"), ArgumentSpec.Int("height"), ArgumentSpec.Int("width") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        var height = context.Has("size") ? context.Positive("size", 1) : context.Positive("height", 1);
+        var width = context.Has("size") ? height : context.Positive("width", 1);
+        return new LayerOutcome(Shape.Image(context.Input.Channels, height, width), new AdaptivePoolArguments(height, width));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (AdaptivePoolArguments)node.Arguments;
+        return $"{Functional}.adaptive_avg_pool2d({inputs[0]}, {Longs(new[] { a.Height, a.Width })})";
+    }
+}
+
+/// <summary>Cropping2D: rows and columns removed at each side (Keras <c>Cropping2D</c>; PyTorch slicing).</summary>
+internal sealed class Cropping2DKind : LayerKind
+{
+    public override string Name => "Cropping2D";
+
+    public override string Stem => "cropping2d";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
+    {
+        ArgumentSpec.Int("cropping"), ArgumentSpec.Int("vertical"), ArgumentSpec.Int("horizontal"),
+        ArgumentSpec.Int("top"), ArgumentSpec.Int("bottom"), ArgumentSpec.Int("left"), ArgumentSpec.Int("right"),
+    };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        Pads crop;
+        if (context.Has("cropping"))
+        {
+            var all = context.Int("cropping", 0);
+            crop = new Pads(all, all, all, all);
+        }
+        else if (context.Has("vertical"))
+        {
+            var vertical = context.Int("vertical", 0);
+            var horizontal = context.Int("horizontal", 0);
+            crop = new Pads(vertical, vertical, horizontal, horizontal);
+        }
+        else
+        {
+            crop = new Pads(context.Int("top", 0), context.Int("bottom", 0), context.Int("left", 0), context.Int("right", 0));
+        }
+        var input = context.Input;
+        if (crop.Top < 0 || crop.Bottom < 0 || crop.Left < 0 || crop.Right < 0)
+        {
+            throw context.Fail("ND0002", context.Where, context.Path, $"cropping must be ≥ 0, got {crop}");
+        }
+        var output = Shape.Image(input.Channels, input.Height - crop.Top - crop.Bottom, input.Width - crop.Left - crop.Right);
+        if (output.Height <= 0 || output.Width <= 0)
+        {
+            throw context.Fail("ND0004", context.Where, context.Path, output.ToString(), input.ToString());
+        }
+        return new LayerOutcome(output, new CropArguments(crop, output.Height, output.Width));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (CropArguments)node.Arguments;
+        return $"{inputs[0]}.narrow(2, {Int(a.Crop.Top)}, {Int(a.Height)}).narrow(3, {Int(a.Crop.Left)}, {Int(a.Width)})";
+    }
+}
+
+internal sealed record CropArguments(Pads Crop, long Height, long Width) : LayerArguments;
+
+internal sealed record PermuteArguments(EquatableArray<long> Order) : LayerArguments;
+
+/// <summary>
+/// Permute the axes of each sample (Keras <c>Permute</c>: 1-based sample axes, e.g. (2, 3, 1) makes [C, H, W] into
+/// [H, W, C]; PyTorch <c>x.permute(0, ...)</c>).
+/// </summary>
+internal sealed class PermuteKind : LayerKind
+{
+    public override string Name => "Permute";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.IntList("dimensions") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var order = context.Ints("dimensions").ToArray();
+        var rank = context.Input.Rank;
+        if (order.Length != rank || !order.OrderBy(d => d).SequenceEqual(Enumerable.Range(1, rank).Select(d => (long)d)))
+        {
+            throw context.Invalid("dimensions", $"({string.Join(", ", order)}) is not an order of the {rank} axes of {context.Input} (1 to {rank}, each once)");
+        }
+        var output = Shape.Of(order.Select(d => context.Input[(int)d - 1]).ToArray());
+        return new LayerOutcome(output, new PermuteArguments(order.ToEquatableArray()));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        $"{inputs[0]}.permute({Longs(new[] { 0L }.Concat(((PermuteArguments)node.Arguments).Order))})";
+}
+
+internal sealed record ShuffleArguments(long Groups) : LayerArguments;
+
+/// <summary>ChannelShuffle (ShuffleNet; PyTorch <c>nn.ChannelShuffle</c>): the channels seen as [g, C/g], transposed to [C/g, g].</summary>
+internal sealed class ChannelShuffleKind : LayerKind
+{
+    public override string Name => "ChannelShuffle";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("groups") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        var groups = context.Positive("groups", 1);
+        if (context.Input.Channels % groups != 0)
+        {
+            throw context.Invalid("groups", $"groups = {groups} must divide the channels ({context.Input.Channels})");
+        }
+        return new LayerOutcome(context.Input, new ShuffleArguments(groups));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        // As a reshape and a transpose: differentiable everywhere (libtorch's channel_shuffle has no derivative).
+        var groups = ((ShuffleArguments)node.Arguments).Groups;
+        var shape = node.Output;
+        var split = Longs(new[] { -1, groups, shape.Channels / groups, shape.Height, shape.Width });
+        return $"{inputs[0]}.reshape({split}).transpose(1, 2).reshape({Longs(new[] { -1, shape.Channels, shape.Height, shape.Width })})";
+    }
+}

@@ -1,0 +1,130 @@
+using NetDsl;
+
+// The NetDsl side of the PyTorch parity cases: each network's state-dict keys equal those of the PyTorch module of
+// the same name in make_fixtures.py, which computes the reference with PyTorch's own layers (and, for TensorFlow's
+// 'same' pooling, with explicit windows). Every layer kind of the catalogue appears in at least one of them.
+namespace NetDsl.Tests.Parity;
+
+[Network, Input(4, 9, 9)]
+[Conv2D(6, 3, 2, Padding = Padding.Same, Name = "same")]
+[Conv2D(6, 3, Pad = 2, Dilation = 2, Groups = 3, Name = "dilated")]
+[Conv2D(8, 1, UseBias = false, Name = "point")]
+[DepthwiseConv2D(3, DepthMultiplier = 2, Pad = 1, Name = "dw")]
+[DepthwiseConv2D(3, 2, Padding = Padding.Same, UseBias = false, Name = "dw_same")]
+public partial class Convolutions { }
+
+[Network, Input(3, 17, 17)]
+[MaxPooling2D(3, 2, Padding = Padding.Same)]
+[AveragePooling2D(3, 2, Padding = Padding.Same)]
+[MaxPooling2D(3, 2, Pad = 1)]
+[AdaptiveAveragePooling2D(2)]
+[ZeroPadding2D(1, 2, 0, 1)]
+[AveragePooling2D(2, 1)]
+[Cropping2D(1, 0, 0, 1, Name = "crop")]
+[Flatten(Name = "flat")]
+[GlobalMaxPooling2D(From = "crop", Name = "gmax")]
+[GlobalAveragePooling2D(From = "crop", Name = "gavg")]
+[Concatenate("flat", "gmax", "gavg")]
+public partial class Pools { }
+
+[Network, Input(6)]
+[Dense(8, Name = "fc")]
+[Sigmoid(Name = "sig")]
+[Tanh(From = "fc", Name = "tanh")]
+[LeakyReLU(Alpha = 0.2, From = "fc", Name = "leaky")]
+[ELU(Alpha = 0.5, From = "fc", Name = "elu")]
+[GELU(From = "fc", Name = "gelu")]
+[GELU(Approximate = true, From = "fc", Name = "gelu_tanh")]
+[SiLU(From = "fc", Name = "silu")]
+[HardSigmoid(From = "fc", Name = "hsig")]
+[HardSwish(From = "fc", Name = "hswish")]
+[Mish(From = "fc", Name = "mish")]
+[ReLU(From = "fc", Name = "relu")]
+[ReLU6(From = "fc", Name = "relu6")]
+[PReLU(Channelwise = true, From = "fc", Name = "prelu")]
+[Softmax(From = "fc", Name = "softmax")]
+[LeakyReLU(From = "fc", Name = "leaky_default")]
+[Concatenate("sig", "tanh", "leaky", "elu", "gelu", "gelu_tanh", "silu", "hsig", "hswish", "mish", "relu", "relu6", "prelu", "softmax", "leaky_default")]
+[Dense(3, Name = "head")]
+public partial class Activations { }
+
+[Network, Input(4, 6, 6)]
+[Conv2D(4, 3, Pad = 1, Name = "a")]
+[Conv2D(4, 1, From = "input", Name = "b")]
+[Add("a", "b", "input", Name = "total")]
+[Subtract("a", "b", Name = "difference")]
+[Multiply("a", "b", Name = "product")]
+[Average("a", "b", "input", Name = "mean")]
+[Maximum("a", "b", "input", Name = "high")]
+[Minimum("a", "b", Name = "low")]
+[GlobalAveragePooling2D(From = "total", Name = "pool")]
+[Dense(2, Name = "squeeze"), ReLU(Name = "squeeze_relu"), Dense(4, Name = "excite"), Sigmoid(Name = "excite_sigmoid")]
+[Reshape(4, 1, 1, Name = "gate")]
+[Multiply("total", "gate", Name = "scaled")]
+[Concatenate("difference", "product", "mean", "high", "low", "scaled", Name = "all")]
+[Conv2D(3, 1, Name = "out")]
+public partial class Merges { }
+
+[Network, Input(8, 5, 5)]
+[BatchNorm(Epsilon = 1e-4, Momentum = 0.8, Name = "bn")]
+[GroupNormalization(4, Epsilon = 1e-5, Name = "gn")]
+[InstanceNormalization(Name = "inorm")]
+[BatchNorm(Affine = false, Name = "bn_plain")]
+[BatchNorm(TrackRunningStats = false, Name = "bn_batch")]
+[Flatten(Name = "flat")]
+[LayerNormalization(Name = "ln")]
+[Dense(6, UseBias = false, Name = "fc")]
+[BatchNorm(Name = "bn_flat")]
+public partial class Norms { }
+
+[Network, Input(4, 11)]
+[Conv1D(6, 3, 2, Padding = Padding.Same, Name = "same")]
+[Conv1D(6, 3, Pad = 2, Dilation = 2, Groups = 2, UseBias = false, Name = "dilated")]
+[BatchNorm(Name = "bn")]
+[LayerNormalization(Name = "ln")]
+[Permute(2, 1, Name = "permute")]
+[Reshape(-1, Name = "reshape")]
+[Dense(3, Name = "fc")]
+public partial class Sequences { }
+
+[Network, Input(4, 5, 5)]
+[Conv2DTranspose(4, 2, 2, Name = "up")]
+[Conv2DTranspose(4, 3, 2, Pad = 1, OutputPadding = 1, UseBias = false, Name = "up_padded")]
+[UpSampling2D(4, From = "input", Name = "b")]
+[UpSampling2D(2, Interpolation = Interpolation.Bilinear, From = "input", Name = "c_half")]
+[UpSampling2D(2, Interpolation = Interpolation.Bilinear, AlignCorners = true, Name = "c")]
+[Concatenate("up_padded", "b", Name = "ab")]
+[ChannelShuffle(2, Name = "shuffled")]
+[Concatenate("up_padded", "b", "c", "shuffled", Name = "all")]
+[Conv2D(3, 1, Name = "mix")]
+public partial class Resampling { }
+
+/// <summary>ResNet's basic block: the projection exists only where the shape changes.</summary>
+[Conv2D("filters", 3, "strides", Pad = 1, UseBias = false, Name = "conv1")]
+[BatchNorm(Name = "bn1"), ReLU(Name = "relu1")]
+[Conv2D("filters", 3, Pad = 1, UseBias = false, Name = "conv2")]
+[BatchNorm(Name = "bn2")]
+[Conv2D("filters", 1, "strides", UseBias = false, From = "input", Name = "proj", When = "strides != 1 || inputChannels != filters")]
+[BatchNorm(Name = "proj_bn", When = "strides != 1 || inputChannels != filters")]
+[Add("bn2", "proj_bn", Name = "sum")]
+[ReLU(Name = "out")]
+public sealed class BasicAttribute : BlockAttribute
+{
+    public BasicAttribute(int filters, int strides = 1) { }
+}
+
+[Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 12, 12)]
+[Conv2D(8, 3, Pad = 1, UseBias = false, Name = "stem"), BatchNorm(Name = "stem_bn"), ReLU(Name = "stem_relu")]
+[MaxPooling2D(3, 2, Pad = 1, Name = "pool")]
+[Basic(8, Name = "block1")]
+[Basic(16, 2, Name = "block2")]
+[Basic(16, Name = "block3")]
+[GlobalAveragePooling2D(Name = "gap")]
+[Dense(5, Name = "fc")]
+public partial class Residual { }
+
+[Network, Input(3, 4, 4)]
+[Conv2D(3, 1, Name = "conv")]
+[Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]
+[Flatten]
+public partial class Dropouts { }
