@@ -324,4 +324,84 @@ public sealed class DiagnosticsTests
         output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty();
         TestCompilation.AnalyzerDiagnostics(output).Select(d => d.Id).Should().Equal("ND0007");
     }
+
+    // ---- graphs: names, merges, contracts --------------------------------------------------------------------
+
+    [Fact]
+    public void A_misspelt_input_name_is_ND0021_with_the_nearest_name() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"hidden\")] [Dense(4, From = \"hiden\")] public partial class Net { }",
+        "ND0021", DiagnosticSeverity.Error,
+        "Net.dense_2: no output named 'hiden' above this layer (the names it can read: hidden, input); did you mean 'hidden'?",
+        "hiden");
+
+    [Fact]
+    public void A_name_nothing_is_close_to_gets_no_suggestion() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"a\")] [Add(\"a\", \"projection\")] public partial class Net { }",
+        "ND0021", DiagnosticSeverity.Error,
+        "Net.add_1: no output named 'projection' above this layer (the names it can read: a, input)",
+        "projection");
+
+    [Fact]
+    public void Reading_a_later_output_is_ND0023() => Expect(
+        "[Network, Input(4)] [Dense(4, From = \"later\")] [Dense(4, Name = \"later\")] public partial class Net { }",
+        "ND0023", DiagnosticSeverity.Error,
+        "Net.dense_1: 'later' is written below this layer: reading it would make a cycle; a layer reads only the outputs written above it",
+        "later");
+
+    [Fact]
+    public void Reading_its_own_output_is_ND0023() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"a\", From = \"a\")] public partial class Net { }",
+        "ND0023", DiagnosticSeverity.Error,
+        "Net.a: 'a' is this layer itself: a cycle; a layer reads only the outputs written above it",
+        "a");
+
+    [Fact]
+    public void A_concatenation_of_different_sizes_is_ND0022_on_the_input_that_differs() => Expect(
+        """
+        [Network, Input(4, 8, 8)]
+        [Conv2D(4, 3, Pad = 1, Name = "same_size")]
+        [MaxPooling2D(2, From = "input", Name = "halved")]
+        [Concatenate("same_size", "input", "halved")]
+        public partial class Net { }
+        """,
+        "ND0022", DiagnosticSeverity.Error,
+        "concatenate_1: Concatenate needs equal sizes on every axis but axis 1, but axis 2 (height) differs: same_size [N, 4, 8, 8], input [N, 4, 8, 8], halved [N, 4, 4, 4]",
+        "halved");
+
+    [Fact]
+    public void An_add_of_different_channels_is_ND0022() => Expect(
+        "[Network, Input(4, 8, 8)] [Conv2D(6, 1, Name = \"wide\")] [Add(\"input\", \"wide\")] public partial class Net { }",
+        "ND0022", DiagnosticSeverity.Error,
+        "add_1: Add needs shapes that are equal or broadcast (size 1) on every axis, but axis 1 (channels) differs: input [N, 4, 8, 8], wide [N, 6, 8, 8]",
+        "wide");
+
+    [Fact]
+    public void A_merge_of_different_ranks_is_ND0022() => Expect(
+        "[Network, Input(4, 8, 8)] [GlobalAveragePooling2D(Name = \"pooled\")] [Multiply(\"input\", \"pooled\")] public partial class Net { }",
+        "ND0022", DiagnosticSeverity.Error,
+        "multiply_1: Multiply needs inputs of the same rank, but the ranks differ: input [N, 4, 8, 8], pooled [N, 4]",
+        "pooled");
+
+    [Fact]
+    public void A_merge_of_one_input_is_ND0002() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"a\")] [Concatenate(\"a\")] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "concatenate_1: Concatenate takes two or more inputs, got 1 (a)", "Concatenate(\"a\")");
+
+    [Fact]
+    public void From_on_a_merge_is_ND0002() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"a\")] [Add(\"a\", \"input\", From = \"a\")] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "Add: a merge names its inputs in its constructor ([Add(\"a\", \"b\")]); From does not apply", "a");
+
+    [Fact]
+    public void A_declared_input_width_that_differs_is_ND0020() => Expect(
+        "[Network, Input(12)] [Dense(8, InFeatures = 10)] public partial class Net { }",
+        "ND0020", DiagnosticSeverity.Error, "dense_1: InFeatures = 10 declares the input [N, 10], but the input is [N, 12]", "10");
+
+    [Fact]
+    public void An_output_nothing_reads_is_warning_ND0103() => Expect(
+        "[Network, Input(4)] [Dense(4, Name = \"lost\")] [Dense(2, From = \"input\")] public partial class Net { }",
+        "ND0103", DiagnosticSeverity.Warning,
+        "Net.lost: its output [N, 4] is never read: no later layer takes it as its input (by position, From or a merge); name it where it is needed, or remove it",
+        "Dense(4, Name = \"lost\")");
 }
+

@@ -25,6 +25,9 @@ internal abstract class LayerContext
 
     public Shape Input => Inputs[0];
 
+    /// <summary>Where input <paramref name="index"/> is named (the name's string, in a network's own layers), else <see cref="Where"/>.</summary>
+    public abstract SourceSpan? InputSpan(int index);
+
     /// <summary>[Network(BatchNormDefaults = Torch)].</summary>
     public abstract bool TorchBatchNormDefaults { get; }
 

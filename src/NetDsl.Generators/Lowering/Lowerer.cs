@@ -69,10 +69,12 @@ internal sealed class Lowerer
             var kind = layer.IsBlock ? null : LayerCatalog.Get(layer.Kind);
             var inputs = new List<int>();
             var inputNames = new List<string>();
+            var inputSpans = new List<SourceSpan?>();
             if (layer.Inputs.Count > 0)
             {
                 foreach (var reference in layer.Inputs)
                 {
+                    inputSpans.Add(usage is null ? reference.Span : null);
                     // The static checks made sure every name is the input or an earlier layer of this scope.
                     inputs.Add(reference.Name == InputName && !names.ContainsKey(InputName) ? -1 : names[reference.Name]);
                     inputNames.Add(reference.Name);
@@ -107,7 +109,7 @@ internal sealed class Lowerer
             {
                 node = layer.IsBlock
                     ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
-                    : LowerLayer(kind!, layer, variables, inputs, inputNames, shapes, path, where);
+                    : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
             }
             catch (OverflowException)
             {
@@ -135,9 +137,9 @@ internal sealed class Lowerer
 
     private LoweredNode LowerLayer(
         LayerKind kind, LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
-        EquatableArray<Shape> shapes, string path, SourceSpan? where)
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where)
     {
-        var context = new Context(this, layer, variables, shapes, inputNames, path, where);
+        var context = new Context(this, layer, variables, shapes, inputNames, inputSpans, path, where);
         var outcome = kind.Lower(context);
         return new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
             outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, Regularizers(kind, layer), null);
@@ -266,12 +268,14 @@ internal sealed class Lowerer
         private readonly Dictionary<string, ExpressionValue> variables;
         private readonly IReadOnlyList<Shape> inputs;
         private readonly IReadOnlyList<string> inputNames;
+        private readonly IReadOnlyList<SourceSpan?> inputSpans;
         private readonly string path;
         private readonly SourceSpan? where;
 
         public Context(Lowerer owner, LayerSpec layer, Dictionary<string, ExpressionValue> variables, IReadOnlyList<Shape> inputs,
-            IReadOnlyList<string> inputNames, string path, SourceSpan? where)
+            IReadOnlyList<string> inputNames, IReadOnlyList<SourceSpan?> inputSpans, string path, SourceSpan? where)
         {
+            this.inputSpans = inputSpans;
             this.owner = owner;
             this.layer = layer;
             this.variables = variables;
@@ -292,6 +296,8 @@ internal sealed class Lowerer
         public override bool TorchBatchNormDefaults => owner.model.TorchBatchNormDefaults;
 
         public override SourceSpan? Where => where;
+
+        public override SourceSpan? InputSpan(int index) => index < inputSpans.Count ? inputSpans[index] ?? where : where;
 
         public override Exception Fail(string id, SourceSpan? span, params string[] arguments) => owner.Fail(id, span, arguments);
 

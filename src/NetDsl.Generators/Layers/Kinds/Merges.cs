@@ -38,7 +38,7 @@ internal abstract class ElementwiseMergeKind : LayerKind
             var wide = sizes.Where(s => s != 1).ToList();
             if (wide.Count > 1)
             {
-                throw Merge.Mismatch(context, Name, Needs, $"axis {axis + 1} ({Merge.AxisName(rank, axis)}) differs");
+                throw Merge.Mismatch(context, Name, Needs, $"axis {axis + 1} ({Merge.AxisName(rank, axis)}) differs", axis, broadcast: true);
             }
             output[axis] = wide.Count == 1 ? wide[0] : 1;
         }
@@ -141,7 +141,7 @@ internal sealed class ConcatenateKind : LayerKind
         {
             if (other != axis && context.Inputs.Select(s => s[other]).Distinct().Count() > 1)
             {
-                throw Merge.Mismatch(context, Name, $"equal sizes on every axis but axis {dim}", $"axis {other + 1} ({Merge.AxisName(rank, other)}) differs");
+                throw Merge.Mismatch(context, Name, $"equal sizes on every axis but axis {dim}", $"axis {other + 1} ({Merge.AxisName(rank, other)}) differs", other);
             }
         }
         var total = context.Inputs.Aggregate(0L, (sum, s) => checked(sum + s[axis]));
@@ -165,11 +165,17 @@ internal static class Merge
         }
     }
 
-    /// <summary>ND0022, listing every input with its shape.</summary>
-    public static System.Exception Mismatch(LayerContext context, string kind, string needs, string what)
+    /// <summary>
+    /// ND0022, listing every input with its shape, on the name of the first input that differs from the first one
+    /// on <paramref name="axis"/> (−1: in rank).
+    /// </summary>
+    public static System.Exception Mismatch(LayerContext context, string kind, string needs, string what, int axis = -1, bool broadcast = false)
     {
         var list = string.Join(", ", context.InputNames.Zip(context.Inputs, (name, shape) => $"{name} {shape}"));
-        return context.Fail("ND0022", context.Where, context.Path, kind, needs, what, list);
+        var first = context.Inputs[0];
+        var odd = Enumerable.Range(1, context.Inputs.Count - 1)
+            .FirstOrDefault(i => axis < 0 ? context.Inputs[i].Rank != first.Rank : context.Inputs[i][axis] != first[axis] && !(broadcast && (context.Inputs[i][axis] == 1 || first[axis] == 1)));
+        return context.Fail("ND0022", context.InputSpan(odd == 0 ? 1 : odd), context.Path, kind, needs, what, list);
     }
 
     public static string AxisName(int rank, int axis) => (rank, axis) switch
