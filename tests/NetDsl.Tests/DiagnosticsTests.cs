@@ -182,7 +182,7 @@ public sealed class DiagnosticsTests
     [Fact]
     public void Enum_value_outside_its_type_is_ND0002() => Expect(
         "[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same)", "(Padding)7");
+        "ND0002", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same, Half)", "(Padding)7");
 
     [Fact]
     public void Double_where_int_is_needed_is_ND0009() => Expect(
@@ -217,7 +217,7 @@ public sealed class DiagnosticsTests
         [Network, Input(4)] [B(1, 2)] public partial class Net { }
         """,
         "ND0016", DiagnosticSeverity.Error,
-        "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool or double (or string, for an expression over the enclosing block's parameters)",
+        "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool or double (or string or object, for an expression over the enclosing block's parameters)",
         "sizes");
 
     [Fact]

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace NetDsl.Tests;
 
-/// <summary>The generated code of every seed model, reviewed in diffs as committed snapshots.</summary>
+/// <summary>The generated code of every seed model and of the graph samples (ResNet, Inception, U-Net, SE blocks), reviewed in diffs as committed snapshots.</summary>
 public sealed class GeneratedSourceSnapshotTests
 {
     private static readonly GeneratorDriverRunResult Result = TestCompilation.Generate(TestCompilation.Create(TestCompilation.SampleModels())).Result;
@@ -21,6 +21,10 @@ public sealed class GeneratedSourceSnapshotTests
     [InlineData("MnistMlp")]
     [InlineData("MnistDropoutMlp")]
     [InlineData("MnistBatchNormMlp")]
+    [InlineData("SmallResNet")]
+    [InlineData("SmallInception")]
+    [InlineData("SmallUNet")]
+    [InlineData("SmallSEResNet")]
     public void Generated_source_matches_snapshot(string network)
     {
         var file = Result.Results.Single().GeneratedSources.Single(s => s.HintName == $"NetDsl.Samples.Models.{network}.g.cs");

@@ -15,7 +15,7 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class LayerCatalogTests
 {
-    private static readonly string[] Common = { "name", "when", "from" };
+    private static readonly string[] Common = { "name", "when", "from", "repeat" };
 
     private static Type[] LayerAttributes() => typeof(LayerAttribute).Assembly.GetExportedTypes()
         .Where(t => !t.IsAbstract && typeof(LayerAttribute).IsAssignableFrom(t) && !typeof(BlockAttribute).IsAssignableFrom(t))
@@ -50,8 +50,8 @@ public sealed class LayerCatalogTests
                 var spec = specs[name];
                 var fits = spec.Type switch
                 {
-                    ArgumentType.Int => type == typeof(int) || type == typeof(string),
-                    ArgumentType.Double => type == typeof(double) || type == typeof(string),
+                    ArgumentType.Int => type == typeof(int) || type == typeof(string) || type == typeof(object),
+                    ArgumentType.Double => type == typeof(double) || type == typeof(string) || type == typeof(object),
                     ArgumentType.Bool => type == typeof(bool),
                     ArgumentType.Enum => type.IsEnum,
                     ArgumentType.Names => type == typeof(string[]),

@@ -254,7 +254,8 @@ internal static class TorchSharpEmitter
             var scope = new ScopeWriter(this, block.Body, classMembers, isNetwork: false);
             scope.ResolveTypes();
             var arguments = block.Arguments.Count == 0 ? string.Empty : "(" + string.Join(", ", block.Arguments) + ")";
-            writer.Line($"/// <summary>{Xml(block.Name)}{Xml(arguments)} (from {Xml(block.TypeName)}) on {block.Body.Input} → {block.Body.OutputShape}.</summary>")
+            var origin = block.TypeName.Length == 0 ? string.Empty : $" (from {Xml(block.TypeName)})";
+            writer.Line($"/// <summary>{Xml(block.Name)}{Xml(arguments)}{origin} on {block.Body.Input} → {block.Body.OutputShape}.</summary>")
                 .Line(GeneratedCode)
                 .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleBase}, {RegularizedModule}");
             scope.Fields();
@@ -307,7 +308,7 @@ internal static class TorchSharpEmitter
                 modules[i] = node.IsBlock ? null : LayerCatalog.Get(node.Kind).Module(node);
                 if (node.IsBlock || modules[i] is not null)
                 {
-                    fields[i] = members.Allocate(node.Name);
+                    fields[i] = members.Allocate(Identifier(node.Name));
                 }
             }
         }
@@ -325,6 +326,9 @@ internal static class TorchSharpEmitter
                 }
             }
         }
+
+        /// <summary>A C# name for a module name: the copies of a Repeat are named 0, 1, … and their fields _0, _1, ….</summary>
+        private static string Identifier(string name) => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) ? name : "_" + name;
 
         private string This(int index) => "this." + CSharpNames.Escape(fields[index]!);
 
@@ -398,7 +402,7 @@ internal static class TorchSharpEmitter
                 }
                 else
                 {
-                    var local = CSharpNames.Escape(locals.Allocate(node.Name));
+                    var local = CSharpNames.Escape(locals.Allocate(Identifier(node.Name)));
                     W.Line($"var {local} = {expression};{comment}");
                     values[i] = local;
                 }

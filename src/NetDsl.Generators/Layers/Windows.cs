@@ -30,6 +30,7 @@ internal static class Windows
 {
     public const long Valid = 0;
     public const long Same = 1;
+    public const long Half = 2;
 
     /// <summary>
     /// The explicit padding of a window layer: <c>Pad = p</c> (PyTorch's padding=p) when given, else TensorFlow's
@@ -37,16 +38,22 @@ internal static class Windows
     /// </summary>
     public static Pads Resolve(LayerContext context, long window, long stride, long dilation)
     {
+        var mode = context.Int("padding", Valid);
         if (context.Has("pad"))
         {
-            if (context.Int("padding", Valid) == Same)
+            if (mode != Valid)
             {
-                throw context.Invalid("pad", "Pad and Padding = Padding.Same both set the padding; keep one");
+                throw context.Invalid("pad", "Pad and Padding both set the padding; keep one");
             }
             var pad = context.NonNegative("pad", 0);
             return new Pads(pad, pad, pad, pad);
         }
-        if (context.Int("padding", Valid) != Same)
+        if (mode == Half)
+        {
+            var half = checked(dilation * (window - 1) / 2);
+            return new Pads(half, half, half, half);
+        }
+        if (mode != Same)
         {
             return Pads.None;
         }

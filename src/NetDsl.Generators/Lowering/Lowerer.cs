@@ -23,6 +23,9 @@ internal sealed class Lowerer
 {
     public static readonly string[] ImplicitVariables = { "inputChannels", "inputHeight", "inputWidth" };
 
+    /// <summary>The copy's index inside a <c>Repeat</c>: 0 for the first.</summary>
+    public const string RepeatIndex = "repeatIndex";
+
     /// <summary>The name a layer uses for the scope's input.</summary>
     public const string InputName = "input";
 
@@ -104,17 +107,9 @@ internal sealed class Lowerer
 
             var path = prefix + layer.Name;
             var shapes = inputs.Select(ShapeOf).ToEquatableArray();
-            LoweredNode node;
-            try
-            {
-                node = layer.IsBlock
-                    ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
-                    : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
-            }
-            catch (OverflowException)
-            {
-                throw Fail("ND0018", where, path, layer.IsBlock ? layer.Kind : kind!.Name);
-            }
+            var node = layer.Repeat is null
+                ? LowerOne(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack)
+                : LowerRepeat(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack);
             nodes.Add(node);
             specs.Add(layer);
             current = nodes.Count - 1;
@@ -133,6 +128,61 @@ internal sealed class Lowerer
             }
         }
         return new LoweredScope(input, nodes.ToEquatableArray(), current);
+    }
+
+    private LoweredNode LowerOne(
+        LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
+    {
+        try
+        {
+            return layer.IsBlock
+                ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
+                : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
+        }
+        catch (OverflowException)
+        {
+            throw Fail("ND0018", where, path, layer.IsBlock ? layer.Kind : kind!.Name);
+        }
+    }
+
+    /// <summary>
+    /// <c>Repeat = "n"</c>: n copies of the layer chained in a container named like the layer, children 0 … n−1 (as a
+    /// PyTorch nn.Sequential); copy k evaluates its arguments with repeatIndex = k.
+    /// </summary>
+    private LoweredNode LowerRepeat(
+        LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
+    {
+        var count = Evaluate(layer.Repeat!, variables, where);
+        if (!count.IsInt || count.Number < 1)
+        {
+            throw Fail("ND0002", layer.Repeat!.Kind == ValueKind.Expression ? where : layer.Repeat.Span ?? where, path,
+                $"Repeat must be an int ≥ 1, got {count}");
+        }
+        var nodes = new List<LoweredNode>();
+        var copy = layer with { Repeat = null, Inputs = EquatableArray<NameReference>.Empty };
+        for (var k = 0; k < count.Number; k++)
+        {
+            var inner = new Dictionary<string, ExpressionValue>(variables) { [RepeatIndex] = ExpressionValue.Of((long)k) };
+            var name = k.ToString(CultureInfo.InvariantCulture);
+            var input = k == 0 ? shapes[0] : nodes[k - 1].Output;
+            var node = LowerOne(copy with { Name = name }, kind, inner, new List<int> { k - 1 }, new List<string> { k == 0 ? InputName : nodes[k - 1].Name },
+                new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack);
+            nodes.Add(node);
+        }
+        var body = new LoweredScope(shapes[0], nodes.ToEquatableArray(), nodes.Count - 1);
+        long trainable = 0, nonTrainable = 0, macs = 0;
+        foreach (var node in nodes)
+        {
+            trainable = checked(trainable + node.Trainable);
+            nonTrainable = checked(nonTrainable + node.NonTrainable);
+            macs = checked(macs + node.MultiplyAdds);
+        }
+        var repeated = layer.IsBlock && layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var definition) ? definition.Name : layer.Kind;
+        var sequence = new LoweredBlock(string.Empty, repeated + "Sequence", new[] { "repeat: " + count.Number.ToString(CultureInfo.InvariantCulture) }.ToEquatableArray(), body);
+        return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
+            trainable, nonTrainable, macs, LayerRegularizers.None, sequence);
     }
 
     private LoweredNode LowerLayer(

@@ -61,6 +61,9 @@ internal sealed record LayerSpec(
 
     public bool IsBlock => BlockType is not null;
 
+    /// <summary><c>Repeat = "n"</c>: the layer is a chain of n copies, whose arguments may read <c>repeatIndex</c>.</summary>
+    public ArgumentValue? Repeat { get; init; }
+
     public ArgumentValue? Get(string name)
     {
         foreach (var argument in Arguments)

@@ -662,6 +662,7 @@ internal static class NetworkParser
             }
             string? name = null;
             ArgumentValue? when = null;
+            ArgumentValue? repeat = null;
             SourceSpan? nameSpan = null;
             foreach (var named in attribute.NamedArguments)
             {
@@ -676,6 +677,11 @@ internal static class NetworkParser
                 if (named.Key == "When")
                 {
                     when = value;
+                    continue;
+                }
+                if (named.Key == "Repeat")
+                {
+                    repeat = value;
                     continue;
                 }
                 if (named.Key == "From")
@@ -718,7 +724,7 @@ internal static class NetworkParser
                     diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
                 }
             }
-            return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray() };
+            return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat };
         }
 
         private void ParseBlockDefinition(INamedTypeSymbol blockClass)
@@ -739,12 +745,15 @@ internal static class NetworkParser
                 foreach (var parameter in constructor.Parameters)
                 {
                     var where = parameter.Locations.FirstOrDefault(l => l.IsInSource) is { SourceTree: { } tree } location ? SpanOf(tree, location.SourceSpan) : null;
-                    if (Lowerer.ImplicitVariables.Contains(parameter.Name) || parameter.Name is "true" or "false")
+                    if (Lowerer.ImplicitVariables.Contains(parameter.Name) || parameter.Name is "true" or "false" or Lowerer.RepeatIndex)
                     {
                         Unsupported(where, parameter.Name, blockName, $"'{parameter.Name}' is a reserved name in block expressions{(parameter.Name.StartsWith("input", StringComparison.Ordinal) ? " (the block's input size, available without declaring it)" : string.Empty)}");
                         continue;
                     }
+                    // string and object constructors take expressions (object: constants too, in one overload for every
+                    // combination); the parameter's type then comes from a typed constructor, else it is an int.
                     var isString = parameter.Type.SpecialType == SpecialType.System_String;
+                    var isObject = parameter.Type.SpecialType == SpecialType.System_Object;
                     ParameterType? type = parameter.IsParams ? null : parameter.Type.SpecialType switch
                     {
                         SpecialType.System_Boolean => ParameterType.Bool,
@@ -753,9 +762,9 @@ internal static class NetworkParser
                             SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 => ParameterType.Int,
                         _ => null,
                     };
-                    if (type is null && !isString)
+                    if (type is null && !isString && !(isObject && !parameter.IsParams))
                     {
-                        Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()}{(parameter.IsParams ? " (params)" : string.Empty)}: block parameters are int, long, bool or double (or string, for an expression over the enclosing block's parameters)");
+                        Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()}{(parameter.IsParams ? " (params)" : string.Empty)}: block parameters are int, long, bool or double (or string or object, for an expression over the enclosing block's parameters)");
                         continue;
                     }
                     ArgumentValue? defaultValue = null;

@@ -162,11 +162,20 @@ internal static class ShapeInference
                         Report("ND0019", layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
                     }
                 }
-                foreach (var argument in layer.When is null ? layer.Arguments : layer.Arguments.Add(new Argument("When", layer.When)))
+                // A repeated layer's own arguments may read repeatIndex; its When and Repeat are evaluated once, outside.
+                var own = layer.Repeat is null ? parameters : new HashSet<string>(parameters) { Lowerer.RepeatIndex };
+                foreach (var argument in layer.Arguments)
                 {
                     if (argument.Value.Kind == ValueKind.Expression)
                     {
-                        CheckExpression(argument.Value, owner, parameters, ExpectedType(layer, argument.Name), argument.Name);
+                        CheckExpression(argument.Value, owner, own, ExpectedType(layer, argument.Name), argument.Name);
+                    }
+                }
+                foreach (var (argument, value) in new[] { ("When", layer.When), ("Repeat", layer.Repeat) })
+                {
+                    if (value is { Kind: ValueKind.Expression })
+                    {
+                        CheckExpression(value, owner, parameters, argument == "When" ? ExpressionType.Bool : ExpressionType.Int, argument);
                     }
                 }
                 foreach (var argument in layer.Arguments)
@@ -343,6 +352,10 @@ internal static class ShapeInference
                     foreach (var implicitName in owner is null ? Array.Empty<string>() : ImplicitVariables)
                     {
                         names[implicitName] = ExpressionType.Int;
+                    }
+                    if (parameters.Contains(Lowerer.RepeatIndex))
+                    {
+                        names[Lowerer.RepeatIndex] = ExpressionType.Int;
                     }
                     var type = ExpressionTyping.TypeOf(expression, names);
                     // A double place takes an int too (C# converts it); every other place wants exactly its type.

@@ -11,6 +11,12 @@ public enum Padding
     /// bottom and the extra column at the right, also for stride 2.
     /// </summary>
     Same,
+
+    /// <summary>
+    /// dilation·(kernel − 1)/2 zeros on every side, as PyTorch's usual <c>padding=kernel_size // 2</c>: keeps the size at
+    /// stride 1 for an odd kernel, and at stride 2 pads both sides (unlike <see cref="Same"/>), so PyTorch weights port.
+    /// </summary>
+    Half,
 }
 
 /// <summary>How UpSampling2D fills the new rows and columns.</summary>
@@ -60,7 +66,7 @@ public enum BatchNormPlacement
 [System.Flags]
 public enum RegularizedLayers
 {
-    /// <summary>Conv2D and DepthwiseConv2D.</summary>
+    /// <summary>Every convolution: Conv2D, DepthwiseConv2D, Conv2DTranspose and Conv1D.</summary>
     Convolutions = 1,
 
     /// <summary>Dense.</summary>

@@ -26,6 +26,14 @@ public abstract class LayerAttribute : Attribute
     /// <c>[Conv2D(64, 1, Name = "proj", From = "input")]</c>. Merges name their inputs in their constructor instead.
     /// </summary>
     public string? From { get; set; }
+
+    /// <summary>
+    /// How many copies to chain, as an expression (<c>"3"</c>, or <c>"blocks"</c> inside a block): a stage of N blocks
+    /// as one module whose children are named 0, 1, …, like a PyTorch <c>nn.Sequential</c> (torchvision's
+    /// <c>layer1.0.conv1</c>). The copy's arguments may read <c>repeatIndex</c> (0 for the first), e.g. a stride
+    /// <c>"repeatIndex == 0 ? 2 : 1"</c>.
+    /// </summary>
+    public string? Repeat { get; set; }
 }
 
 /// <summary>

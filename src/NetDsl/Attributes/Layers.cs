@@ -12,14 +12,11 @@ public sealed class Conv2DAttribute : WeightedLayerAttribute
     /// <param name="strides">Stride in both directions.</param>
     public Conv2DAttribute(int filters, int kernelSize, int strides = 1) { }
 
-    /// <inheritdoc cref="Conv2DAttribute(int, int, int)"/>
-    public Conv2DAttribute(string filters, int kernelSize, int strides = 1) { }
-
-    /// <inheritdoc cref="Conv2DAttribute(int, int, int)"/>
-    public Conv2DAttribute(int filters, int kernelSize, string strides) { }
-
-    /// <inheritdoc cref="Conv2DAttribute(int, int, int)"/>
-    public Conv2DAttribute(string filters, int kernelSize, string strides) { }
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[Conv2D("filters", "kernel", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public Conv2DAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default, as in Keras) or same.</summary>
     public Padding Padding { get; set; }
@@ -50,8 +47,11 @@ public sealed class DepthwiseConv2DAttribute : WeightedLayerAttribute
     /// <param name="strides">Stride in both directions.</param>
     public DepthwiseConv2DAttribute(int kernelSize, int strides = 1) { }
 
-    /// <inheritdoc cref="DepthwiseConv2DAttribute(int, int)"/>
-    public DepthwiseConv2DAttribute(int kernelSize, string strides) { }
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[DepthwiseConv2D("kernel", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public DepthwiseConv2DAttribute(object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default, as in Keras) or same.</summary>
     public Padding Padding { get; set; }
@@ -152,6 +152,12 @@ public sealed class MaxPooling2DAttribute : LayerAttribute
     /// <param name="strides">Stride; 0 means the window size (Keras default).</param>
     public MaxPooling2DAttribute(int poolSize = 2, int strides = 0) { }
 
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[MaxPooling2D("pool", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public MaxPooling2DAttribute(object poolSize, object? strides = null) { }
+
     /// <summary>Valid (default) or same.</summary>
     public Padding Padding { get; set; }
 
@@ -165,6 +171,12 @@ public sealed class AveragePooling2DAttribute : LayerAttribute
     /// <param name="poolSize">Square window side.</param>
     /// <param name="strides">Stride; 0 means the window size (Keras default).</param>
     public AveragePooling2DAttribute(int poolSize = 2, int strides = 0) { }
+
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[AveragePooling2D("pool", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public AveragePooling2DAttribute(object poolSize, object? strides = null) { }
 
     /// <summary>Valid (default) or same.</summary>
     public Padding Padding { get; set; }
@@ -296,13 +308,16 @@ public sealed class Conv2DTransposeAttribute : WeightedLayerAttribute
     /// <param name="strides">Stride in both directions.</param>
     public Conv2DTransposeAttribute(int filters, int kernelSize, int strides = 1) { }
 
-    /// <inheritdoc cref="Conv2DTransposeAttribute(int, int, int)"/>
-    public Conv2DTransposeAttribute(string filters, int kernelSize, int strides = 1) { }
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[Conv2DTranspose("filters", "kernel", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public Conv2DTransposeAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>PyTorch's <c>padding</c>: rows and columns removed from each side of the full output.</summary>
     public int Pad { get; set; }
 
-    /// <summary>PyTorch's <c>output_padding</c>: extra rows and columns at the bottom and right (less than the stride).</summary>
+    /// <summary>PyTorch's <c>output_padding</c>: extra rows and columns at the bottom and right (less than the stride or the dilation).</summary>
     public int OutputPadding { get; set; }
 
     /// <summary>Spacing between kernel taps.</summary>
@@ -323,13 +338,16 @@ public sealed class Conv1DAttribute : WeightedLayerAttribute
     /// <param name="strides">Stride.</param>
     public Conv1DAttribute(int filters, int kernelSize, int strides = 1) { }
 
-    /// <inheritdoc cref="Conv1DAttribute(int, int, int)"/>
-    public Conv1DAttribute(string filters, int kernelSize, int strides = 1) { }
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[Conv1D("filters", "kernel", "strides")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public Conv1DAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default) or same (TensorFlow's: the odd position goes at the end).</summary>
     public Padding Padding { get; set; }
 
-    /// <summary>Explicit zero padding at both ends (PyTorch's <c>padding</c>).</summary>
+    /// <summary>Explicit zero padding at both ends (PyTorch's <c>padding</c>); not together with Padding.Same or Half.</summary>
     public int Pad { get; set; }
 
     /// <summary>Spacing between kernel taps.</summary>
@@ -405,11 +423,17 @@ public sealed class AlphaDropoutAttribute : LayerAttribute
     public AlphaDropoutAttribute(double rate) { }
 }
 
-/// <summary>Repeats rows and columns (Keras <c>UpSampling2D</c>, PyTorch <c>nn.Upsample(scale_factor=size)</c>).</summary>
+/// <summary>Enlarges the image by an integer factor, copying (nearest) or interpolating (bilinear) (Keras <c>UpSampling2D</c>, PyTorch <c>nn.Upsample(scale_factor=size)</c>).</summary>
 public sealed class UpSampling2DAttribute : LayerAttribute
 {
     /// <param name="size">The factor in both directions.</param>
     public UpSampling2DAttribute(int size = 2) { }
+
+    /// <summary>
+    /// Any argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[UpSampling2D("factor")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public UpSampling2DAttribute(object size) { }
 
     /// <summary>Nearest (default) or bilinear.</summary>
     public Interpolation Interpolation { get; set; }

@@ -123,6 +123,19 @@ public sealed class BasicAttribute : BlockAttribute
 [Dense(5, Name = "fc")]
 public partial class Residual { }
 
+/// <summary>A 3×3 convolution with the block's input added back (the residual shortcut without names).</summary>
+[Conv2D(4, 3, Pad = 1, Name = "conv"), Add(Name = "shortcut")]
+public sealed class ShortcutAttribute : BlockAttribute { }
+
+[Network, Input(3, 8, 8)]
+[Conv2D(4, 3, 2, Padding = Padding.Same, Name = "same")]
+[Shortcut(Name = "res")]
+[MaxPooling2D(3, 2, Padding = Padding.Same, Name = "y")]
+[AveragePooling2D(3, 1, Pad = 1, From = "res", Name = "z")]
+[Conv2D(4, 5, 2, Padding = Padding.Half, Name = "wide")]
+[Concatenate("y", "wide")]
+public partial class SamePadding { }
+
 [Network, Input(3, 4, 4)]
 [Conv2D(3, 1, Name = "conv")]
 [Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]

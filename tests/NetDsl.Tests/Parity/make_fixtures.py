@@ -221,6 +221,34 @@ class Residual(nn.Module):
         return self.fc(x.mean(dim=(2, 3)))
 
 
+class SamePadding(nn.Module):
+    """Even sizes, so TensorFlow's 'same' is asymmetric (the odd row and column after); half padding; the [Add] shortcut."""
+
+    input_shape = (3, 8, 8)
+
+    class Shortcut(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(4, 4, 3, padding=1)
+
+        def forward(self, x):
+            return self.conv(x) + x
+
+    def __init__(self):
+        super().__init__()
+        self.same = nn.Conv2d(3, 4, 3, stride=2)
+        self.wide = nn.Conv2d(4, 4, 5, stride=2, padding=2)
+        self.res = SamePadding.Shortcut()
+
+    def forward(self, x):
+        x = self.same(F.pad(x, (0, 1, 0, 1)))                                 # 8 -> 4, TF 'same' at stride 2
+        x = self.res(x)
+        y = naive_pool(x, 3, 2, (0, 1, 0, 1), "max")                           # 4 -> 2, 'same'
+        z = naive_pool(x, 3, 1, (1, 1, 1, 1), "mean")                          # Pad = 1, padded cells not counted
+        h = self.wide(z)                                                        # 4 -> 2
+        return torch.cat([y, h], dim=1)
+
+
 class Dropouts(nn.Module):
     """Dropout layers are the identity in eval mode; in train mode they draw random masks, so only eval is compared."""
 
@@ -235,7 +263,7 @@ class Dropouts(nn.Module):
         return self.conv(x).flatten(1)
 
 
-CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, Dropouts]
+CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, Dropouts]
 
 
 def randomise(module, generator):

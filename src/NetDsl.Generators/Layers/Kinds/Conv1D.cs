@@ -43,11 +43,19 @@ internal sealed class Conv1DKind : LayerKind
         long before = 0, after = 0;
         if (context.Has("pad"))
         {
+            if (context.Int("padding", Windows.Valid) != Windows.Valid)
+            {
+                throw context.Invalid("pad", "Pad and Padding both set the padding; keep one");
+            }
             before = after = context.NonNegative("pad", 0);
         }
         else if (context.Int("padding", Windows.Valid) == Windows.Same)
         {
             (before, after) = ShapeRules.SameAxis(input.Length, effective, stride);
+        }
+        else if (context.Int("padding", Windows.Valid) == Windows.Half)
+        {
+            before = after = checked(dilation * (kernel - 1) / 2);
         }
         var padded = checked(input.Length + before + after);
         if (padded < effective)

@@ -53,6 +53,11 @@ internal sealed class MaxPooling2DKind : LayerKind
         {
             return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
         }
+        if (a.Pads.IsSymmetric && a.Pads.Top == a.Pads.Left && a.Pads.Top * 2 <= a.Window)
+        {
+            // torch pads max pooling with −∞ itself (it allows at most half the window).
+            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, padding: {Int(a.Pads.Top)})";
+        }
         var p = a.Pads;
         return $"global::NetDsl.Pooling.MaxSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
     }

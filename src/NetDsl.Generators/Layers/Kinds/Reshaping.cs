@@ -7,14 +7,17 @@ using static NetDsl.Generators.Layers.TorchSharpNames;
 
 namespace NetDsl.Generators.Layers.Kinds;
 
-/// <summary>Flatten: [N, C, H, W] → [N, C·H·W] (Keras <c>Flatten</c>, PyTorch <c>nn.Flatten</c>).</summary>
+/// <summary>Flatten: [N, C, H, W] (or a sequence, or a volume) → [N, C·H·W] (Keras <c>Flatten</c>, PyTorch <c>nn.Flatten</c>).</summary>
 internal sealed class FlattenKind : LayerKind
 {
     public override string Name => "Flatten";
 
     public override LayerOutcome Lower(LayerContext context)
     {
-        context.RequireImage();
+        if (context.Input.Rank < 2)
+        {
+            context.RequireImage(); // a flat input has nothing to flatten
+        }
         return new LayerOutcome(Shape.Vector(context.Input.Size), NoArguments.Instance);
     }
 
