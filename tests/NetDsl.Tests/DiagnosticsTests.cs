@@ -403,5 +403,10 @@ public sealed class DiagnosticsTests
         "ND0103", DiagnosticSeverity.Warning,
         "Net.lost: its output [N, 4] is never read: no later layer takes it as its input (by position, From or a merge); name it where it is needed, or remove it",
         "Dense(4, Name = \"lost\")");
+
+    [Fact]
+    public void A_custom_type_that_is_no_module_is_ND0024_on_the_typeof() => Expect(
+        "[Network, Input(4)] [Custom(typeof(string), 4)] public partial class Net { }",
+        "ND0024", DiagnosticSeverity.Error, "Custom: string is not a TorchSharp Module<Tensor, Tensor>", "typeof(string)");
 }
 

@@ -55,7 +55,8 @@ public sealed class LayerCatalogTests
                     ArgumentType.Bool => type == typeof(bool),
                     ArgumentType.Enum => type.IsEnum,
                     ArgumentType.Names => type == typeof(string[]),
-                    ArgumentType.IntList => type == typeof(int[]),
+                    ArgumentType.IntList => type == typeof(int[]) || type == typeof(object[]),
+                    ArgumentType.Type => type == typeof(Type),
                     _ => false,
                 };
                 fits.Should().BeTrue($"{kind.Name}.{name} is {type.Name} but its spec says {spec.Type}");

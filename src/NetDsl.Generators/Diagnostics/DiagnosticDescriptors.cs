@@ -84,6 +84,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ReadsLaterOutput = Error("ND0023", "Layer reads an output that is not above it",
         "{0}: '{1}' is {2}; a layer reads only the outputs written above it");
 
+    public static readonly DiagnosticDescriptor InvalidCustomModule = Error("ND0024", "Custom module type unusable",
+        "{0}: {1} {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("ND0099", "NetDsl internal error",
         "NetDsl failed on '{0}': {1}. Please report this with the network's source.");
 
@@ -100,7 +103,7 @@ internal static class DiagnosticDescriptors
         MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,
         WrongInputRank, UnknownParameter, InvalidExpression, RecursiveBlock, DuplicateName, InvalidNetworkClass,
         InvalidVariantBase, InvalidName, GeneratedMemberClash, UnsupportedBlockParameter, MissingBlockArgument, SizeOverflow,
-        AlternativesDiffer, DeclaredShapeDiffers, UnknownOutput, MergeMismatch, ReadsLaterOutput, InternalError, BiasBeforeBatchNorm,
+        AlternativesDiffer, DeclaredShapeDiffers, UnknownOutput, MergeMismatch, ReadsLaterOutput, InvalidCustomModule, InternalError, BiasBeforeBatchNorm,
         VariantChangesNothing, UnusedOutput);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = BuildIndex();

@@ -57,6 +57,7 @@ internal static class LayerCatalog
         new MaximumKind(),
         new MinimumKind(),
         new ConcatenateKind(),
+        new CustomKind(),
     };
 
     private static readonly Dictionary<string, LayerKind> ByName = All.ToDictionary(k => k.Name);

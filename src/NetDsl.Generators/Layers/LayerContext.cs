@@ -49,8 +49,11 @@ internal abstract class LayerContext
 
     public abstract bool Bool(string argument, bool fallback);
 
-    /// <summary>The elements of an int-list argument (empty when it is not given).</summary>
-    public abstract IReadOnlyList<long> Ints(string argument);
+    /// <summary>
+    /// The elements of an int-list argument (empty when it is not given); with <paramref name="ownInput"/>, the
+    /// expressions read inputChannels, inputHeight and inputWidth of that shape.
+    /// </summary>
+    public abstract IReadOnlyList<long> Ints(string argument, Shape? ownInput = null);
 
     /// <summary>Reports the diagnostic and stops lowering this network.</summary>
     public abstract Exception Fail(string id, SourceSpan? span, params string[] arguments);

@@ -16,8 +16,11 @@ internal enum ArgumentType
     /// <summary>Names of earlier outputs (a merge's inputs).</summary>
     Names,
 
-    /// <summary>A list of ints (<c>params int[]</c>).</summary>
+    /// <summary>A list of ints (<c>params int[]</c>, or <c>params object[]</c> of ints and expressions).</summary>
     IntList,
+
+    /// <summary>A <c>typeof(...)</c> of a TorchSharp module ([Custom]).</summary>
+    Type,
 }
 
 /// <summary>
@@ -48,6 +51,8 @@ internal sealed class ArgumentSpec
     public static ArgumentSpec Names(string name) => new(name, ArgumentType.Names);
 
     public static ArgumentSpec IntList(string name) => new(name, ArgumentType.IntList);
+
+    public static ArgumentSpec TypeOf(string name) => new(name, ArgumentType.Type);
 }
 
 /// <summary>Which network-wide default regularizer reaches a weighted layer, and the property of its kernel λs.</summary>
@@ -102,6 +107,9 @@ internal abstract class LayerKind
 
     /// <summary>The argument holding the names of the outputs a merge reads; null for a one-input layer.</summary>
     public virtual string? InputsArgument => null;
+
+    /// <summary>Its expressions read inputChannels, inputHeight and inputWidth of the layer's own input ([Custom]).</summary>
+    public virtual bool ReadsOwnInputShape => false;
 
     /// <summary>ReLU-like: a variant may move a BatchNorm after it.</summary>
     public virtual bool IsActivation => false;

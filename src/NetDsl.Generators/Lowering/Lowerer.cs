@@ -396,8 +396,18 @@ internal sealed class Lowerer
             return evaluated.Bool;
         }
 
-        public override IReadOnlyList<long> Ints(string argument)
+        public override IReadOnlyList<long> Ints(string argument, Shape? ownInput = null)
         {
+            var scope = variables;
+            if (ownInput is { } shape)
+            {
+                scope = new Dictionary<string, ExpressionValue>(variables)
+                {
+                    ["inputChannels"] = ExpressionValue.Of(shape.Channels),
+                    ["inputHeight"] = ExpressionValue.Of(shape.Height),
+                    ["inputWidth"] = ExpressionValue.Of(shape.Width),
+                };
+            }
             var value = layer.Get(argument);
             if (value is null)
             {
@@ -407,7 +417,7 @@ internal sealed class Lowerer
             var result = new List<long>();
             foreach (var item in items)
             {
-                var evaluated = owner.Evaluate(item, variables, where);
+                var evaluated = owner.Evaluate(item, scope, where);
                 if (!evaluated.IsInt)
                 {
                     throw owner.Fail("ND0009", item.Span ?? where, item.Text ?? string.Empty, $"{argument} must be ints, not {evaluated.TypeName} ({evaluated})");

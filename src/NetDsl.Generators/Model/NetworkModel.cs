@@ -14,6 +14,9 @@ internal enum ValueKind
     Bool,
     Expression,
     List,
+
+    /// <summary>A typeof(...) argument: Text is the type's global:: name, Bool whether its constructor takes the input Shape.</summary>
+    Type,
 }
 
 /// <summary>An attribute argument: a constant, or an expression over block parameters written as a string.</summary>
@@ -26,6 +29,8 @@ internal sealed record ArgumentValue(ValueKind Kind, long Int, double Double, bo
     public static ArgumentValue OfBool(bool value, SourceSpan? span) => new(ValueKind.Bool, 0, 0, value, null, span);
 
     public static ArgumentValue OfExpression(string text, SourceSpan? span) => new(ValueKind.Expression, 0, 0, false, text, span);
+
+    public static ArgumentValue OfType(string fullName, bool takesShape, SourceSpan? span) => new(ValueKind.Type, 0, 0, takesShape, fullName, span);
 
     public static ArgumentValue OfList(EquatableArray<ArgumentValue> items, SourceSpan? span) => new(ValueKind.List, 0, 0, false, null, span) { Items = items };
 

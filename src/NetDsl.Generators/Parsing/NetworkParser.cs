@@ -654,6 +654,15 @@ internal static class NetworkParser
                     }
                     continue;
                 }
+                if (constant.Kind == TypedConstantKind.Type)
+                {
+                    var typeSyntax = FindArgument(syntax, parameters[i].Name, i);
+                    if (ModuleType(constant, SpanOfArgument(typeSyntax) ?? span, kind?.Name ?? "Custom") is { } module)
+                    {
+                        arguments.Add(new Argument(parameters[i].Name, module));
+                    }
+                    continue;
+                }
                 var value = ToValue(constant, FindArgument(syntax, parameters[i].Name, i));
                 if (value is not null)
                 {
@@ -725,6 +734,63 @@ internal static class NetworkParser
                 }
             }
             return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat };
+        }
+
+        /// <summary>
+        /// The module type of a [Custom] layer: a non-abstract, non-generic class deriving from TorchSharp's
+        /// Module&lt;Tensor, Tensor&gt;, with a public constructor taking the input Shape or nothing; else ND0024.
+        /// </summary>
+        private ArgumentValue? ModuleType(TypedConstant constant, SourceSpan? span, string kind)
+        {
+            if (constant.Value is not INamedTypeSymbol type || type.TypeKind == TypeKind.Error)
+            {
+                compilerErrors = true;
+                return null;
+            }
+            string? problem = null;
+            var isModule = false;
+            for (var t = type.BaseType; t is not null; t = t.BaseType)
+            {
+                isModule |= t.OriginalDefinition.ToDisplayString() == "TorchSharp.torch.nn.Module<T, TResult>" &&
+                    t.TypeArguments.All(a => a.ToDisplayString() == "TorchSharp.torch.Tensor");
+            }
+            var constructors = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
+            var takesShape = constructors.Any(c => c.Parameters.Length == 1 && c.Parameters[0].Type.ToDisplayString() == "NetDsl.Shape");
+            var parameterless = constructors.Any(c => c.Parameters.All(p => p.HasExplicitDefaultValue));
+            if (type.TypeKind != TypeKind.Class || type.IsAbstract || type.IsGenericType || type.IsStatic)
+            {
+                problem = "must be a non-abstract, non-generic class";
+            }
+            else if (!isModule)
+            {
+                problem = "is not a TorchSharp Module<Tensor, Tensor>";
+            }
+            else if (!takesShape && !parameterless)
+            {
+                problem = "has no public constructor taking the input shape (NetDsl.Shape) or nothing";
+            }
+            else if (!IsAccessibleFromOutside(type))
+            {
+                problem = "is not accessible (make it internal or public)";
+            }
+            if (problem is not null)
+            {
+                diagnostics.Add(new DiagnosticInfo("ND0024", span, new[] { kind, type.ToDisplayString(), problem }.ToEquatableArray()));
+                return null;
+            }
+            return ArgumentValue.OfType(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), takesShape, span);
+        }
+
+        private static bool IsAccessibleFromOutside(INamedTypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.ContainingType)
+            {
+                if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void ParseBlockDefinition(INamedTypeSymbol blockClass)

@@ -163,12 +163,23 @@ internal static class ShapeInference
                     }
                 }
                 // A repeated layer's own arguments may read repeatIndex; its When and Repeat are evaluated once, outside.
-                var own = layer.Repeat is null ? parameters : new HashSet<string>(parameters) { Lowerer.RepeatIndex };
+                var own = new HashSet<string>(parameters);
+                if (layer.Repeat is not null)
+                {
+                    own.Add(Lowerer.RepeatIndex);
+                }
+                if (LayerCatalog.Find(layer.Kind) is { ReadsOwnInputShape: true })
+                {
+                    own.UnionWith(ImplicitVariables); // [Custom]'s output shape is written over its own input
+                }
                 foreach (var argument in layer.Arguments)
                 {
-                    if (argument.Value.Kind == ValueKind.Expression)
+                    foreach (var value in argument.Value.Kind == ValueKind.List ? argument.Value.Items.AsEnumerable() : new[] { argument.Value })
                     {
-                        CheckExpression(argument.Value, owner, own, ExpectedType(layer, argument.Name), argument.Name);
+                        if (value.Kind == ValueKind.Expression)
+                        {
+                            CheckExpression(value, owner, own, ExpectedType(layer, argument.Name), argument.Name);
+                        }
                     }
                 }
                 foreach (var (argument, value) in new[] { ("When", layer.When), ("Repeat", layer.Repeat) })
@@ -343,20 +354,14 @@ internal static class ShapeInference
                 var expression = ExpressionParser.Parse(value.Text!);
                 ExpressionTyping.CheckConstantParts(expression);
                 {
-                    var names = owner is null ? new Dictionary<string, ExpressionType>() : owner.Parameters.ToDictionary(p => p.Name, p => p.Type switch
+                    // Every name the place may read: a block parameter has its own type; inputChannels, inputHeight,
+                    // inputWidth and repeatIndex are ints.
+                    var names = parameters.ToDictionary(n => n, n => owner?.Parameters.FirstOrDefault(p => p.Name == n)?.Type switch
                     {
                         ParameterType.Bool => ExpressionType.Bool,
                         ParameterType.Double => ExpressionType.Double,
                         _ => ExpressionType.Int,
                     });
-                    foreach (var implicitName in owner is null ? Array.Empty<string>() : ImplicitVariables)
-                    {
-                        names[implicitName] = ExpressionType.Int;
-                    }
-                    if (parameters.Contains(Lowerer.RepeatIndex))
-                    {
-                        names[Lowerer.RepeatIndex] = ExpressionType.Int;
-                    }
                     var type = ExpressionTyping.TypeOf(expression, names);
                     // A double place takes an int too (C# converts it); every other place wants exactly its type.
                     var fits = type is null || expected is null || type == expected || expected == ExpressionType.Double && type == ExpressionType.Int;

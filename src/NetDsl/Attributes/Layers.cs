@@ -479,3 +479,19 @@ public sealed class ChannelShuffleAttribute : LayerAttribute
     /// <param name="groups">Channel groups; it must divide the channels.</param>
     public ChannelShuffleAttribute(int groups) { }
 }
+
+/// <summary>
+/// Your own TorchSharp module as a layer, for what the vocabulary lacks. Declare its output shape per sample (ints,
+/// or expressions over <c>inputChannels</c>, <c>inputHeight</c> and <c>inputWidth</c> of this layer's input) so shape
+/// inference goes on past it; the generated forward checks the real output against it. The module is a class deriving
+/// from <c>Module&lt;Tensor, Tensor&gt;</c> with a public constructor taking the input <see cref="Shape"/> or nothing.
+/// </summary>
+public sealed class CustomAttribute : LayerAttribute
+{
+    /// <param name="module">typeof(YourModule).</param>
+    /// <param name="outputShape">Its output shape without the batch, e.g. ("inputChannels", "inputHeight / 2", "inputWidth / 2").</param>
+    public CustomAttribute(Type module, params object[] outputShape) { }
+
+    /// <summary>Its trainable parameters, for the network's counts; checked when the network is built (default 0).</summary>
+    public int Parameters { get; set; }
+}

@@ -136,6 +136,30 @@ public sealed class ShortcutAttribute : BlockAttribute { }
 [Concatenate("y", "wide")]
 public partial class SamePadding { }
 
+/// <summary>Space-to-depth by 2 (PyTorch's pixel_unshuffle) with a learned per-channel scale, written in TorchSharp.</summary>
+public sealed class SpaceToDepth : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+{
+    private readonly TorchSharp.Modules.Parameter scale;
+
+    public SpaceToDepth(Shape input) : base(nameof(SpaceToDepth))
+    {
+        scale = new TorchSharp.Modules.Parameter(TorchSharp.torch.ones(input.Channels * 4, 1, 1));
+        RegisterComponents();
+    }
+
+    public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x)
+    {
+        var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        return x.reshape(n, c, h / 2, 2, w / 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(n, c * 4, h / 2, w / 2) * scale;
+    }
+}
+
+[Network, Input(3, 6, 6)]
+[Conv2D(3, 1, Name = "conv")]
+[Custom(typeof(SpaceToDepth), "inputChannels * 4", "inputHeight / 2", "inputWidth / 2", Parameters = 12, Name = "s2d")]
+[Conv2D(2, 1, Name = "head")]
+public partial class CustomLayer { }
+
 [Network, Input(3, 4, 4)]
 [Conv2D(3, 1, Name = "conv")]
 [Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]

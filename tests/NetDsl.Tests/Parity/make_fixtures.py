@@ -249,6 +249,29 @@ class SamePadding(nn.Module):
         return torch.cat([y, h], dim=1)
 
 
+class CustomLayer(nn.Module):
+    """A user's own module in a [Custom] layer: space-to-depth by 2 (PyTorch's pixel_unshuffle) with a learned scale."""
+
+    input_shape = (3, 6, 6)
+
+    class SpaceToDepth(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = nn.Parameter(torch.ones(12, 1, 1))
+
+        def forward(self, x):
+            return F.pixel_unshuffle(x, 2) * self.scale
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 1)
+        self.s2d = CustomLayer.SpaceToDepth()
+        self.head = nn.Conv2d(12, 2, 1)
+
+    def forward(self, x):
+        return self.head(self.s2d(self.conv(x)))
+
+
 class Dropouts(nn.Module):
     """Dropout layers are the identity in eval mode; in train mode they draw random masks, so only eval is compared."""
 
@@ -263,7 +286,7 @@ class Dropouts(nn.Module):
         return self.conv(x).flatten(1)
 
 
-CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, Dropouts]
+CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, Dropouts]
 
 
 def randomise(module, generator):
