@@ -408,5 +408,41 @@ public sealed class DiagnosticsTests
     public void A_custom_type_that_is_no_module_is_ND0024_on_the_typeof() => Expect(
         "[Network, Input(4)] [Custom(typeof(string), 4)] public partial class Net { }",
         "ND0024", DiagnosticSeverity.Error, "Custom: string is not a TorchSharp Module<Tensor, Tensor>", "typeof(string)");
+
+    [Fact]
+    public void A_block_used_on_another_input_than_it_declares_is_ND0020_on_the_use() => Expect(
+        """
+        [Input(8, InputAttribute.Any, InputAttribute.Any)]
+        [Conv2D(8, 3, Pad = 1, Name = "conv"), Add(Name = "shortcut")]
+        public sealed class ResidualAttribute : BlockAttribute { }
+        [Network, Input(8, 16, 16)] [Residual] [Conv2D(4, 1)] [Residual] public partial class Net { }
+        """,
+        "ND0020", DiagnosticSeverity.Error, "residual_2: Residual declares the input [N, 8, *, *], but the input is [N, 4, 16, 16]", "Residual");
+
+    [Fact]
+    public void A_misspelt_function_is_ND0009_naming_the_functions_there_are() => Expect(
+        """
+        [Let("divisible(v, d)", "max(d, int(v + d / 2.0) / d * d)")]
+        [Dense("divisble(units, 8)")]
+        public sealed class HeadAttribute : BlockAttribute { public HeadAttribute(int units) { } }
+        [Network, Input(4)] [Head(10)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error,
+        "Expression 'divisble(units, 8)': unknown function 'divisble' (there are min, max, floor, ceil, round, int, and divisible)",
+        "divisble(units, 8)");
+
+    [Fact]
+    public void A_let_reads_its_value_into_the_layers_that_name_it()
+    {
+        var run = GeneratorRun.Of(Usings + """
+            [Let("hidden", "int(round(inputChannels * ratio))")]
+            [Dense("hidden", Name = "fc")]
+            public sealed class WideAttribute : BlockAttribute { public WideAttribute(double ratio) { } }
+            [Network, Input(10)] [Wide(2.25)] public partial class Net { }
+            """);
+        run.Violations().Should().BeEmpty();
+        run.NetDslErrors.Should().BeEmpty();
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("Linear(10, 22)", "round(22.5) is 22: to even, as Python");
+    }
 }
 

@@ -33,6 +33,7 @@ internal sealed class Lowerer
     private readonly Dictionary<string, BlockDefinition> blocks;
     private readonly Action<string, SourceSpan?, string[]> report;
     private readonly List<BlockDefinition> owners = new();
+    private readonly Stack<Dictionary<string, FunctionDefinition>> functions = new();
 
     public Lowerer(NetworkModel model, Action<string, SourceSpan?, string[]> report)
     {
@@ -51,6 +52,40 @@ internal sealed class Lowerer
     }
 
     private LoweredScope LowerScope(
+        EquatableArray<LayerSpec> layers,
+        Dictionary<string, ExpressionValue> variables,
+        Shape input,
+        string prefix,
+        SourceSpan? usage,
+        BlockDefinition? owner,
+        List<string> stack)
+    {
+        // The scope's [Let]s: values join the variables, functions the table its expressions call.
+        var scopeFunctions = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+        variables = new Dictionary<string, ExpressionValue>(variables);
+        functions.Push(scopeFunctions);
+        foreach (var let in owner?.Lets ?? model.Lets)
+        {
+            if (let.IsFunction)
+            {
+                scopeFunctions[let.Name] = new FunctionDefinition(let.Name, let.Parameters.ToList(), ExpressionParser.Parse(let.Body.Text!));
+            }
+            else
+            {
+                variables[let.Name] = Evaluate(let.Body, variables, let.Body.Span ?? usage);
+            }
+        }
+        try
+        {
+            return LowerLayers(layers, variables, input, prefix, usage, owner, stack);
+        }
+        finally
+        {
+            functions.Pop();
+        }
+    }
+
+    private LoweredScope LowerLayers(
         EquatableArray<LayerSpec> layers,
         Dictionary<string, ExpressionValue> variables,
         Shape input,
@@ -224,6 +259,16 @@ internal sealed class Lowerer
             throw new StopLowering(); // recursion, reported by the static checks
         }
         var shape = shapes[0];
+        if (block.DeclaredInput.Count > 0)
+        {
+            // The block's contract, checked at every use: rank and every size it pins (0 leaves an axis free).
+            var declared = block.DeclaredInput;
+            if (declared.Count != shape.Rank || Enumerable.Range(0, declared.Count).Any(i => declared[i] != 0 && declared[i] != shape[i]))
+            {
+                var contract = "[N, " + string.Join(", ", declared.Select(d => d == 0 ? "*" : d.ToString(CultureInfo.InvariantCulture))) + "]";
+                throw Fail("ND0020", where, path, block.Name, contract, shape.ToString());
+            }
+        }
         var inner = new Dictionary<string, ExpressionValue>
         {
             ["inputChannels"] = ExpressionValue.Of(shape.Channels),
@@ -295,7 +340,7 @@ internal sealed class Lowerer
         }
         try
         {
-            return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables);
+            return ExpressionEvaluator.Evaluate(ExpressionParser.Parse(value.Text!), variables, functions.Count > 0 ? functions.Peek() : null);
         }
         catch (UnknownNameException e)
         {

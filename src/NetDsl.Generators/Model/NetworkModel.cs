@@ -108,7 +108,23 @@ internal sealed record BlockDefinition(
     string Name,
     EquatableArray<BlockParameter> Parameters,
     EquatableArray<LayerSpec> Body,
-    SourceSpan? Span);
+    SourceSpan? Span)
+{
+    /// <summary>[Input(...)] on the block class: the input every use must have (0: any size on that axis); empty: none.</summary>
+    public EquatableArray<long> DeclaredInput { get; init; } = EquatableArray<long>.Empty;
+
+    /// <summary>The block's [Let]s, in source order.</summary>
+    public EquatableArray<LetDefinition> Lets { get; init; } = EquatableArray<LetDefinition>.Empty;
+}
+
+/// <summary>
+/// [Let("name", "expression")] or [Let("name(a, b)", "expression")] on a network or block class: a value, or a
+/// function, that the class's own expressions can use (and the Lets after it).
+/// </summary>
+internal sealed record LetDefinition(string Name, EquatableArray<string> Parameters, ArgumentValue Body, SourceSpan? Span)
+{
+    public bool IsFunction => Parameters.Count > 0;
+}
 
 /// <summary>Regularizer applied to weighted layers that set none of their own.</summary>
 internal sealed record RegularizerDefaults(double L1, double L2, bool Convolutions, bool Dense, bool Biases, SourceSpan? Span);
@@ -135,6 +151,9 @@ internal sealed record NetworkModel(
     bool HasCompilerErrors,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
+    /// <summary>The network class's [Let]s, in source order (a variant has its base's).</summary>
+    public EquatableArray<LetDefinition> Lets { get; init; } = EquatableArray<LetDefinition>.Empty;
+
     /// <summary>[Network(Initialization = GlorotUniform)]: the constructor re-initializes kernels Keras' way.</summary>
     public bool GlorotUniform { get; init; }
 

@@ -191,6 +191,100 @@ internal sealed class ConditionalExpression : Expression
 }
 
 /// <summary>An int (64-bit, C#'s long), a double or a bool value.</summary>
+/// <summary>A call: a built-in (min, max, floor, ceil, round, int) or a [Let] function of the block or network.</summary>
+internal sealed class CallExpression : Expression
+{
+    public CallExpression(string name, IReadOnlyList<Expression> arguments, int start, int end)
+    {
+        Name = name;
+        Arguments = arguments;
+        Start = start;
+        Length = end - start;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<Expression> Arguments { get; }
+
+    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
+    {
+        output.Append(Name).Append('(');
+        for (var i = 0; i < Arguments.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Append(", ");
+            }
+            Arguments[i].Print(output, identifier);
+        }
+        output.Append(')');
+    }
+
+    public override IEnumerable<IdentifierExpression> Identifiers() => Arguments.SelectMany(a => a.Identifiers());
+}
+
+/// <summary>A function written with [Let("name(a, b)", "expression")]: its parameters and body.</summary>
+internal sealed class FunctionDefinition
+{
+    public FunctionDefinition(string name, IReadOnlyList<string> parameters, Expression body)
+    {
+        Name = name;
+        Parameters = parameters;
+        Body = body;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Parameters { get; }
+
+    public Expression Body { get; }
+}
+
+/// <summary>The functions every expression can call.</summary>
+internal static class BuiltInFunctions
+{
+    public static readonly string[] Names = { "min", "max", "floor", "ceil", "round", "int" };
+
+    public static int Arity(string name) => name is "min" or "max" ? 2 : 1;
+
+    public static ExpressionValue Call(string name, IReadOnlyList<ExpressionValue> arguments, Expression where)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.IsBool)
+            {
+                throw new ExpressionException($"{name} takes numbers, not bool", where.Start, where.Length);
+            }
+        }
+        if (name is "min" or "max")
+        {
+            var (a, b) = (arguments[0], arguments[1]);
+            if (a.IsInt && b.IsInt)
+            {
+                return ExpressionValue.Of(name == "min" ? Math.Min(a.Number, b.Number) : Math.Max(a.Number, b.Number));
+            }
+            return ExpressionValue.Of(name == "min" ? Math.Min(a.Real, b.Real) : Math.Max(a.Real, b.Real));
+        }
+        var x = arguments[0];
+        if (x.IsInt)
+        {
+            return x;
+        }
+        var real = name switch
+        {
+            "floor" => Math.Floor(x.Real),
+            "ceil" => Math.Ceiling(x.Real),
+            "round" => Math.Round(x.Real, MidpointRounding.ToEven), // as Python's round()
+            _ => Math.Truncate(x.Real), // int(): toward zero, as Python's int() and C#'s cast
+        };
+        if (double.IsNaN(real) || real < long.MinValue || real >= 9.2233720368547758E18)
+        {
+            throw new ExpressionException($"{name}({x}) does not fit in a 64-bit integer", where.Start, where.Length);
+        }
+        return ExpressionValue.Of((long)real);
+    }
+}
+
 internal readonly struct ExpressionValue
 {
     private ExpressionValue(ExpressionType type, long number, double real)
@@ -291,7 +385,14 @@ internal static class ExpressionEvaluator
     /// where a double meets them). Type errors, unknown names, division by zero and 64-bit overflow throw
     /// <see cref="ExpressionException"/>: a value inference accepts is exactly the value the emitted C# computes.
     /// </summary>
-    public static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables)
+    public static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables) =>
+        Evaluate(expression, variables, null, 0);
+
+    /// <summary>Evaluates with the [Let] functions of the scope (a function calls only those declared before it).</summary>
+    public static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables, IReadOnlyDictionary<string, FunctionDefinition>? functions) =>
+        Evaluate(expression, variables, functions, 0);
+
+    private static ExpressionValue Evaluate(Expression expression, IReadOnlyDictionary<string, ExpressionValue> variables, IReadOnlyDictionary<string, FunctionDefinition>? functions, int depth)
     {
         switch (expression)
         {
@@ -305,7 +406,7 @@ internal static class ExpressionEvaluator
                 throw new UnknownNameException(id.Name, id.Start, id.Length);
             case UnaryExpression unary:
             {
-                var operand = Evaluate(unary.Operand, variables);
+                var operand = Evaluate(unary.Operand, variables, functions, depth);
                 if (unary.Operator == "!")
                 {
                     return ExpressionValue.Of(!Expect(operand, ExpressionType.Bool, unary.Operand).Bool);
@@ -319,9 +420,9 @@ internal static class ExpressionEvaluator
             }
             case ConditionalExpression conditional:
             {
-                var condition = Expect(Evaluate(conditional.Condition, variables), ExpressionType.Bool, conditional.Condition);
-                var whenTrue = Evaluate(conditional.WhenTrue, variables);
-                var whenFalse = Evaluate(conditional.WhenFalse, variables);
+                var condition = Expect(Evaluate(conditional.Condition, variables, functions, depth), ExpressionType.Bool, conditional.Condition);
+                var whenTrue = Evaluate(conditional.WhenTrue, variables, functions, depth);
+                var whenFalse = Evaluate(conditional.WhenFalse, variables, functions, depth);
                 if (whenTrue.IsBool != whenFalse.IsBool)
                 {
                     throw new ExpressionException($"both branches of ?: must have the same type, not {whenTrue.TypeName} and {whenFalse.TypeName}", conditional.Start, conditional.Length);
@@ -331,16 +432,57 @@ internal static class ExpressionEvaluator
                 return whenTrue.IsDouble != whenFalse.IsDouble ? ExpressionValue.Of(chosen.Real) : chosen;
             }
             case BinaryExpression binary:
-                return EvaluateBinary(binary, variables);
+                return EvaluateBinary(binary, variables, functions, depth);
+            case CallExpression call:
+            {
+                var arguments = call.Arguments.Select(a => Evaluate(a, variables, functions, depth)).ToList();
+                if (functions is not null && functions.TryGetValue(call.Name, out var function))
+                {
+                    if (arguments.Count != function.Parameters.Count)
+                    {
+                        throw new ExpressionException($"{call.Name} takes {function.Parameters.Count} arguments, not {arguments.Count}", call.Start, call.Length);
+                    }
+                    if (depth > 64)
+                    {
+                        throw new ExpressionException($"{call.Name} nests too deeply", call.Start, call.Length);
+                    }
+                    var scope = new Dictionary<string, ExpressionValue>();
+                    foreach (var pair in variables)
+                    {
+                        scope[pair.Key] = pair.Value;
+                    }
+                    for (var i = 0; i < arguments.Count; i++)
+                    {
+                        scope[function.Parameters[i]] = arguments[i];
+                    }
+                    try
+                    {
+                        return Evaluate(function.Body, scope, functions, depth + 1);
+                    }
+                    catch (ExpressionException e) when (e is not UnknownNameException)
+                    {
+                        throw new ExpressionException($"in {call.Name}: {e.Message}", call.Start, call.Length);
+                    }
+                }
+                if (!BuiltInFunctions.Names.Contains(call.Name))
+                {
+                    throw new ExpressionException($"unknown function '{call.Name}'", call.Start, call.Length);
+                }
+                if (arguments.Count != BuiltInFunctions.Arity(call.Name))
+                {
+                    throw new ExpressionException($"{call.Name} takes {BuiltInFunctions.Arity(call.Name)} argument{(BuiltInFunctions.Arity(call.Name) == 1 ? string.Empty : "s")}, not {arguments.Count}", call.Start, call.Length);
+                }
+                return BuiltInFunctions.Call(call.Name, arguments, call);
+            }
             default:
                 throw new ExpressionException("unsupported expression", expression.Start, expression.Length);
         }
     }
 
-    private static ExpressionValue EvaluateBinary(BinaryExpression binary, IReadOnlyDictionary<string, ExpressionValue> variables)
+    private static ExpressionValue EvaluateBinary(BinaryExpression binary, IReadOnlyDictionary<string, ExpressionValue> variables, IReadOnlyDictionary<string, FunctionDefinition>? functions, int depth)
     {
-        var left = Evaluate(binary.Left, variables);
-        var right = Evaluate(binary.Right, variables);
+        var left = Evaluate(binary.Left, variables, functions, depth);
+        var right = Evaluate(binary.Right, variables, functions, depth);
         switch (binary.Operator)
         {
             case "&&":
@@ -438,7 +580,10 @@ internal static class ExpressionEvaluator
 /// </summary>
 internal static class ExpressionTyping
 {
-    public static ExpressionType? TypeOf(Expression expression, IReadOnlyDictionary<string, ExpressionType> names)
+    public static ExpressionType? TypeOf(Expression expression, IReadOnlyDictionary<string, ExpressionType> names) => TypeOf(expression, names, null);
+
+    /// <summary>The type with the scope's [Let] functions; an unknown function or a wrong argument count throws.</summary>
+    public static ExpressionType? TypeOf(Expression expression, IReadOnlyDictionary<string, ExpressionType> names, IReadOnlyDictionary<string, FunctionDefinition>? functions)
     {
         switch (expression)
         {
@@ -448,7 +593,7 @@ internal static class ExpressionTyping
                 return names.TryGetValue(id.Name, out var type) ? type : null;
             case UnaryExpression unary:
             {
-                var operand = TypeOf(unary.Operand, names);
+                var operand = TypeOf(unary.Operand, names, functions);
                 if (unary.Operator == "!")
                 {
                     Expect(operand, ExpressionType.Bool, unary.Operand);
@@ -459,9 +604,9 @@ internal static class ExpressionTyping
             }
             case ConditionalExpression conditional:
             {
-                Expect(TypeOf(conditional.Condition, names), ExpressionType.Bool, conditional.Condition);
-                var whenTrue = TypeOf(conditional.WhenTrue, names);
-                var whenFalse = TypeOf(conditional.WhenFalse, names);
+                Expect(TypeOf(conditional.Condition, names, functions), ExpressionType.Bool, conditional.Condition);
+                var whenTrue = TypeOf(conditional.WhenTrue, names, functions);
+                var whenFalse = TypeOf(conditional.WhenFalse, names, functions);
                 if (whenTrue is null || whenFalse is null)
                 {
                     return null;
@@ -474,8 +619,8 @@ internal static class ExpressionTyping
             }
             case BinaryExpression binary:
             {
-                var left = TypeOf(binary.Left, names);
-                var right = TypeOf(binary.Right, names);
+                var left = TypeOf(binary.Left, names, functions);
+                var right = TypeOf(binary.Right, names, functions);
                 switch (binary.Operator)
                 {
                     case "&&":
@@ -503,6 +648,52 @@ internal static class ExpressionTyping
                         return left is null || right is null ? null : left == ExpressionType.Double || right == ExpressionType.Double ? ExpressionType.Double : ExpressionType.Int;
                 }
             }
+            case CallExpression call:
+            {
+                var arguments = call.Arguments.Select(a => TypeOf(a, names, functions)).ToList();
+                if (functions is not null && functions.TryGetValue(call.Name, out var function))
+                {
+                    if (arguments.Count != function.Parameters.Count)
+                    {
+                        throw new ExpressionException($"{call.Name} takes {function.Parameters.Count} arguments, not {arguments.Count}", call.Start, call.Length);
+                    }
+                    var inner = new Dictionary<string, ExpressionType>();
+                    foreach (var pair in names)
+                    {
+                        inner[pair.Key] = pair.Value;
+                    }
+                    for (var i = 0; i < arguments.Count; i++)
+                    {
+                        if (arguments[i] is { } argumentType)
+                        {
+                            inner[function.Parameters[i]] = argumentType;
+                        }
+                        else
+                        {
+                            inner.Remove(function.Parameters[i]);
+                        }
+                    }
+                    return TypeOf(function.Body, inner, functions);
+                }
+                if (!BuiltInFunctions.Names.Contains(call.Name))
+                {
+                    var declared = functions is null || functions.Count == 0 ? string.Empty : ", and " + string.Join(", ", functions.Keys);
+                    throw new ExpressionException($"unknown function '{call.Name}' (there are {string.Join(", ", BuiltInFunctions.Names)}{declared})", call.Start, call.Length);
+                }
+                if (arguments.Count != BuiltInFunctions.Arity(call.Name))
+                {
+                    throw new ExpressionException($"{call.Name} takes {BuiltInFunctions.Arity(call.Name)} argument{(BuiltInFunctions.Arity(call.Name) == 1 ? string.Empty : "s")}, not {arguments.Count}", call.Start, call.Length);
+                }
+                for (var i = 0; i < arguments.Count; i++)
+                {
+                    ExpectNumber(arguments[i], call.Arguments[i]);
+                }
+                if (call.Name is "min" or "max")
+                {
+                    return arguments.Any(a => a is null) ? null : arguments.Any(a => a == ExpressionType.Double) ? ExpressionType.Double : ExpressionType.Int;
+                }
+                return ExpressionType.Int;
+            }
             default:
                 return null;
         }
@@ -514,7 +705,7 @@ internal static class ExpressionTyping
     /// </summary>
     public static void CheckConstantParts(Expression expression)
     {
-        if (!expression.Identifiers().Any())
+        if (!expression.Identifiers().Any() && !CallsDeclared(expression))
         {
             ExpressionEvaluator.Evaluate(expression, new Dictionary<string, ExpressionValue>());
             return;
@@ -533,8 +724,24 @@ internal static class ExpressionTyping
                 CheckConstantParts(conditional.WhenTrue);
                 CheckConstantParts(conditional.WhenFalse);
                 break;
+            case CallExpression call:
+                foreach (var argument in call.Arguments)
+                {
+                    CheckConstantParts(argument);
+                }
+                break;
         }
     }
+
+    /// <summary>Whether a [Let] function is called anywhere in it: its value then depends on the scope.</summary>
+    private static bool CallsDeclared(Expression expression) => expression switch
+    {
+        CallExpression call => !BuiltInFunctions.Names.Contains(call.Name) || call.Arguments.Any(CallsDeclared),
+        UnaryExpression unary => CallsDeclared(unary.Operand),
+        BinaryExpression binary => CallsDeclared(binary.Left) || CallsDeclared(binary.Right),
+        ConditionalExpression conditional => CallsDeclared(conditional.Condition) || CallsDeclared(conditional.WhenTrue) || CallsDeclared(conditional.WhenFalse),
+        _ => false,
+    };
 
     public static string Name(ExpressionType? type) => type switch
     {
@@ -753,8 +960,32 @@ internal sealed class ExpressionParser
             {
                 case "true": return new LiteralExpression(ExpressionValue.Of(true), start, name.Length);
                 case "false": return new LiteralExpression(ExpressionValue.Of(false), start, name.Length);
-                default: return new IdentifierExpression(name, start);
             }
+            SkipSpace();
+            if (position < text.Length && text[position] == '(')
+            {
+                position++;
+                var arguments = new List<Expression>();
+                SkipSpace();
+                if (!TryConsume(")"))
+                {
+                    while (true)
+                    {
+                        arguments.Add(ParseConditional());
+                        SkipSpace();
+                        if (TryConsume(")"))
+                        {
+                            break;
+                        }
+                        if (!TryConsume(","))
+                        {
+                            throw Error("expected ',' or ')'");
+                        }
+                    }
+                }
+                return new CallExpression(name, arguments, start, position);
+            }
+            return new IdentifierExpression(name, start);
         }
         throw Error($"unexpected '{c}'");
     }

@@ -181,6 +181,7 @@ internal static class NetworkParser
                 core.TorchBatchNorm, core.BaseName, compilerErrors || core.BaseHasErrors, diagnostics.ToEquatableArray())
             {
                 GlorotUniform = core.GlorotUniform,
+                Lets = core.Lets,
                 FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 AttributeSpan = attributeSpan,
                 Refused = refused,
@@ -424,6 +425,8 @@ internal static class NetworkParser
             RegularizerDefaults? Regularizer, bool TorchBatchNorm, string? BaseName, bool BaseHasErrors)
         {
             public bool GlorotUniform { get; init; }
+
+            public EquatableArray<LetDefinition> Lets { get; init; } = EquatableArray<LetDefinition>.Empty;
         }
 
         private Core ParseCore(INamedTypeSymbol type, HashSet<string> visiting, bool isRoot)
@@ -457,7 +460,7 @@ internal static class NetworkParser
                 input = ParseInput(inputAttribute);
             }
             var layers = ParseLayers(attributes);
-            return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false) { GlorotUniform = glorot };
+            return new Core(input, inputSpan, layers, 0, regularizer, torchBatchNorm, null, false) { GlorotUniform = glorot, Lets = ParseLets(type) };
         }
 
         private EquatableArray<long> ParseInput(AttributeData input)
@@ -736,6 +739,38 @@ internal static class NetworkParser
             return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat };
         }
 
+        private static readonly System.Text.RegularExpressions.Regex LetName = new(
+            @"^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*(\(\s*(?<parameters>[A-Za-z_][A-Za-z0-9_]*(\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)?\s*\))?\s*$");
+
+        /// <summary>The [Let]s of a network or block class: "name" or "name(a, b)", and an expression.</summary>
+        private EquatableArray<LetDefinition> ParseLets(INamedTypeSymbol type)
+        {
+            var lets = new List<LetDefinition>();
+            foreach (var attribute in type.GetAttributes().Where(a => IsNamed(a.AttributeClass, "NetDsl.LetAttribute")))
+            {
+                var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
+                {
+                    compilerErrors = true;
+                    continue;
+                }
+                var header = attribute.ConstructorArguments[0].Value as string ?? string.Empty;
+                var match = LetName.Match(header);
+                var headerSpan = ToValue(attribute.ConstructorArguments[0], FindArgument(syntax, "name", 0))?.Span ?? AttributeSpan(attribute);
+                var body = ToValue(attribute.ConstructorArguments[1], FindArgument(syntax, "expression", 1));
+                if (!match.Success || body is not { Kind: ValueKind.Expression })
+                {
+                    diagnostics.Add(new DiagnosticInfo("ND0009", headerSpan, new[] { header, "a [Let] is named 'name' or 'name(a, b)', and its value is an expression string" }.ToEquatableArray()));
+                    continue;
+                }
+                var parameters = match.Groups["parameters"].Success
+                    ? match.Groups["parameters"].Value.Split(',').Select(p => p.Trim()).ToEquatableArray()
+                    : EquatableArray<string>.Empty;
+                lets.Add(new LetDefinition(match.Groups["name"].Value, parameters, body, headerSpan));
+            }
+            return lets.ToEquatableArray();
+        }
+
         /// <summary>
         /// The module type of a [Custom] layer: a non-abstract, non-generic class deriving from TorchSharp's
         /// Module&lt;Tensor, Tensor&gt;, with a public constructor taking the input Shape or nothing; else ND0024.
@@ -878,7 +913,22 @@ internal static class NetworkParser
                     break;
                 }
             }
-            blocks[key] = new BlockDefinition(key, blockName, order.Select(n => parameters[n]).ToEquatableArray(), body, span);
+            var declared = blockClass.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, InputAttributeName));
+            var contract = EquatableArray<long>.Empty;
+            if (declared is not null)
+            {
+                contract = ParseInput(declared);
+                if (contract.Any(d => d < 0))
+                {
+                    diagnostics.Add(new DiagnosticInfo("ND0002", AttributeSpan(declared), new[] { blockName, $"a declared block input has sizes ≥ 1, or 0 for any size, got [{string.Join(", ", contract)}]" }.ToEquatableArray()));
+                    contract = EquatableArray<long>.Empty;
+                }
+            }
+            blocks[key] = new BlockDefinition(key, blockName, order.Select(n => parameters[n]).ToEquatableArray(), body, span)
+            {
+                DeclaredInput = contract,
+                Lets = ParseLets(blockClass),
+            };
         }
 
         private void Unsupported(SourceSpan? span, string parameter, string block, string why) =>

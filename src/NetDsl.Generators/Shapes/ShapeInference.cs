@@ -51,6 +51,8 @@ internal static class ShapeInference
         private readonly Dictionary<string, BlockDefinition> blocks;
         private readonly List<DiagnosticInfo> diagnostics = new();
         private readonly HashSet<string> reported = new();
+        private Dictionary<string, ExpressionType> letTypes = new(StringComparer.Ordinal);
+        private Dictionary<string, FunctionDefinition> letFunctions = new(StringComparer.Ordinal);
 
         public Run(NetworkModel model)
         {
@@ -147,6 +149,7 @@ internal static class ShapeInference
             var parameters = owner is null
                 ? new HashSet<string>()
                 : new HashSet<string>(owner.Parameters.Select(p => p.Name).Concat(ImplicitVariables));
+            CheckLets(owner?.Lets ?? model.Lets, owner, parameters);
             for (var i = 0; i < layers.Count; i++)
             {
                 var layer = layers[i];
@@ -221,6 +224,58 @@ internal static class ShapeInference
                 }
             }
         }
+
+        /// <summary>
+        /// The scope's [Let]s in order: each may read the parameters, the input size and the Lets above it (a function
+        /// also its own parameters); a value joins the names the layers' expressions read, with its type.
+        /// </summary>
+        private void CheckLets(EquatableArray<LetDefinition> lets, BlockDefinition? owner, HashSet<string> parameters)
+        {
+            letTypes = new Dictionary<string, ExpressionType>(StringComparer.Ordinal);
+            letFunctions = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+            foreach (var let in lets)
+            {
+                if (parameters.Contains(let.Name) || letFunctions.ContainsKey(let.Name) || BuiltInFunctions.Names.Contains(let.Name))
+                {
+                    Report("ND0009", let.Span, let.Name, $"'{let.Name}' is already a parameter, a Let or a built-in function of {owner?.Name ?? model.ClassName}");
+                    continue;
+                }
+                var scope = new HashSet<string>(parameters);
+                scope.UnionWith(let.Parameters);
+                var before = diagnostics.Count;
+                CheckExpression(let.Body, owner, scope, null, "the Let " + let.Name);
+                if (diagnostics.Count > before)
+                {
+                    continue;
+                }
+                var body = ExpressionParser.Parse(let.Body.Text!);
+                if (let.IsFunction)
+                {
+                    letFunctions[let.Name] = new FunctionDefinition(let.Name, let.Parameters.ToList(), body);
+                }
+                else
+                {
+                    try
+                    {
+                        letTypes[let.Name] = ExpressionTyping.TypeOf(body, TypesOf(parameters, owner), letFunctions) ?? ExpressionType.Int;
+                    }
+                    catch (ExpressionException)
+                    {
+                        letTypes[let.Name] = ExpressionType.Int; // reported by CheckExpression
+                    }
+                    parameters.Add(let.Name);
+                }
+            }
+        }
+
+        /// <summary>The type of every name a place may read: a block parameter's own, a Let's, else int (inputChannels, repeatIndex, …).</summary>
+        private Dictionary<string, ExpressionType> TypesOf(HashSet<string> parameters, BlockDefinition? owner) =>
+            parameters.ToDictionary(n => n, n => letTypes.TryGetValue(n, out var let) ? let : owner?.Parameters.FirstOrDefault(p => p.Name == n)?.Type switch
+            {
+                ParameterType.Bool => ExpressionType.Bool,
+                ParameterType.Double => ExpressionType.Double,
+                _ => ExpressionType.Int,
+            });
 
         private string KindName(LayerSpec layer) =>
             layer.IsBlock && layer.BlockType is not null ? (blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType) : layer.Kind;
@@ -354,15 +409,8 @@ internal static class ShapeInference
                 var expression = ExpressionParser.Parse(value.Text!);
                 ExpressionTyping.CheckConstantParts(expression);
                 {
-                    // Every name the place may read: a block parameter has its own type; inputChannels, inputHeight,
-                    // inputWidth and repeatIndex are ints.
-                    var names = parameters.ToDictionary(n => n, n => owner?.Parameters.FirstOrDefault(p => p.Name == n)?.Type switch
-                    {
-                        ParameterType.Bool => ExpressionType.Bool,
-                        ParameterType.Double => ExpressionType.Double,
-                        _ => ExpressionType.Int,
-                    });
-                    var type = ExpressionTyping.TypeOf(expression, names);
+                    var names = TypesOf(parameters, owner);
+                    var type = ExpressionTyping.TypeOf(expression, names, letFunctions);
                     // A double place takes an int too (C# converts it); every other place wants exactly its type.
                     var fits = type is null || expected is null || type == expected || expected == ExpressionType.Double && type == ExpressionType.Int;
                     if (!fits)
@@ -375,9 +423,10 @@ internal static class ShapeInference
                 {
                     if (!parameters.Contains(id.Name))
                     {
-                        var known = owner is null
-                            ? "a network has none; expressions belong in blocks"
-                            : string.Join(", ", owner.Parameters.Select(p => p.Name).Concat(ImplicitVariables));
+                        var known = parameters.Count == 0
+                            ? "a network has none; expressions belong in blocks, or name a [Let]"
+                            : string.Join(", ", (owner?.Parameters.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(owner is null ? Enumerable.Empty<string>() : ImplicitVariables)
+                                .Concat(parameters.Where(p => letTypes.ContainsKey(p) || p == Lowerer.RepeatIndex)).Distinct());
                         Report("ND0008", Sub(value.Span, id.Start, id.Length), id.Name, owner?.Name ?? model.ClassName, known);
                     }
                 }

@@ -16,10 +16,16 @@ public sealed class NetworkAttribute : Attribute
     public WeightInitialization Initialization { get; set; }
 }
 
-/// <summary>The shape of one input sample (without the batch dimension), channels first.</summary>
+/// <summary>
+/// The shape of one input sample (without the batch dimension), channels first. On a block class it is a contract,
+/// checked at every use of the block, where <see cref="Any"/> (0) leaves a size free: <c>[Input(64, InputAttribute.Any, InputAttribute.Any)]</c>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {
+    /// <summary>In a block's declared input: any size on this axis.</summary>
+    public const int Any = 0;
+
     /// <summary>A flat input of <paramref name="features"/> values, e.g. 784 for a flattened MNIST digit.</summary>
     public InputAttribute(int features) { }
 
@@ -65,4 +71,18 @@ public sealed class DefaultRegularizerAttribute : Attribute
 
     /// <summary>Also regularize biases, where a layer has one.</summary>
     public bool Biases { get; set; }
+}
+
+/// <summary>
+/// A named value or function for the expressions of this network or block class, written once:
+/// <c>[Let("hidden", "inputChannels * expand")]</c>, or with parameters
+/// <c>[Let("divisible(v, d)", "max(d, int(v + d / 2.0) / d * d)")]</c> (torchvision's channel rounding). Expressions may
+/// call min, max, floor, ceil, round (to even, as Python) and int (toward zero); a Let reads the Lets above it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LetAttribute : Attribute
+{
+    /// <param name="name">"name", or "name(a, b)" for a function.</param>
+    /// <param name="expression">Its value: an expression over the block's parameters, its input size, the Lets above and its own parameters.</param>
+    public LetAttribute(string name, string expression) { }
 }

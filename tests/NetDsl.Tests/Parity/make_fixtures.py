@@ -308,9 +308,24 @@ def randomise(module, generator):
                 tensor.copy_((torch.rand(tensor.shape, generator=generator) * 2 - 1) * (1.0 / fan_in) ** 0.5)
 
 
+def family_counts(output):
+    """torchvision's trainable-parameter counts of the family members written in Families.cs."""
+    import json
+    import torchvision.models as models
+    members = {
+        "ResNet18": models.resnet18(), "ResNet34": models.resnet34(), "ResNet50": models.resnet50(), "ResNet101": models.resnet101(),
+        "MobileNetV2Width100": models.mobilenet_v2(width_mult=1.0), "MobileNetV2Width050": models.mobilenet_v2(width_mult=0.5),
+    }
+    counts = {name: sum(p.numel() for p in model.parameters() if p.requires_grad) for name, model in members.items()}
+    with open(os.path.join(output, "families.json"), "w") as file:
+        json.dump(counts, file, indent=2, sort_keys=True)
+    print("families:", counts)
+
+
 def main(output):
     os.makedirs(output, exist_ok=True)
     torch.set_num_threads(1)
+    family_counts(output)
     for index, case in enumerate(CASES):
         generator = torch.Generator().manual_seed(1000 + index)
         module = case()
