@@ -4,7 +4,12 @@ using NetDsl.Samples.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// The main job for now: the seed MobileNetV2's compile-time summary and one forward/backward pass on the CPU.
+// The seed MobileNetV2's compile-time summary and one forward/backward pass on the CPU; with "graphs [count]", the
+// graph samples (ResNet, Inception, U-Net, SE-ResNet) each trained for one epoch on the shipped MNIST.
+if (args.Length > 0 && args[0] == "graphs")
+{
+    return GraphSmokeRun.Run(args.Length > 1 && int.TryParse(args[1], out var count) ? count : int.MaxValue);
+}
 var batch = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 2;
 
 Console.WriteLine(MobileNetV2.Summary);
@@ -42,3 +47,4 @@ catch (NetDsl.InputShapeException e)
 {
     Console.WriteLine($"A wrong input is refused before libtorch sees it: {e.Message}");
 }
+return 0;
