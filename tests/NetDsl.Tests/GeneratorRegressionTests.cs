@@ -180,6 +180,20 @@ public sealed class GeneratorRegressionTests
         """, "ND0009");
 
     [Fact]
+    public void A_layer_named_like_a_block_parameter_compiles_and_keeps_its_name()
+    {
+        // Once CS0102/CS0029 in the generated block class; lowering leaves no parameter in the code at all.
+        var run = Accepted("""
+            [Conv2D("expand", 1, Name = "expand"), ReLU(Name = "strides"), Conv2D(4, 3, "strides", Pad = 1, Name = "input")]
+            public sealed class BAttribute : BlockAttribute { public BAttribute(int expand, int strides) { } }
+            [Network, Input(2, 8, 8)] [B(6, 2, Name = "expand")] [Flatten] public partial class Net { }
+            """);
+        using var assembly = run.Load();
+        assembly.Type("Net").GetProperty("OutputShape")!.GetValue(null).Should().Be(Shape.Vector(4 * 4 * 4));
+        Check(assembly, "Net");
+    }
+
+    [Fact]
     public void Block_parameters_named_like_the_emitters_locals_compile_and_mean_what_they_say()
     {
         var run = Accepted("""

@@ -32,54 +32,123 @@ internal static class Windows
     public const long Same = 1;
     public const long Half = 2;
 
+    /// <summary>A window's kernel and stride per axis: (height, width).</summary>
+    public readonly struct Window
+    {
+        public Window(long kernelHeight, long kernelWidth, long strideHeight, long strideWidth, long dilation)
+        {
+            KernelHeight = kernelHeight;
+            KernelWidth = kernelWidth;
+            StrideHeight = strideHeight;
+            StrideWidth = strideWidth;
+            Dilation = dilation;
+        }
+
+        public long KernelHeight { get; }
+
+        public long KernelWidth { get; }
+
+        public long StrideHeight { get; }
+
+        public long StrideWidth { get; }
+
+        public long Dilation { get; }
+
+        public long EffectiveHeight => checked(Dilation * (KernelHeight - 1) + 1);
+
+        public long EffectiveWidth => checked(Dilation * (KernelWidth - 1) + 1);
+
+        public bool IsSquare => KernelHeight == KernelWidth && StrideHeight == StrideWidth;
+    }
+
     /// <summary>
-    /// The explicit padding of a window layer: <c>Pad = p</c> (PyTorch's padding=p) when given, else TensorFlow's
-    /// 'same' (the odd row or column goes after) or none.
+    /// The kernel and stride of a window layer: <paramref name="sizeArgument"/> and "strides" for both axes, each
+    /// overridden per axis by KernelHeight/KernelWidth and StrideHeight/StrideWidth where given.
     /// </summary>
-    public static Pads Resolve(LayerContext context, long window, long stride, long dilation)
+    public static Window Read(LayerContext context, string sizeArgument, long sizeFallback, long stride)
+    {
+        var size = context.Positive(sizeArgument, sizeFallback);
+        var dilation = context.Positive("dilation", 1);
+        return new Window(
+            context.Has("kernelHeight") ? context.Positive("kernelHeight", size) : size,
+            context.Has("kernelWidth") ? context.Positive("kernelWidth", size) : size,
+            context.Has("strideHeight") ? context.Positive("strideHeight", stride) : stride,
+            context.Has("strideWidth") ? context.Positive("strideWidth", stride) : stride,
+            dilation);
+    }
+
+    /// <summary>
+    /// The explicit padding of a window layer: <c>Pad = p</c> (PyTorch's padding=p) or PadHeight/PadWidth
+    /// (padding=(ph, pw)) when given, else Half (PyTorch's kernel // 2), TensorFlow's 'same' (the odd row or column
+    /// goes after) or none.
+    /// </summary>
+    public static Pads Resolve(LayerContext context, Window window)
     {
         var mode = context.Int("padding", Valid);
-        if (context.Has("pad"))
+        if (context.Has("pad") || context.Has("padHeight") || context.Has("padWidth"))
         {
+            var given = context.Has("pad") ? "pad" : context.Has("padHeight") ? "padHeight" : "padWidth";
             if (mode != Valid)
             {
-                throw context.Invalid("pad", "Pad and Padding both set the padding; keep one");
+                throw context.Invalid(given, "Pad and Padding both set the padding; keep one");
             }
             var pad = context.NonNegative("pad", 0);
-            return new Pads(pad, pad, pad, pad);
+            var rows = context.Has("padHeight") ? context.NonNegative("padHeight", pad) : pad;
+            var columns = context.Has("padWidth") ? context.NonNegative("padWidth", pad) : pad;
+            return new Pads(rows, rows, columns, columns);
         }
         if (mode == Half)
         {
-            var half = checked(dilation * (window - 1) / 2);
-            return new Pads(half, half, half, half);
+            var rows = (window.EffectiveHeight - 1) / 2;
+            var columns = (window.EffectiveWidth - 1) / 2;
+            return new Pads(rows, rows, columns, columns);
         }
         if (mode != Same)
         {
             return Pads.None;
         }
-        var effective = checked(dilation * (window - 1) + 1);
-        var (top, bottom) = ShapeRules.SameAxis(context.Input.Height, effective, stride);
-        var (left, right) = ShapeRules.SameAxis(context.Input.Width, effective, stride);
+        var (top, bottom) = ShapeRules.SameAxis(context.Input.Height, window.EffectiveHeight, window.StrideHeight);
+        var (left, right) = ShapeRules.SameAxis(context.Input.Width, window.EffectiveWidth, window.StrideWidth);
         return new Pads(top, bottom, left, right);
     }
 
-    /// <summary>Output side length; ND0004 (pooling) or ND0005 (convolution) when the window does not fit.</summary>
-    public static Shape Output(LayerContext context, long channels, long window, long stride, long dilation, Pads pads, bool pooling)
+    /// <summary>
+    /// The output size; ND0004 (pooling) or ND0005 (convolution) when the window does not fit. With
+    /// <paramref name="ceil"/> (PyTorch's ceil_mode), a last partial window counts if it starts inside the input or
+    /// the leading padding.
+    /// </summary>
+    public static Shape Output(LayerContext context, long channels, Window window, Pads pads, bool pooling, bool ceil = false)
     {
         var input = context.Input;
-        var effective = checked(dilation * (window - 1) + 1);
-        var height = checked(input.Height + pads.Top + pads.Bottom);
-        var width = checked(input.Width + pads.Left + pads.Right);
-        var outHeight = height < effective ? 0 : (height - effective) / stride + 1;
-        var outWidth = width < effective ? 0 : (width - effective) / stride + 1;
+        var outHeight = Side(input.Height, pads.Top, pads.Bottom, window.EffectiveHeight, window.StrideHeight, ceil);
+        var outWidth = Side(input.Width, pads.Left, pads.Right, window.EffectiveWidth, window.StrideWidth, ceil);
         if (outHeight <= 0 || outWidth <= 0)
         {
             if (pooling)
             {
-                throw context.Fail("ND0004", context.Where, context.Path, Shape.Image(channels, outHeight, outWidth).ToString(), input.ToString());
+                throw context.Fail("ND0004", context.Where, context.Path, Shape.Image(channels, Math.Max(outHeight, 0), Math.Max(outWidth, 0)).ToString(), input.ToString());
             }
-            throw context.Fail("ND0005", context.Where, context.Path, effective.ToString(System.Globalization.CultureInfo.InvariantCulture), input.ToString());
+            var shown = window.EffectiveHeight == window.EffectiveWidth
+                ? window.EffectiveHeight.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : $"{window.EffectiveHeight}×{window.EffectiveWidth}";
+            throw context.Fail("ND0005", context.Where, context.Path, shown, input.ToString());
         }
         return Shape.Image(channels, outHeight, outWidth);
+    }
+
+    private static long Side(long size, long before, long after, long effective, long stride, bool ceil)
+    {
+        var padded = checked(size + before + after);
+        if (padded < effective)
+        {
+            return 0;
+        }
+        var span = padded - effective;
+        var count = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
+        if (ceil && (count - 1) * stride >= size + before)
+        {
+            count--; // PyTorch: the last window must start inside the input or the leading padding
+        }
+        return count;
     }
 }

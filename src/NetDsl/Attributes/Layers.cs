@@ -33,6 +33,24 @@ public sealed class Conv2DAttribute : WeightedLayerAttribute
     /// <summary>Groups of channels convolved separately (PyTorch's <c>groups</c>); it must divide the input channels and filters.</summary>
     public int Groups { get; set; } = 1;
 
+    /// <summary>Kernel height where it differs from the width (Inception's 1×7: <c>[Conv2D(64, 1, KernelWidth = 7)]</c>).</summary>
+    public int KernelHeight { get; set; }
+
+    /// <summary>Kernel width where it differs from the height.</summary>
+    public int KernelWidth { get; set; }
+
+    /// <summary>Vertical stride where it differs from the horizontal one.</summary>
+    public int StrideHeight { get; set; }
+
+    /// <summary>Horizontal stride where it differs from the vertical one.</summary>
+    public int StrideWidth { get; set; }
+
+    /// <summary>Rows of zeros above and below (PyTorch's padding=(ph, pw)); overrides Pad for the height.</summary>
+    public int PadHeight { get; set; }
+
+    /// <summary>Columns of zeros left and right; overrides Pad for the width.</summary>
+    public int PadWidth { get; set; }
+
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
 
@@ -67,6 +85,24 @@ public sealed class DepthwiseConv2DAttribute : WeightedLayerAttribute
 
     /// <summary>Output channels per input channel (default 1).</summary>
     public int DepthMultiplier { get; set; } = 1;
+
+    /// <summary>Kernel height where it differs from the width (Inception's 1×7: <c>[Conv2D(64, 1, KernelWidth = 7)]</c>).</summary>
+    public int KernelHeight { get; set; }
+
+    /// <summary>Kernel width where it differs from the height.</summary>
+    public int KernelWidth { get; set; }
+
+    /// <summary>Vertical stride where it differs from the horizontal one.</summary>
+    public int StrideHeight { get; set; }
+
+    /// <summary>Horizontal stride where it differs from the vertical one.</summary>
+    public int StrideWidth { get; set; }
+
+    /// <summary>Rows of zeros above and below (PyTorch's padding=(ph, pw)); overrides Pad for the height.</summary>
+    public int PadHeight { get; set; }
+
+    /// <summary>Columns of zeros left and right; overrides Pad for the width.</summary>
+    public int PadWidth { get; set; }
 
     /// <summary>λ of an L1 regularizer on the depthwise kernel.</summary>
     public double DepthwiseL1 { get; set; }
@@ -163,6 +199,9 @@ public sealed class MaxPooling2DAttribute : LayerAttribute
 
     /// <summary>Explicit padding on every side, as PyTorch's <c>padding=</c> (at most half the pool size).</summary>
     public int Pad { get; set; }
+
+    /// <summary>PyTorch's ceil_mode: a last partial window counts (as GoogLeNet's poolings); not with Padding.Same.</summary>
+    public bool CeilMode { get; set; }
 }
 
 /// <summary>Average pooling (Keras <c>AveragePooling2D</c>); padded cells are not counted.</summary>

@@ -160,6 +160,14 @@ public sealed class SpaceToDepth : TorchSharp.torch.nn.Module<TorchSharp.torch.T
 [Conv2D(2, 1, Name = "head")]
 public partial class CustomLayer { }
 
+[Network, Input(3, 9, 11)]
+[Conv2D(4, 1, KernelWidth = 7, PadWidth = 3, Name = "row")]
+[Conv2D(4, 3, KernelHeight = 5, StrideWidth = 2, PadHeight = 2, Name = "tall")]
+[MaxPooling2D(3, 2, CeilMode = true)]
+[DepthwiseConv2D(3, KernelWidth = 1, Pad = 1, Name = "column")]
+[MaxPooling2D(3, 2, Pad = 1, CeilMode = true)]
+public partial class NonSquare { }
+
 [Network, Input(3, 4, 4)]
 [Conv2D(3, 1, Name = "conv")]
 [Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]

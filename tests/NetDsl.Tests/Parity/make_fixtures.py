@@ -272,6 +272,24 @@ class CustomLayer(nn.Module):
         return self.head(self.s2d(self.conv(x)))
 
 
+class NonSquare(nn.Module):
+    """Kernels, strides and paddings that differ per axis (Inception v3's 1×7), and ceil-mode max pooling (GoogLeNet)."""
+
+    input_shape = (3, 9, 11)
+
+    def __init__(self):
+        super().__init__()
+        self.row = nn.Conv2d(3, 4, (1, 7), padding=(0, 3))
+        self.tall = nn.Conv2d(4, 4, (5, 3), stride=(1, 2), padding=(2, 0))
+        self.column = nn.Conv2d(4, 4, (3, 1), padding=1, groups=4)
+
+    def forward(self, x):
+        x = self.tall(self.row(x))                                # [4, 9, 5]
+        x = F.max_pool2d(x, 3, 2, ceil_mode=True)                 # [4, 4, 2]
+        x = self.column(x)                                        # [4, 4, 4]
+        return F.max_pool2d(x, 3, 2, padding=1, ceil_mode=True)   # [4, 3, 3]
+
+
 class Dropouts(nn.Module):
     """Dropout layers are the identity in eval mode; in train mode they draw random masks, so only eval is compared."""
 
@@ -286,7 +304,7 @@ class Dropouts(nn.Module):
         return self.conv(x).flatten(1)
 
 
-CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, Dropouts]
+CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Dropouts]
 
 
 def randomise(module, generator):

@@ -6,7 +6,7 @@ namespace NetDsl.Generators.Layers.Kinds;
 
 /// <summary>The concrete facts of one 2-D convolution (Conv2D, or DepthwiseConv2D with groups = channels).</summary>
 internal sealed record ConvolutionArguments(
-    long InChannels, long Filters, long Kernel, long Stride, long Dilation, long Groups, Pads Pads, bool Bias) : LayerArguments;
+    long InChannels, long Filters, long KernelHeight, long KernelWidth, long StrideHeight, long StrideWidth, long Dilation, long Groups, Pads Pads, bool Bias) : LayerArguments;
 
 /// <summary>
 /// Conv2D (Keras <c>Conv2D</c>, PyTorch <c>nn.Conv2d</c>): filters, square kernel, stride, dilation, groups, padding
@@ -20,6 +20,8 @@ internal sealed class Conv2DKind : LayerKind
     {
         ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"),
         ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("groups"), ArgumentSpec.Bool("useBias"),
+        ArgumentSpec.Int("kernelHeight"), ArgumentSpec.Int("kernelWidth"), ArgumentSpec.Int("strideHeight"), ArgumentSpec.Int("strideWidth"),
+        ArgumentSpec.Int("padHeight"), ArgumentSpec.Int("padWidth"),
         ArgumentSpec.Double("kernelL1"), ArgumentSpec.Double("kernelL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
 
@@ -50,22 +52,22 @@ internal static class Convolution
 {
     public static LayerOutcome Lower(LayerContext context, long filters, long groups)
     {
-        var kernel = context.Positive("kernelSize", 1);
-        var stride = context.Positive("strides", 1);
-        var dilation = context.Positive("dilation", 1);
-        var pads = Windows.Resolve(context, kernel, stride, dilation);
-        var output = Windows.Output(context, filters, kernel, stride, dilation, pads, pooling: false);
+        var window = Windows.Read(context, "kernelSize", 1, context.Positive("strides", 1));
+        var pads = Windows.Resolve(context, window);
+        var output = Windows.Output(context, filters, window, pads, pooling: false);
         var bias = context.Bool("useBias", true);
         var inChannels = context.Input.Channels;
-        var weights = checked(kernel * kernel * (inChannels / groups) * filters + (bias ? filters : 0));
-        var macs = checked(output.Height * output.Width * filters * (inChannels / groups) * kernel * kernel);
-        return new LayerOutcome(output, new ConvolutionArguments(inChannels, filters, kernel, stride, dilation, groups, pads, bias), weights, 0, macs);
+        var kernel = checked(window.KernelHeight * window.KernelWidth);
+        var weights = checked(kernel * (inChannels / groups) * filters + (bias ? filters : 0));
+        var macs = checked(output.Height * output.Width * filters * (inChannels / groups) * kernel);
+        return new LayerOutcome(output, new ConvolutionArguments(inChannels, filters, window.KernelHeight, window.KernelWidth,
+            window.StrideHeight, window.StrideWidth, window.Dilation, groups, pads, bias), weights, 0, macs);
     }
 
     public static TorchSharpModule Module(ConvolutionArguments a)
     {
         var (rows, columns) = a.Pads.Symmetric;
-        var text = $"{Nn}.Conv2d({Int(a.InChannels)}, {Int(a.Filters)}, kernel_size: ({Int(a.Kernel)}, {Int(a.Kernel)}), stride: ({Int(a.Stride)}, {Int(a.Stride)})";
+        var text = $"{Nn}.Conv2d({Int(a.InChannels)}, {Int(a.Filters)}, kernel_size: ({Int(a.KernelHeight)}, {Int(a.KernelWidth)}), stride: ({Int(a.StrideHeight)}, {Int(a.StrideWidth)})";
         if (rows != 0 || columns != 0)
         {
             text += $", padding: ({Int(rows)}, {Int(columns)})";

@@ -15,6 +15,8 @@ internal sealed class DepthwiseConv2DKind : LayerKind
     {
         ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
         ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"),
+        ArgumentSpec.Int("kernelHeight"), ArgumentSpec.Int("kernelWidth"), ArgumentSpec.Int("strideHeight"), ArgumentSpec.Int("strideWidth"),
+        ArgumentSpec.Int("padHeight"), ArgumentSpec.Int("padWidth"),
         ArgumentSpec.Double("depthwiseL1"), ArgumentSpec.Double("depthwiseL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
 

@@ -5,7 +5,7 @@ using static NetDsl.Generators.Layers.TorchSharpNames;
 
 namespace NetDsl.Generators.Layers.Kinds;
 
-internal sealed record PoolArguments(long Window, long Stride, Pads Pads) : LayerArguments;
+internal sealed record PoolArguments(long Window, long Stride, Pads Pads, bool Ceil) : LayerArguments;
 
 /// <summary>MaxPooling2D and AveragePooling2D share their window arithmetic.</summary>
 internal static class Pool
@@ -15,23 +15,35 @@ internal static class Pool
         ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
     };
 
+    public static readonly IReadOnlyList<ArgumentSpec> MaxArguments = new[]
+    {
+        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
+        ArgumentSpec.Bool("ceilMode"),
+    };
+
     public static LayerOutcome Lower(LayerContext context)
     {
         context.RequireImage();
-        var window = context.Positive("poolSize", 2);
+        var size = context.Positive("poolSize", 2);
         var strides = context.Int("strides", 0);
         if (strides < 0)
         {
             throw context.Invalid("strides", $"strides must be ≥ 1 (or 0 for the pool size), got {strides}");
         }
-        var stride = strides == 0 ? window : strides; // Keras: strides default to the pool size
-        var pads = Windows.Resolve(context, window, stride, 1);
-        if (context.Has("pad") && pads.Top * 2 > window)
+        var stride = strides == 0 ? size : strides; // Keras: strides default to the pool size
+        var window = new Windows.Window(size, size, stride, stride, 1);
+        var pads = Windows.Resolve(context, window);
+        if (context.Has("pad") && pads.Top * 2 > size)
         {
-            throw context.Invalid("pad", $"pad = {pads.Top} must be at most half the pool size ({window}), as in PyTorch");
+            throw context.Invalid("pad", $"pad = {pads.Top} must be at most half the pool size ({size}), as in PyTorch");
         }
-        var output = Windows.Output(context, context.Input.Channels, window, stride, 1, pads, pooling: true);
-        return new LayerOutcome(output, new PoolArguments(window, stride, pads));
+        var ceil = context.Bool("ceilMode", false);
+        if (ceil && context.Int("padding", Windows.Valid) == Windows.Same)
+        {
+            throw context.Invalid("ceilMode", "CeilMode and Padding.Same both decide the last window; keep one");
+        }
+        var output = Windows.Output(context, context.Input.Channels, window, pads, pooling: true, ceil);
+        return new LayerOutcome(output, new PoolArguments(size, stride, pads, ceil));
     }
 }
 
@@ -42,21 +54,22 @@ internal sealed class MaxPooling2DKind : LayerKind
 {
     public override string Name => "MaxPooling2D";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.Arguments;
+    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.MaxArguments;
 
     public override LayerOutcome Lower(LayerContext context) => Pool.Lower(context);
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
     {
         var a = (PoolArguments)node.Arguments;
+        var ceil = a.Ceil ? ", ceil_mode: true" : string.Empty;
         if (a.Pads.IsZero)
         {
-            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
+            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}{ceil})";
         }
         if (a.Pads.IsSymmetric && a.Pads.Top == a.Pads.Left && a.Pads.Top * 2 <= a.Window)
         {
             // torch pads max pooling with −∞ itself (it allows at most half the window).
-            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, padding: {Int(a.Pads.Top)})";
+            return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, padding: {Int(a.Pads.Top)}{ceil})";
         }
         var p = a.Pads;
         return $"global::NetDsl.Pooling.MaxSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
