@@ -393,6 +393,10 @@ internal static class TorchSharpEmitter
                 var node = scope.Nodes[i];
                 var inputs = node.Inputs.Select(k => k < 0 ? "input" : values[k]).ToList();
                 var expression = node.IsBlock ? $"{This(i)}.forward({inputs[0]})" : LayerCatalog.Get(node.Kind).Forward(node, fields[i] is null ? null : This(i), inputs);
+                if (node.Activation is { } activation)
+                {
+                    expression = LayerCatalog.Get(activation.Kind).Forward(activation, null, new[] { expression });
+                }
                 var comment = $" // {node.Output}";
                 if (readers[i].Count == 1 && readers[i][0] == i + 1 || i == scope.Output && readers[i].Count == 0)
                 {

@@ -35,6 +35,9 @@ internal sealed record LoweredNode(
     LoweredBlock? Block)
 {
     public bool IsBlock => Block is not null;
+
+    /// <summary>An activation applied to the output (<c>Activation = ...</c>): its kind's node, reading this one's output.</summary>
+    public LoweredNode? Activation { get; init; }
 }
 
 /// <summary>A block use, expanded.</summary>

@@ -226,8 +226,26 @@ internal sealed class Lowerer
     {
         var context = new Context(this, layer, variables, shapes, inputNames, inputSpans, path, where);
         var outcome = kind.Lower(context);
-        return new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
+        var node = new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
             outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, Regularizers(kind, layer), null);
+        return layer.Get("activation") is { Kind: ValueKind.Int, Int: not 0 } activation ? node with { Activation = Activated(node, activation.Int) } : node;
+    }
+
+    /// <summary>The activation node of <c>Activation = ...</c> (NetDsl.Activation's order), applied to <paramref name="node"/>'s output.</summary>
+    private static LoweredNode Activated(LoweredNode node, long activation)
+    {
+        string[] kinds = { "", "ReLU", "ReLU6", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "ELU", "GELU", "SiLU", "HardSigmoid", "HardSwish", "Mish" };
+        var kind = kinds[activation];
+        LayerArguments arguments = kind switch
+        {
+            "Softmax" => new Layers.Kinds.SoftmaxArguments(node.Output.Rank),
+            "LeakyReLU" => new Layers.Kinds.SlopeArguments(0.3),
+            "ELU" => new Layers.Kinds.SlopeArguments(1.0),
+            "GELU" => new Layers.Kinds.GeluArguments(false),
+            _ => NoArguments.Instance,
+        };
+        return new LoweredNode(node.Name, kind, new[] { 0 }.ToEquatableArray(), new[] { node.Output }.ToEquatableArray(), node.Output, arguments,
+            0, 0, 0, LayerRegularizers.None, null);
     }
 
     /// <summary>The layer's own λs where it sets any, else the network default where it applies.</summary>

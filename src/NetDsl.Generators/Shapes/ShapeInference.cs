@@ -137,7 +137,8 @@ internal static class ShapeInference
                 }
                 var chained = node.Inputs.Count == 1 && node.Inputs[0] == i - 1;
                 var connected = chained ? string.Empty : string.Join(", ", node.Inputs.Select(k => k < 0 ? Lowerer.InputName : scope.Nodes[k].Name));
-                rows.Add(new LayerRow(prefix + node.Name, node.Kind, node.Output, node.Trainable, node.NonTrainable, node.MultiplyAdds, connected));
+                var type = node.Activation is { } activation ? node.Kind + ", " + activation.Kind : node.Kind;
+                rows.Add(new LayerRow(prefix + node.Name, type, node.Output, node.Trainable, node.NonTrainable, node.MultiplyAdds, connected));
             }
         }
 
@@ -207,7 +208,7 @@ internal static class ShapeInference
                     }
                 }
                 CheckInputs(layers, i, scopeName);
-                if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && i + 1 < layers.Count &&
+                if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && layer.Get("activation") is not { Int: not 0 } && i + 1 < layers.Count &&
                     layers[i + 1].Kind == "BatchNorm" && layers[i + 1].Inputs.Count == 0 &&
                     layers[i + 1].When is not { Kind: ValueKind.Bool, Bool: false } && Equals(layer.When?.Text, layers[i + 1].When?.Text))
                 {

@@ -75,3 +75,49 @@ public enum RegularizedLayers
     /// <summary>Every layer with weights.</summary>
     All = Convolutions | Dense,
 }
+
+/// <summary>
+/// An activation applied to a layer's output, Keras' <c>activation=</c> shorthand: <c>[Dense(64, Activation =
+/// Activation.ReLU)]</c> is a Dense followed by a ReLU, in one layer (the layer's name then stands for the activated output).
+/// </summary>
+public enum Activation
+{
+    /// <summary>None (Keras' "linear").</summary>
+    None,
+
+    /// <summary>max(x, 0).</summary>
+    ReLU,
+
+    /// <summary>min(max(x, 0), 6).</summary>
+    ReLU6,
+
+    /// <summary>1 / (1 + e^−x).</summary>
+    Sigmoid,
+
+    /// <summary>tanh(x).</summary>
+    Tanh,
+
+    /// <summary>Softmax over the last axis.</summary>
+    Softmax,
+
+    /// <summary>LeakyReLU with Keras' α = 0.3.</summary>
+    LeakyReLU,
+
+    /// <summary>ELU with α = 1.</summary>
+    ELU,
+
+    /// <summary>Exact GELU.</summary>
+    GELU,
+
+    /// <summary>x·sigmoid(x) (Swish).</summary>
+    SiLU,
+
+    /// <summary>relu6(x + 3) / 6.</summary>
+    HardSigmoid,
+
+    /// <summary>x·relu6(x + 3) / 6.</summary>
+    HardSwish,
+
+    /// <summary>x·tanh(softplus(x)).</summary>
+    Mish,
+}

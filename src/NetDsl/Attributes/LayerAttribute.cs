@@ -49,6 +49,9 @@ public abstract class BlockAttribute : LayerAttribute
 /// <summary>Weights of a layer that can carry a regularizer.</summary>
 public abstract class WeightedLayerAttribute : LayerAttribute
 {
+    /// <summary>An activation applied to the output (Keras' <c>activation=</c>); none by default.</summary>
+    public Activation Activation { get; set; }
+
     /// <summary>Add a bias vector (Keras default: true). A bias right before BatchNorm is wasted.</summary>
     public bool UseBias { get; set; } = true;
 

@@ -45,7 +45,7 @@ public partial class Pools { }
 [Softmax(From = "fc", Name = "softmax")]
 [LeakyReLU(From = "fc", Name = "leaky_default")]
 [Concatenate("sig", "tanh", "leaky", "elu", "gelu", "gelu_tanh", "silu", "hsig", "hswish", "mish", "relu", "relu6", "prelu", "softmax", "leaky_default")]
-[Dense(3, Name = "head")]
+[Dense(3, Activation = Activation.Tanh, Name = "head")]
 public partial class Activations { }
 
 [Network, Input(4, 6, 6)]
@@ -62,7 +62,7 @@ public partial class Activations { }
 [Reshape(4, 1, 1, Name = "gate")]
 [Multiply("total", "gate", Name = "scaled")]
 [Concatenate("difference", "product", "mean", "high", "low", "scaled", Name = "all")]
-[Conv2D(3, 1, Name = "out")]
+[Conv2D(3, 1, Activation = Activation.Sigmoid, Name = "out")]
 public partial class Merges { }
 
 [Network, Input(8, 5, 5)]

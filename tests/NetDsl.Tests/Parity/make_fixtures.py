@@ -96,7 +96,7 @@ class Activations(nn.Module):
             F.silu(y), F.hardsigmoid(y), F.hardswish(y), F.mish(y), F.relu(y), F.relu6(y), self.prelu(y), F.softmax(y, dim=-1),
             F.leaky_relu(y, 0.3),
         ]
-        return self.head(torch.cat(branches, dim=1))
+        return torch.tanh(self.head(torch.cat(branches, dim=1)))
 
 
 class Merges(nn.Module):
@@ -120,7 +120,7 @@ class Merges(nn.Module):
         low = torch.minimum(a, b)
         gate = torch.sigmoid(self.excite(F.relu(self.squeeze(total.mean(dim=(2, 3)))))).reshape(-1, 4, 1, 1)
         scaled = total * gate
-        return self.out(torch.cat([difference, product, mean, high, low, scaled], dim=1))
+        return torch.sigmoid(self.out(torch.cat([difference, product, mean, high, low, scaled], dim=1)))
 
 
 class Norms(nn.Module):
