@@ -15,6 +15,7 @@ internal static class LayerCatalog
     {
         new Conv2DKind(),
         new DepthwiseConv2DKind(),
+        new SeparableConv2DKind(),
         new Conv2DTransposeKind(),
         new Conv1DKind(),
         new DenseKind(),

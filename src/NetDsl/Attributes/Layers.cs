@@ -534,3 +534,36 @@ public sealed class CustomAttribute : LayerAttribute
     /// <summary>Its trainable parameters, for the network's counts; checked when the network is built (default 0).</summary>
     public int Parameters { get; set; }
 }
+
+/// <summary>
+/// Depthwise-separable 2-D convolution (Keras <c>SeparableConv2D</c>): a depthwise k×k convolution without bias, then a
+/// 1×1 convolution to <c>filters</c>; the module has the submodules <c>depthwise</c> and <c>pointwise</c>.
+/// </summary>
+public sealed class SeparableConv2DAttribute : LayerAttribute
+{
+    /// <param name="filters">Output channels.</param>
+    /// <param name="kernelSize">Square kernel side of the depthwise part.</param>
+    /// <param name="strides">Stride of the depthwise part.</param>
+    public SeparableConv2DAttribute(int filters, int kernelSize, int strides = 1) { }
+
+    /// <summary>Any argument as a constant or as an expression string over block parameters.</summary>
+    public SeparableConv2DAttribute(object filters, object kernelSize, object? strides = null) { }
+
+    /// <summary>Valid (default), same (TensorFlow's) or half (PyTorch's kernel // 2).</summary>
+    public Padding Padding { get; set; }
+
+    /// <summary>Explicit zero padding on every side; not together with Padding.Same or Half.</summary>
+    public int Pad { get; set; }
+
+    /// <summary>Spacing between the depthwise kernel's taps.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Depthwise outputs per input channel (default 1).</summary>
+    public int DepthMultiplier { get; set; } = 1;
+
+    /// <summary>A bias on the pointwise convolution (default true).</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>An activation applied to the output (Keras' <c>activation=</c>).</summary>
+    public Activation Activation { get; set; }
+}

@@ -168,6 +168,11 @@ public partial class CustomLayer { }
 [MaxPooling2D(3, 2, Pad = 1, CeilMode = true)]
 public partial class NonSquare { }
 
+[Network, Input(4, 8, 8)]
+[SeparableConv2D(6, 3, Pad = 1, DepthMultiplier = 2, Activation = Activation.ReLU, Name = "sep")]
+[SeparableConv2D(5, 3, 2, Padding = Padding.Same, UseBias = false, Name = "sep_same")]
+public partial class Separable { }
+
 [Network, Input(3, 4, 4)]
 [Conv2D(3, 1, Name = "conv")]
 [Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]

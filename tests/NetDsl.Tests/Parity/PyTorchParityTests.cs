@@ -67,7 +67,7 @@ public sealed class PyTorchParityTests : IClassFixture<ParityFixtures>
     private static readonly Type[] Networks =
     {
         typeof(Convolutions), typeof(Pools), typeof(Activations), typeof(Merges), typeof(Norms), typeof(Sequences), typeof(Resampling),
-        typeof(Residual), typeof(SamePadding), typeof(CustomLayer), typeof(NonSquare), typeof(Dropouts),
+        typeof(Residual), typeof(SamePadding), typeof(CustomLayer), typeof(NonSquare), typeof(Separable), typeof(Dropouts),
     };
 
     private readonly ParityFixtures fixtures;

@@ -290,6 +290,30 @@ class NonSquare(nn.Module):
         return F.max_pool2d(x, 3, 2, padding=1, ceil_mode=True)   # [4, 3, 3]
 
 
+class Separable(nn.Module):
+    """SeparableConv2D: a grouped k×k convolution without bias, then a 1×1 one (Keras' SeparableConv2D)."""
+
+    input_shape = (4, 8, 8)
+
+    class Part(nn.Module):
+        def __init__(self, inputs, outputs, kernel, stride, padding, multiplier, bias):
+            super().__init__()
+            self.depthwise = nn.Conv2d(inputs, inputs * multiplier, kernel, stride=stride, padding=padding, groups=inputs, bias=False)
+            self.pointwise = nn.Conv2d(inputs * multiplier, outputs, 1, bias=bias)
+
+        def forward(self, x):
+            return self.pointwise(self.depthwise(x))
+
+    def __init__(self):
+        super().__init__()
+        self.sep = Separable.Part(4, 6, 3, 1, 1, 2, True)
+        self.sep_same = Separable.Part(6, 5, 3, 2, 0, 1, False)
+
+    def forward(self, x):
+        x = F.relu(self.sep(x))                                   # [6, 8, 8], Pad = 1, Activation = ReLU
+        return self.sep_same(F.pad(x, (0, 1, 0, 1)))              # [5, 4, 4], TF 'same' at stride 2
+
+
 class Dropouts(nn.Module):
     """Dropout layers are the identity in eval mode; in train mode they draw random masks, so only eval is compared."""
 
@@ -304,7 +328,7 @@ class Dropouts(nn.Module):
         return self.conv(x).flatten(1)
 
 
-CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Dropouts]
+CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Separable, Dropouts]
 
 
 def randomise(module, generator):

@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using NetDsl.Generators.Lowering;
+using static NetDsl.Generators.Layers.TorchSharpNames;
+
+namespace NetDsl.Generators.Layers.Kinds;
+
+internal sealed record SeparableArguments(long InChannels, long Filters, long Kernel, long Stride, long Dilation, long Multiplier, Pads Pads, bool Bias) : LayerArguments;
+
+/// <summary>
+/// SeparableConv2D (Keras <c>SeparableConv2D</c>; in PyTorch a grouped <c>nn.Conv2d</c> then a 1×1 one): a depthwise
+/// k×k convolution without bias, <c>DepthMultiplier</c> outputs per channel, then a pointwise 1×1 to the filters.
+/// </summary>
+internal sealed class SeparableConv2DKind : LayerKind
+{
+    public override string Name => "SeparableConv2D";
+
+    public override string Stem => "separable_conv2d";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
+    {
+        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"),
+        ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"),
+        ArgumentSpec.Enum("activation"),
+    };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        context.RequireImage();
+        var filters = context.Positive("filters", 1);
+        var multiplier = context.Positive("depthMultiplier", 1);
+        var window = Windows.Read(context, "kernelSize", 1, context.Positive("strides", 1));
+        var pads = Windows.Resolve(context, window);
+        var output = Windows.Output(context, filters, window, pads, pooling: false);
+        var bias = context.Bool("useBias", true);
+        var channels = context.Input.Channels;
+        var middle = checked(channels * multiplier);
+        var kernel = checked(window.KernelHeight * window.KernelWidth);
+        var weights = checked(kernel * middle + middle * filters + (bias ? filters : 0));
+        var macs = checked(output.Height * output.Width * (middle * kernel + middle * filters));
+        return new LayerOutcome(output, new SeparableArguments(channels, filters, window.KernelHeight, window.StrideHeight, window.Dilation, multiplier, pads, bias), weights, 0, macs);
+    }
+
+    public override TorchSharpModule Module(LoweredNode node)
+    {
+        var a = (SeparableArguments)node.Arguments;
+        var (rows, columns) = a.Pads.Symmetric;
+        return new TorchSharpModule("global::NetDsl.SeparableConv2d",
+            $"new global::NetDsl.SeparableConv2d({Int(a.InChannels)}, {Int(a.Filters)}, {Int(a.Kernel)}, {Int(a.Stride)}, {Int(rows)}, {Int(columns)}, {Int(a.Dilation)}, {Int(a.Multiplier)}, {Bool(a.Bias)})");
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var remainder = ((SeparableArguments)node.Arguments).Pads.Remainder();
+        return remainder is null ? $"{module}.forward({inputs[0]})" : $"{module}.forward({Functional}.pad({inputs[0]}, {Longs(remainder)}))";
+    }
+}
