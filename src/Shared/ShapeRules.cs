@@ -1,5 +1,5 @@
-// The shape rule of every layer, in one place. This file is compiled into the runtime (NetDsl) and into the
-// generator (NetDsl.Generators), so compile-time inference, the summary and the generated constructors agree.
+// Shapes and TensorFlow's 'same' arithmetic, compiled into the runtime (NetDsl) and into the generator
+// (NetDsl.Generators). Each layer kind's own shape rule lives in its file under NetDsl.Generators/Layers/Kinds.
 using System;
 
 #if NETDSL_GENERATOR
@@ -194,15 +194,10 @@ readonly struct SpatialPadding
     /// <summary>Columns on the right.</summary>
     public long Right { get; }
 
-    /// <summary>True when a convolution's own symmetric padding can express it.</summary>
-    public bool IsSymmetric => Top == Bottom && Left == Right;
-
-    /// <summary>The part a symmetric convolution padding cannot express, in torch's pad order (left, right, top, bottom); null when none.</summary>
-    public long[]? ExtraBottomRight() => IsSymmetric ? null : new[] { 0, Right - Left, 0, Bottom - Top };
 }
 
-/// <summary>Output-shape rules of the layers (Keras semantics). Arithmetic is checked: a size beyond 64 bits throws
-/// <see cref="OverflowException"/>, which compile-time inference reports as an error instead of a wrong constant.</summary>
+/// <summary>TensorFlow's 'same' padding arithmetic, which compile-time inference and the runtime share. Arithmetic is
+/// checked: a size beyond 64 bits throws <see cref="OverflowException"/>, which inference reports as an error.</summary>
 #if NETDSL_GENERATOR
 internal
 #else
@@ -210,10 +205,6 @@ public
 #endif
 static class ShapeRules
 {
-    /// <summary>Output length of a sliding window along one axis.</summary>
-    public static long WindowOutput(long input, long window, long stride, bool same) =>
-        checked(same ? (input + stride - 1) / stride : input < window ? 0 : (input - window) / stride + 1);
-
     /// <summary>TensorFlow's 'same' padding along one axis: the odd row goes after.</summary>
     public static (long Before, long After) SameAxis(long input, long window, long stride)
     {
@@ -221,39 +212,4 @@ static class ShapeRules
         var total = Math.Max(checked((output - 1) * stride + window - input), 0);
         return (total / 2, total - total / 2);
     }
-
-    /// <summary>TensorFlow's 'same' padding of an image for a square window.</summary>
-    public static SpatialPadding Same(Shape input, long window, long stride)
-    {
-        var (top, bottom) = SameAxis(input.Height, window, stride);
-        var (left, right) = SameAxis(input.Width, window, stride);
-        return new SpatialPadding(top, bottom, left, right);
-    }
-
-    /// <summary>Conv2D, DepthwiseConv2D (with filters = channels × multiplier), MaxPooling2D and AveragePooling2D.</summary>
-    public static Shape Window(Shape input, long outChannels, long window, long stride, bool same) =>
-        Shape.Image(outChannels,
-            WindowOutput(input.Height, window, stride, same),
-            WindowOutput(input.Width, window, stride, same));
-
-    /// <summary>ZeroPadding2D.</summary>
-    public static Shape Pad(Shape input, long top, long bottom, long left, long right) =>
-        Shape.Image(input.Channels, checked(input.Height + top + bottom), checked(input.Width + left + right));
-
-    /// <summary>Flatten.</summary>
-    public static Shape Flatten(Shape input) => Shape.Vector(input.Size);
-
-    /// <summary>GlobalAveragePooling2D.</summary>
-    public static Shape GlobalPool(Shape input) => Shape.Vector(input.Channels);
-
-    /// <summary>Dense.</summary>
-    public static Shape Dense(long units) => Shape.Vector(units);
-
-    /// <summary>Trainable weights of a convolution: kernel (+ bias).</summary>
-    public static long ConvParameters(long inChannels, long outChannels, long kernel, long groups, bool bias) =>
-        checked(kernel * kernel * (inChannels / groups) * outChannels + (bias ? outChannels : 0));
-
-    /// <summary>Multiply-adds of a convolution producing <paramref name="output"/>.</summary>
-    public static long ConvMultiplyAdds(long inChannels, Shape output, long kernel, long groups) =>
-        checked(output.Height * output.Width * output.Channels * (inChannels / groups) * kernel * kernel);
 }
