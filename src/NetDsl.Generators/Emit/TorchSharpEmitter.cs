@@ -19,10 +19,8 @@ namespace NetDsl.Generators.Emit;
 /// </summary>
 internal static class TorchSharpEmitter
 {
-    internal const string Tensor = "global::TorchSharp.torch.Tensor";
-    internal const string ModuleBase = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
-    internal const string Nn = "global::TorchSharp.torch.nn";
-    internal const string Functional = "global::TorchSharp.torch.nn.functional";
+    internal const string Tensor = TorchSharpNames.Tensor;
+    internal const string ModuleBase = "global::TorchSharp.torch.nn.Module<" + Tensor + ", " + Tensor + ">";
     internal const string Device = "global::TorchSharp.torch.Device";
     internal const string ShapeType = "global::NetDsl.Shape";
     internal const string ShapeRulesType = "global::NetDsl.ShapeRules";

@@ -23,6 +23,35 @@ internal sealed record Pads(long Top, long Bottom, long Left, long Right) : Laye
     }
 
     public override string ToString() => $"(({Top}, {Bottom}), ({Left}, {Right}))";
+
+    /// <summary>
+    /// ZeroPadding2D's and Cropping2D's sides from whichever constructor was used: (all), (vertical, horizontal) or
+    /// (top, bottom, left, right); ND0002 when one is negative.
+    /// </summary>
+    public static Pads ReadSides(LayerContext context, string all, string what)
+    {
+        Pads sides;
+        if (context.Has(all))
+        {
+            var each = context.Int(all, 0);
+            sides = new Pads(each, each, each, each);
+        }
+        else if (context.Has("vertical"))
+        {
+            var vertical = context.Int("vertical", 0);
+            var horizontal = context.Int("horizontal", 0);
+            sides = new Pads(vertical, vertical, horizontal, horizontal);
+        }
+        else
+        {
+            sides = new Pads(context.Int("top", 0), context.Int("bottom", 0), context.Int("left", 0), context.Int("right", 0));
+        }
+        if (sides.Top < 0 || sides.Bottom < 0 || sides.Left < 0 || sides.Right < 0)
+        {
+            throw context.Fail("ND0002", context.Where, context.Path, $"{what} must be ≥ 0, got {sides}");
+        }
+        return sides;
+    }
 }
 
 /// <summary>The sliding-window arithmetic that convolutions and pooling share (Keras 'valid'/'same', PyTorch explicit padding).</summary>

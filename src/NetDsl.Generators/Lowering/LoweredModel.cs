@@ -52,6 +52,19 @@ internal sealed record LoweredScope(Shape Input, EquatableArray<LoweredNode> Nod
     public Shape OutputShape => Output < 0 ? Input : Nodes[Output].Output;
 
     public Shape ShapeOf(int index) => index < 0 ? Input : Nodes[index].Output;
+
+    /// <summary>Trainable and non-trainable values and multiply-adds of all its nodes (checked: ND0018 beyond 64 bits).</summary>
+    public (long Trainable, long NonTrainable, long MultiplyAdds) Totals()
+    {
+        long trainable = 0, nonTrainable = 0, macs = 0;
+        foreach (var node in Nodes)
+        {
+            trainable = checked(trainable + node.Trainable);
+            nonTrainable = checked(nonTrainable + node.NonTrainable);
+            macs = checked(macs + node.MultiplyAdds);
+        }
+        return (trainable, nonTrainable, macs);
+    }
 }
 
 /// <summary>A whole network, lowered.</summary>

@@ -207,13 +207,7 @@ internal sealed class Lowerer
             nodes.Add(node);
         }
         var body = new LoweredScope(shapes[0], nodes.ToEquatableArray(), nodes.Count - 1);
-        long trainable = 0, nonTrainable = 0, macs = 0;
-        foreach (var node in nodes)
-        {
-            trainable = checked(trainable + node.Trainable);
-            nonTrainable = checked(nonTrainable + node.NonTrainable);
-            macs = checked(macs + node.MultiplyAdds);
-        }
+        var (trainable, nonTrainable, macs) = body.Totals();
         var repeated = layer.IsBlock && layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var definition) ? definition.Name : layer.Kind;
         var sequence = new LoweredBlock(string.Empty, repeated + "Sequence", new[] { "repeat: " + count.Number.ToString(CultureInfo.InvariantCulture) }.ToEquatableArray(), body);
         return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
@@ -322,13 +316,7 @@ internal sealed class Lowerer
         owners.RemoveAt(owners.Count - 1);
         stack.RemoveAt(stack.Count - 1);
 
-        long trainable = 0, nonTrainable = 0, macs = 0;
-        foreach (var node in body.Nodes)
-        {
-            trainable = checked(trainable + node.Trainable);
-            nonTrainable = checked(nonTrainable + node.NonTrainable);
-            macs = checked(macs + node.MultiplyAdds);
-        }
+        var (trainable, nonTrainable, macs) = body.Totals();
         return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
             trainable, nonTrainable, macs, LayerRegularizers.None, new LoweredBlock(block.TypeName, block.Name, shown.ToEquatableArray(), body));
     }
@@ -414,49 +402,29 @@ internal sealed class Lowerer
 
         public override Exception Fail(string id, SourceSpan? span, params string[] arguments) => owner.Fail(id, span, arguments);
 
-        public override long Int(string argument, long fallback)
-        {
-            var value = layer.Get(argument);
-            if (value is null)
-            {
-                return fallback;
-            }
-            var evaluated = owner.Evaluate(value, variables, where);
-            if (!evaluated.IsInt)
-            {
-                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be an int, not {evaluated.TypeName} ({evaluated})");
-            }
-            return evaluated.Number;
-        }
+        public override long Int(string argument, long fallback) =>
+            Typed(argument, v => v.IsInt, "an int", v => $"{v.TypeName} ({v})")?.Number ?? fallback;
 
-        public override double Real(string argument, double fallback)
-        {
-            var value = layer.Get(argument);
-            if (value is null)
-            {
-                return fallback;
-            }
-            var evaluated = owner.Evaluate(value, variables, where);
-            if (evaluated.IsBool)
-            {
-                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be a number, not bool");
-            }
-            return evaluated.Real;
-        }
+        public override double Real(string argument, double fallback) =>
+            Typed(argument, v => !v.IsBool, "a number", v => v.TypeName)?.Real ?? fallback;
 
-        public override bool Bool(string argument, bool fallback)
+        public override bool Bool(string argument, bool fallback) =>
+            Typed(argument, v => v.IsBool, "a bool", v => v.TypeName)?.Bool ?? fallback;
+
+        /// <summary>The argument evaluated, or null when it is not given; ND0009 when it is not of the type the place needs.</summary>
+        private ExpressionValue? Typed(string argument, Func<ExpressionValue, bool> fits, string needs, Func<ExpressionValue, string> shown)
         {
             var value = layer.Get(argument);
             if (value is null)
             {
-                return fallback;
+                return null;
             }
             var evaluated = owner.Evaluate(value, variables, where);
-            if (!evaluated.IsBool)
+            if (!fits(evaluated))
             {
-                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be a bool, not {evaluated.TypeName}");
+                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be {needs}, not {shown(evaluated)}");
             }
-            return evaluated.Bool;
+            return evaluated;
         }
 
         public override IReadOnlyList<long> Ints(string argument, Shape? ownInput = null)

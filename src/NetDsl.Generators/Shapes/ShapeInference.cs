@@ -95,12 +95,7 @@ internal static class ShapeInference
                     network = new Lowerer(model, (id, span, arguments) => Report(id, span, arguments)).Lower(input);
                     output = network.Body.OutputShape;
                     AddRows(network.Body, string.Empty, rows);
-                    foreach (var node in network.Body.Nodes)
-                    {
-                        trainable = checked(trainable + node.Trainable);
-                        nonTrainable = checked(nonTrainable + node.NonTrainable);
-                        macs = checked(macs + node.MultiplyAdds);
-                    }
+                    (trainable, nonTrainable, macs) = network.Body.Totals();
                 }
                 catch (StopLowering)
                 {

@@ -45,6 +45,13 @@ internal static class Pool
         var output = Windows.Output(context, context.Input.Channels, window, pads, pooling: true, ceil);
         return new LayerOutcome(output, new PoolArguments(size, stride, pads, ceil));
     }
+
+    /// <summary>NetDsl's pooling over explicit (possibly asymmetric) padding: −∞ cells for max, uncounted cells for the average.</summary>
+    public static string Padded(string function, PoolArguments a, string input)
+    {
+        var p = a.Pads;
+        return $"global::NetDsl.Pooling.{function}({input}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
+    }
 }
 
 /// <summary>
@@ -71,8 +78,7 @@ internal sealed class MaxPooling2DKind : LayerKind
             // torch pads max pooling with −∞ itself (it allows at most half the window).
             return $"{Functional}.max_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, padding: {Int(a.Pads.Top)}{ceil})";
         }
-        var p = a.Pads;
-        return $"global::NetDsl.Pooling.MaxSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
+        return Pool.Padded("MaxSame", a, inputs[0]);
     }
 }
 
@@ -91,12 +97,7 @@ internal sealed class AveragePooling2DKind : LayerKind
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
     {
         var a = (PoolArguments)node.Arguments;
-        if (a.Pads.IsZero)
-        {
-            return $"{Functional}.avg_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
-        }
-        var p = a.Pads;
-        return $"global::NetDsl.Pooling.AverageSame({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)}, new global::NetDsl.SpatialPadding({Int(p.Top)}, {Int(p.Bottom)}, {Int(p.Left)}, {Int(p.Right)}))";
+        return a.Pads.IsZero ? $"{Functional}.avg_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})" : Pool.Padded("AverageSame", a, inputs[0]);
     }
 }
 

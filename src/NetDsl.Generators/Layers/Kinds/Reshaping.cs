@@ -80,26 +80,7 @@ internal sealed class ZeroPadding2DKind : LayerKind
     public override LayerOutcome Lower(LayerContext context)
     {
         context.RequireImage();
-        Pads pads;
-        if (context.Has("padding"))
-        {
-            var all = context.Int("padding", 0);
-            pads = new Pads(all, all, all, all);
-        }
-        else if (context.Has("vertical"))
-        {
-            var vertical = context.Int("vertical", 0);
-            var horizontal = context.Int("horizontal", 0);
-            pads = new Pads(vertical, vertical, horizontal, horizontal);
-        }
-        else
-        {
-            pads = new Pads(context.Int("top", 0), context.Int("bottom", 0), context.Int("left", 0), context.Int("right", 0));
-        }
-        if (pads.Top < 0 || pads.Bottom < 0 || pads.Left < 0 || pads.Right < 0)
-        {
-            throw context.Fail("ND0002", context.Where, context.Path, $"padding must be ≥ 0, got {pads}");
-        }
+        var pads = Pads.ReadSides(context, "padding", "padding");
         var input = context.Input;
         var output = Shape.Image(input.Channels, checked(input.Height + pads.Top + pads.Bottom), checked(input.Width + pads.Left + pads.Right));
         return new LayerOutcome(output, pads);

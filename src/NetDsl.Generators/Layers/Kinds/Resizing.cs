@@ -90,27 +90,8 @@ internal sealed class Cropping2DKind : LayerKind
     public override LayerOutcome Lower(LayerContext context)
     {
         context.RequireImage();
-        Pads crop;
-        if (context.Has("cropping"))
-        {
-            var all = context.Int("cropping", 0);
-            crop = new Pads(all, all, all, all);
-        }
-        else if (context.Has("vertical"))
-        {
-            var vertical = context.Int("vertical", 0);
-            var horizontal = context.Int("horizontal", 0);
-            crop = new Pads(vertical, vertical, horizontal, horizontal);
-        }
-        else
-        {
-            crop = new Pads(context.Int("top", 0), context.Int("bottom", 0), context.Int("left", 0), context.Int("right", 0));
-        }
+        var crop = Pads.ReadSides(context, "cropping", "cropping");
         var input = context.Input;
-        if (crop.Top < 0 || crop.Bottom < 0 || crop.Left < 0 || crop.Right < 0)
-        {
-            throw context.Fail("ND0002", context.Where, context.Path, $"cropping must be ≥ 0, got {crop}");
-        }
         var output = Shape.Image(input.Channels, input.Height - crop.Top - crop.Bottom, input.Width - crop.Left - crop.Right);
         if (output.Height <= 0 || output.Width <= 0)
         {
