@@ -65,6 +65,9 @@ internal sealed class FuzzOutcome
 
     public List<(string Id, string Message)> NdMessages { get; } = new();
 
+    /// <summary>The ND warnings NetDsl gave (they do not make a source invalid).</summary>
+    public SortedSet<string> NdWarnings { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether NetDsl gave the source's expected outcome; null where it has none (or the check did not get that far).</summary>
     public bool? ExpectationMet { get; set; }
 
@@ -181,6 +184,10 @@ internal static class FuzzChecker
             {
                 outcome.NdErrors.Add(d.Id);
                 outcome.NdMessages.Add((d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            foreach (var d in fromAnalyzer.Concat(fromGenerator).Where(d => d.Id.StartsWith("ND", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Warning))
+            {
+                outcome.NdWarnings.Add(d.Id);
             }
 
             stage = "properties";

@@ -57,6 +57,19 @@ internal static class FuzzCorpus
             _ => false,
         };
         var special = new HashSet<string>(ValidNetworkGenerator.SpecialLayerNames, StringComparer.Ordinal);
+        bool UsesRepeatIndex(FuzzExpr? e) => e switch
+        {
+            null => false,
+            FuzzName n => n.Name == FuzzSimulator.RepeatIndex,
+            FuzzUnary u => UsesRepeatIndex(u.Operand),
+            FuzzBinary b => UsesRepeatIndex(b.Left) || UsesRepeatIndex(b.Right),
+            FuzzConditional c => UsesRepeatIndex(c.Condition) || UsesRepeatIndex(c.WhenTrue) || UsesRepeatIndex(c.WhenFalse),
+            _ => false,
+        };
+        bool IsGraph(FuzzLayer l) => l.From is not null || l.IsMerge || l.Repeat is not null;
+        var scopes = program.Blocks.Select(b => b.Body).Concat(program.Networks.Select(n => n.Layers)).ToList();
+        // A merge that reads a Reshape of its scope: the [N, C, 1, 1] gate broadcast over [N, C, H, W].
+        var broadcast = scopes.Any(scope => scope.Any(l => l.IsMerge && l.Inputs.Any(i => scope.Any(r => r.Kind == FuzzKind.Reshape && r.FinalName == i))));
         var features = new (string Name, bool Present)[]
         {
             ("double or float block parameters", doubles.Count > 0),
@@ -79,6 +92,19 @@ internal static class FuzzCorpus
             ("networks in structs or records", program.Networks.Any(n => n.Container?.Levels.Any(l => l.Keywords.Contains("struct", StringComparison.Ordinal) || l.Keywords.Contains("record", StringComparison.Ordinal)) == true)),
             ("user members", program.Networks.Any(n => n.Members.Count > 0)),
             ("user members using generated ones", program.Networks.Any(n => n.MembersUseGenerated)),
+            ("graph: any construct (From, a named merge or Repeat)", all.Any(IsGraph)),
+            ("graph: constructs inside blocks", blockLayers.Any(p => IsGraph(p.Layer))),
+            ("graph: branches From an earlier output", all.Any(l => l.From is not null && l.From != "input")),
+            ("graph: branches From = \"input\"", all.Any(l => l.From == "input")),
+            ("graph: element-wise merges of named outputs", all.Any(l => l.IsMerge && l.Kind != FuzzKind.Concatenate)),
+            ("graph: merges of three outputs", all.Any(l => l.IsMerge && l.Inputs.Count >= 3)),
+            ("graph: merges reading \"input\"", all.Any(l => l.IsMerge && l.Inputs.Contains("input"))),
+            ("graph: Concatenate", all.Any(l => l.Kind == FuzzKind.Concatenate)),
+            ("graph: broadcast merges of a Reshape [N, C, 1, 1]", broadcast),
+            ("graph: Repeat", all.Any(l => l.Repeat is not null)),
+            ("graph: Repeat of a block", all.Any(l => l.Repeat is not null && l.Kind == FuzzKind.Block)),
+            ("graph: arguments reading repeatIndex", all.Any(l => UsesRepeatIndex(l.Filters?.Expression) || UsesRepeatIndex(l.Strides?.Expression) ||
+                UsesRepeatIndex(l.Units?.Expression) || UsesRepeatIndex(l.RateExpression))),
         };
         return features.Where(f => f.Present).Select(f => f.Name).ToList();
     }

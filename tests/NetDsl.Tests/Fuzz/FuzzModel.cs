@@ -34,6 +34,13 @@ internal enum FuzzKind
     MaxPooling2D,
     AveragePooling2D,
     Add,
+    Subtract,
+    Multiply,
+    Average,
+    Maximum,
+    Minimum,
+    Concatenate,
+    Reshape,
     Block,
 }
 
@@ -166,6 +173,29 @@ internal sealed class FuzzLayer
 
     public FuzzBlock? Block { get; set; }
 
+    /// <summary>From = "name": the output this layer reads instead of the previous one (never on a merge).</summary>
+    public string? From { get; set; }
+
+    /// <summary>A merge's input names, in order; an Add without any is the residual shortcut [Add].</summary>
+    public List<string> Inputs { get; private set; } = new();
+
+    /// <summary>Concatenate's Axis where written (1 or −1).</summary>
+    public int? Axis { get; set; }
+
+    /// <summary>Reshape's dimensions, e.g. (−1, 1, 1).</summary>
+    public int[] Dimensions { get; set; } = Array.Empty<int>();
+
+    /// <summary>Repeat = "n": n chained copies in one module; their arguments may read repeatIndex.</summary>
+    public FuzzExpr? Repeat { get; set; }
+
+    public bool RepeatCompact { get; set; }
+
+    public bool IsMerge => Kind is FuzzKind.Subtract or FuzzKind.Multiply or FuzzKind.Average or FuzzKind.Maximum or FuzzKind.Minimum or FuzzKind.Concatenate ||
+        Kind == FuzzKind.Add && Inputs.Count > 0;
+
+    /// <summary>The names this layer reads: a merge's inputs, or its From.</summary>
+    public IEnumerable<string> References => IsMerge ? Inputs : From is null ? Enumerable.Empty<string>() : new[] { From };
+
     public Dictionary<string, FuzzBlockArg> BlockArgs { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>The usage calls the all-string constructor of the block.</summary>
@@ -183,6 +213,7 @@ internal sealed class FuzzLayer
         var copy = (FuzzLayer)MemberwiseClone();
         copy.Regularizers = new List<(string, FuzzNumber)>(Regularizers);
         copy.BlockArgs = new Dictionary<string, FuzzBlockArg>(BlockArgs, StringComparer.Ordinal);
+        copy.Inputs = new List<string>(Inputs);
         return copy;
     }
 
@@ -201,10 +232,19 @@ internal sealed class FuzzLayer
         FuzzKind.MaxPooling2D => "max_pooling2d",
         FuzzKind.AveragePooling2D => "average_pooling2d",
         FuzzKind.Add => "add",
+        FuzzKind.Subtract => "subtract",
+        FuzzKind.Multiply => "multiply",
+        FuzzKind.Average => "average",
+        FuzzKind.Maximum => "maximum",
+        FuzzKind.Minimum => "minimum",
+        FuzzKind.Concatenate => "concatenate",
+        FuzzKind.Reshape => "reshape",
         _ => block!.Stem,
     };
 
-    public bool OwnsModule => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.Dropout or FuzzKind.Block;
+    /// <summary>The layer is a module: a kind with one, a block, or any repeated layer (the container of its copies).</summary>
+    public bool OwnsModule => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.Dropout or FuzzKind.Block ||
+        Repeat is not null;
 
     public bool IsWeighted => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense;
 
@@ -444,7 +484,11 @@ internal sealed record FuzzExpected(string? Id, bool Only = false, IReadOnlyList
 
     public static FuzzExpected RefusedOnly(string id) => new(id, true);
 
-    public override string ToString() => Id is null ? "accepted" : Id + (Only ? " only" : string.Empty) + (Mentions is null ? string.Empty : " mentioning " + string.Join(", ", Mentions));
+    /// <summary>What <see cref="Mentions"/> are, for the summary, where they differ from case to case (e.g. "the planted name").</summary>
+    public string? MentionsShown { get; init; }
+
+    public override string ToString() => Id is null ? "accepted" : Id + (Only ? " only" : string.Empty) +
+        (Mentions is null ? string.Empty : " mentioning " + (MentionsShown ?? string.Join(", ", Mentions)));
 }
 
 /// <summary>

@@ -88,13 +88,20 @@ internal static class FuzzMutations
         new("expr-div-zero", null, true, FuzzTextMutations.ExpressionDivisionByZero),
         new("when-negation-removed", null, true, FuzzTextMutations.WhenNegationRemoved),
         new("wrong-argument-type", null, true, FuzzTextMutations.WrongArgumentType),
+        new("graph-unknown-name", FuzzExpected.RefusedOnly("ND0021"), true, GraphUnknownName),
+        new("graph-read-below", FuzzExpected.RefusedOnly("ND0023"), true, GraphReadBelow),
+        new("graph-read-itself", FuzzExpected.RefusedOnly("ND0023"), true, GraphReadItself),
+        new("graph-merge-mismatch", FuzzExpected.RefusedOnly("ND0022"), true, GraphMergeMismatch),
+        new("graph-merge-one-input", FuzzExpected.RefusedOnly("ND0002"), true, GraphMergeOneInput),
+        new("graph-from-on-merge", FuzzExpected.RefusedOnly("ND0002"), true, GraphFromOnMerge),
+        new("graph-rename-branch", Accepted, true, GraphRenameBranch),
     };
 
     /// <summary>Classes that are accepted as they are and whose failures only show when the network runs.</summary>
     public static readonly IReadOnlyList<string> RuntimeTargets = new[]
     {
         "tiny-values", "expression-outside-block", "batchnorm-in-block-flat", "block-param-double-float", "variant-of-variant", "harmless-members",
-        "block-same-name-two-namespaces",
+        "block-same-name-two-namespaces", "graph-rename-branch",
     };
 
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
@@ -971,4 +978,333 @@ internal static class FuzzMutations
         program.Networks.Add(network);
         return FromProgram(conditional ? "BatchNorm after a conditional Flatten" : "BatchNorm on a flat block input", generator);
     }
+
+    // ---- graphs ------------------------------------------------------------------------------------------------------
+
+    private static readonly string[] UnknownWords = { "projection", "skip", "missing", "branch_x", "shortcut_in", "prev", "Input" };
+    private static readonly string[] InsertedNames = { "wrong_width", "mismatch", "odd_path", "other_width", "skewed", "off_by" };
+    private static readonly string[] RenamedNames = { "renamed", "path_b", "skip_out", "side_path", "lane_2", "twig" };
+
+    /// <summary>One layer list of a program: a network's (not a variant's) or the body of a block some network uses.</summary>
+    private sealed record GraphScope(List<FuzzLayer> Layers, FuzzNetwork? Network, FuzzBlock? Block)
+    {
+        public string Owner => Network?.ClassName ?? Block!.Name;
+
+        public HashSet<string> Names => new(Layers.Select(l => l.FinalName), StringComparer.Ordinal);
+    }
+
+    private static List<GraphScope> Scopes(FuzzProgram program)
+    {
+        var scopes = new List<GraphScope>();
+        var seen = new HashSet<FuzzBlock>();
+        void Visit(List<FuzzLayer> layers)
+        {
+            foreach (var block in layers.Where(l => l.Kind == FuzzKind.Block).Select(l => l.Block!))
+            {
+                if (seen.Add(block))
+                {
+                    scopes.Add(new GraphScope(block.Body, null, block));
+                    Visit(block.Body);
+                }
+            }
+        }
+        foreach (var network in program.Networks.Where(n => !n.IsVariant))
+        {
+            scopes.Add(new GraphScope(network.Layers, network, null));
+            Visit(network.Layers);
+        }
+        return scopes;
+    }
+
+    /// <summary>A layer that may name what it reads: any but the residual [Add], on which From is an error of its own.</summary>
+    private static bool CanRead(FuzzLayer layer) => layer.IsMerge || layer.Kind != FuzzKind.Add;
+
+    /// <summary>Makes <paramref name="layer"/> read <paramref name="name"/>: one input of a merge, else its From.</summary>
+    private static string Plant(Random rng, FuzzLayer layer, string name)
+    {
+        if (layer.IsMerge)
+        {
+            var i = rng.Next(layer.Inputs.Count);
+            var old = layer.Inputs[i];
+            layer.Inputs[i] = name;
+            return $"{layer.Kind} {layer.FinalName}: input '{old}' → '{name}'";
+        }
+        var from = layer.From is null ? "no From" : $"From = '{layer.From}'";
+        layer.From = name;
+        return $"{layer.Kind} {layer.FinalName}: {from} → From = '{name}'";
+    }
+
+    /// <summary>Layers that read names first: a site on a branch or a merge is picked half the time when there is one.</summary>
+    private static (GraphScope Scope, int Index)? PickSite(Random rng, FuzzProgram program, Func<GraphScope, int, bool> fits)
+    {
+        var sites = Scopes(program).SelectMany(s => Enumerable.Range(0, s.Layers.Count).Where(i => CanRead(s.Layers[i]) && fits(s, i)).Select(i => (Scope: s, Index: i))).ToList();
+        if (sites.Count == 0)
+        {
+            return null;
+        }
+        var graph = sites.Where(p => p.Scope.Layers[p.Index].References.Any()).ToList();
+        return graph.Count > 0 && rng.Next(2) == 0 ? Pick(rng, graph) : Pick(rng, sites);
+    }
+
+    /// <summary>A fresh valid program (graphs and all) edited by <paramref name="edit"/>, which returns null where the program has no site for it.</summary>
+    private static FuzzMutant GraphMutant(Random rng, FuzzGeneratorOptions? options, Func<ValidNetworkGenerator, FuzzProgram, (string Detail, FuzzExpected? Expected)?> edit)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var generator = new ValidNetworkGenerator(rng, options);
+            var program = generator.Generate();
+            if (edit(generator, program) is not { } result)
+            {
+                continue;
+            }
+            var uses = program.Networks.Any(n => n.MembersUseGenerated);
+            var mutant = result.Expected is { IsAccepted: true }
+                ? FromProgram(result.Detail, generator)
+                : new FuzzMutant(result.Detail, FuzzRenderer.Render(program), Array.Empty<FuzzExpectation>()) { UsesGeneratedMembers = uses };
+            return result.Expected is { IsAccepted: false } ? mutant with { Expected = result.Expected } : mutant;
+        }
+        throw new InvalidOperationException("no site for the graph mutation in 40 programs");
+    }
+
+    /// <summary>A name that is nowhere in <paramref name="names"/>: mostly a misspelling of one of them (or of "input").</summary>
+    private static string Misspelt(Random rng, HashSet<string> names)
+    {
+        var pool = names.Append("input").ToList();
+        for (var i = 0; i < 12; i++)
+        {
+            var name = Pick(rng, pool);
+            var at = rng.Next(name.Length);
+            var candidate = rng.Next(5) switch
+            {
+                0 => name.Remove(at, 1),
+                1 => name.Insert(at, name[at].ToString()),
+                2 => at + 1 < name.Length ? name.Substring(0, at) + name[at + 1] + name[at] + name.Substring(at + 2) : name + "s",
+                3 => char.IsLower(name[0]) ? char.ToUpperInvariant(name[0]) + name.Substring(1) : char.ToLowerInvariant(name[0]) + name.Substring(1),
+                _ => name + "_2",
+            };
+            if (candidate.Length > 0 && candidate != "input" && !names.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+        return UnknownWords.Concat(Enumerable.Range(2, 20).Select(k => "missing" + I(k))).First(w => !names.Contains(w));
+    }
+
+    /// <summary>A layer reads a name that no layer of its scope has: ND0021, and nothing else.</summary>
+    private static FuzzMutant GraphUnknownName(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        if (PickSite(rng, program, (_, _) => true) is not var (scope, index))
+        {
+            return null;
+        }
+        var name = Misspelt(rng, scope.Names);
+        var detail = scope.Owner + " " + Plant(rng, scope.Layers[index], name);
+        return (detail, new FuzzExpected("ND0021", true, new[] { $"'{name}'" }) { MentionsShown = "the name" });
+    });
+
+    /// <summary>A layer reads the name of a layer written below it (and not above): ND0023, and nothing else.</summary>
+    private static FuzzMutant GraphReadBelow(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        static List<string> Below(GraphScope s, int i)
+        {
+            var above = new HashSet<string>(s.Layers.Take(i + 1).Select(l => l.FinalName), StringComparer.Ordinal) { "input" };
+            return s.Layers.Skip(i + 1).Select(l => l.FinalName).Where(n => !above.Contains(n)).Distinct().ToList();
+        }
+        if (PickSite(rng, program, (s, i) => Below(s, i).Count > 0) is not var (scope, index))
+        {
+            return null;
+        }
+        var name = Pick(rng, Below(scope, index));
+        var detail = scope.Owner + " " + Plant(rng, scope.Layers[index], name);
+        return (detail, new FuzzExpected("ND0023", true, new[] { $"'{name}' is written below" }) { MentionsShown = "'<name>' is written below" });
+    });
+
+    /// <summary>A layer reads its own name (no layer above has it): ND0023, and nothing else.</summary>
+    private static FuzzMutant GraphReadItself(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        static bool Fits(GraphScope s, int i) => s.Layers[i].FinalName != "input" && !s.Layers.Take(i).Any(l => l.FinalName == s.Layers[i].FinalName);
+        if (PickSite(rng, program, Fits) is not var (scope, index))
+        {
+            return null;
+        }
+        var name = scope.Layers[index].FinalName;
+        var detail = scope.Owner + " " + Plant(rng, scope.Layers[index], name);
+        return (detail, new FuzzExpected("ND0023", true, new[] { $"'{name}' is this layer itself" }) { MentionsShown = "'<name>' is this layer itself" });
+    });
+
+    /// <summary>
+    /// A network's scope state before layer <paramref name="index"/>, with every name from there on written out, so
+    /// that layers inserted there rename nothing (named layers count towards the default names of their kind).
+    /// </summary>
+    private static FuzzScope Before(FuzzNetwork network, int index)
+    {
+        var scope = new FuzzScope(network.Input!.Value);
+        var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: false);
+        if (!FuzzSimulator.Continue(sim, network.Layers.Take(index).ToList(), null, scope, string.Empty))
+        {
+            throw new InvalidOperationException("the fuzzer built an invalid network: " + sim.Failure);
+        }
+        foreach (var layer in network.Layers.Skip(index))
+        {
+            layer.ExplicitName ??= layer.FinalName;
+        }
+        return scope;
+    }
+
+    private static string Inserted(Random rng, HashSet<string> names)
+    {
+        var free = InsertedNames.Where(n => !names.Contains(n)).ToList();
+        var name = free.Count > 0 ? Pick(rng, free) : "inserted_" + I(names.Count);
+        names.Add(name);
+        return name;
+    }
+
+    /// <summary>
+    /// A branch of other channels (or features) than the output it starts from, merged with it element-wise:
+    /// ND0022, and nothing else (a network without variants, so that no other input makes the sizes meet).
+    /// </summary>
+    private static FuzzMutant GraphMergeMismatch(Random rng) => GraphMutant(rng, new FuzzGeneratorOptions { AllowVariants = false }, (_, program) =>
+    {
+        var network = Pick(rng, program.Networks);
+        var index = rng.Next(network.Layers.Count + 1);
+        var scope = Before(network, index);
+        var shape = scope.CurrentShape;
+        var readable = ValidNetworkGenerator.Readable(scope, scope.Current);
+        if (shape.Channels < 2 || readable.Count == 0)
+        {
+            return null;
+        }
+        var from = Pick(rng, readable);
+        // Neither size may be 1: a size 1 would broadcast.
+        var other = Pick(rng, Enumerable.Range(2, 15).Select(n => (long)n).Where(n => n != shape.Channels).ToList());
+        var names = new HashSet<string>(network.Layers.Select(l => l.FinalName), StringComparer.Ordinal) { "input" };
+        var branch = shape.IsImage
+            ? new FuzzLayer(FuzzKind.Conv2D) { Filters = FuzzArg.Of(other), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true }
+            : new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(other) };
+        branch.From = from;
+        branch.ExplicitName = Inserted(rng, names);
+        var kind = Pick(rng, new[] { FuzzKind.Add, FuzzKind.Subtract, FuzzKind.Multiply, FuzzKind.Average, FuzzKind.Maximum, FuzzKind.Minimum });
+        var merge = new FuzzLayer(kind) { ExplicitName = Inserted(rng, names) };
+        merge.Inputs.AddRange(rng.Next(2) == 0 ? new[] { from, branch.ExplicitName } : new[] { branch.ExplicitName, from });
+        network.Layers.InsertRange(index, new[] { branch, merge });
+        FuzzLayer.AssignNames(network.Layers);
+        var axis = shape.IsImage ? "(channels) differs" : "(features) differs";
+        return ($"{network.ClassName}: {kind}({string.Join(", ", merge.Inputs)}) of {shape} and {other} {(shape.IsImage ? "channels" : "features")}",
+            new FuzzExpected("ND0022", true, new[] { kind + " needs", axis }) { MentionsShown = "<kind> needs, (" + (shape.IsImage ? "channels" : "features") + ") differs" });
+    });
+
+    /// <summary>
+    /// A merge of one input (one name, or none on a merge other than Add), or a Subtract of three: ND0002, and
+    /// nothing else. In a network, where every merge is reached.
+    /// </summary>
+    private static FuzzMutant GraphMergeOneInput(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        var network = Pick(rng, program.Networks.Where(n => !n.IsVariant).ToList());
+        var existing = network.Layers.Where(l => l.IsMerge).ToList();
+        if (existing.Count > 0 && rng.Next(2) == 0)
+        {
+            var merge = Pick(rng, existing);
+            var kept = Pick(rng, merge.Inputs);
+            merge.Inputs.Clear();
+            merge.Inputs.Add(kept);
+            var exactly = merge.Kind == FuzzKind.Subtract ? "exactly two" : "two or more";
+            return ($"{network.ClassName}.{merge.FinalName}: {merge.Kind}(\"{kept}\") left of its inputs", new FuzzExpected("ND0002", true, new[] { $"takes {exactly} inputs, got 1" }));
+        }
+        var index = rng.Next(network.Layers.Count + 1);
+        var scope = Before(network, index);
+        var readable = ValidNetworkGenerator.Readable(scope, scope.Current);
+        if (readable.Count == 0)
+        {
+            return null;
+        }
+        var from = Pick(rng, readable);
+        var variant = rng.Next(3);
+        var kind = variant == 2 ? FuzzKind.Subtract
+            : Pick(rng, variant == 0 ? new[] { FuzzKind.Add, FuzzKind.Subtract, FuzzKind.Multiply, FuzzKind.Average, FuzzKind.Maximum, FuzzKind.Minimum, FuzzKind.Concatenate }
+                : new[] { FuzzKind.Subtract, FuzzKind.Multiply, FuzzKind.Average, FuzzKind.Maximum, FuzzKind.Minimum, FuzzKind.Concatenate });
+        var layer = new FuzzLayer(kind) { ExplicitName = Inserted(rng, new HashSet<string>(network.Layers.Select(l => l.FinalName), StringComparer.Ordinal) { "input" }) };
+        string mention;
+        switch (variant)
+        {
+            case 0:
+                layer.Inputs.Add(from);
+                mention = $"takes {(kind == FuzzKind.Subtract ? "exactly two" : "two or more")} inputs, got 1";
+                break;
+            case 1:
+                // No names: the merge reads the previous output only (only Add adds the scope's input).
+                mention = $"takes {(kind == FuzzKind.Subtract ? "exactly two" : "two or more")} inputs, got 1";
+                break;
+            default:
+                layer.Inputs.AddRange(new[] { from, from, from });
+                mention = "takes exactly two inputs, got 3";
+                break;
+        }
+        network.Layers.Insert(index, layer);
+        FuzzLayer.AssignNames(network.Layers);
+        return ($"{network.ClassName}: inserted [{kind}({string.Join(", ", layer.Inputs)})] at {index}", new FuzzExpected("ND0002", true, new[] { mention }));
+    });
+
+    /// <summary>From on a merge (named, or the residual [Add]), in any scope: ND0002, and nothing else.</summary>
+    private static FuzzMutant GraphFromOnMerge(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        var sites = Scopes(program).SelectMany(s => s.Layers.Where(l => l.IsMerge || l.Kind == FuzzKind.Add).Select(l => (Scope: s, Layer: l))).ToList();
+        if (sites.Count == 0)
+        {
+            return null;
+        }
+        var (scope, layer) = Pick(rng, sites);
+        var from = layer.Inputs.Count > 0 && rng.Next(2) == 0 ? Pick(rng, layer.Inputs) : "input";
+        layer.From = from;
+        return ($"{scope.Owner}.{layer.FinalName}: {layer.Kind}({string.Join(", ", layer.Inputs)}) with From = \"{from}\"",
+            new FuzzExpected("ND0002", true, new[] { "From does not apply" }));
+    });
+
+    /// <summary>
+    /// A layer that others read by name renamed, and every name that reads it with it (also in the user's members):
+    /// accepted, with the new module name.
+    /// </summary>
+    private static FuzzMutant GraphRenameBranch(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        var sites = Scopes(program).SelectMany(s => s.Layers.SelectMany(l => l.References).Where(n => n != "input" && s.Names.Contains(n)).Distinct().Select(n => (Scope: s, Name: n))).ToList();
+        if (sites.Count == 0)
+        {
+            return null;
+        }
+        var (scope, old) = Pick(rng, sites);
+        var names = scope.Names;
+        var free = RenamedNames.Where(n => !names.Contains(n)).ToList();
+        if (free.Count == 0)
+        {
+            return null;
+        }
+        var name = Pick(rng, free);
+        // Alternatives share a name: all of them are renamed.
+        foreach (var layer in scope.Layers)
+        {
+            if (layer.FinalName == old)
+            {
+                layer.ExplicitName = name;
+            }
+            if (layer.From == old)
+            {
+                layer.From = name;
+            }
+            for (var i = 0; i < layer.Inputs.Count; i++)
+            {
+                if (layer.Inputs[i] == old)
+                {
+                    layer.Inputs[i] = name;
+                }
+            }
+        }
+        FuzzLayer.AssignNames(scope.Layers);
+        if (scope.Network is { } network)
+        {
+            for (var i = 0; i < network.Members.Count; i++)
+            {
+                network.Members[i] = network.Members[i].Replace("this." + old + ".", "this." + name + ".", StringComparison.Ordinal);
+            }
+        }
+        return ($"{scope.Owner}: {old} → {name}", Accepted);
+    });
 }

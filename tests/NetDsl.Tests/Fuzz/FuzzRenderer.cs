@@ -276,9 +276,17 @@ internal static class FuzzRenderer
             ConstructorArguments(layer, arguments);
             LayerProperties(layer, q, properties);
         }
+        if (layer.From is not null)
+        {
+            properties.Insert(0, "From = " + Quote(layer.From));
+        }
         if (layer.ExplicitName is not null)
         {
             properties.Insert(0, "Name = " + Quote(layer.ExplicitName));
+        }
+        if (layer.Repeat is not null)
+        {
+            properties.Add("Repeat = " + Quote(layer.Repeat.Render(layer.RepeatCompact)));
         }
         if (layer.When is not null)
         {
@@ -328,6 +336,19 @@ internal static class FuzzRenderer
                 }
                 break;
             }
+            case FuzzKind.Add:
+            case FuzzKind.Subtract:
+            case FuzzKind.Multiply:
+            case FuzzKind.Average:
+            case FuzzKind.Maximum:
+            case FuzzKind.Minimum:
+            case FuzzKind.Concatenate:
+                // params string[]: the names, positionally (a named argument would need an array).
+                arguments.AddRange(layer.Inputs.Select(Quote));
+                break;
+            case FuzzKind.Reshape:
+                arguments.AddRange(layer.Dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+                break;
             case FuzzKind.MaxPooling2D:
             case FuzzKind.AveragePooling2D:
                 if (layer.PoolSize is { } pool)
@@ -349,6 +370,10 @@ internal static class FuzzRenderer
         if (layer.PaddingStyle != 0)
         {
             properties.Add("Padding = " + q + "Padding." + (layer.Same ? "Same" : "Valid"));
+        }
+        if (layer.Axis is { } axis)
+        {
+            properties.Add("Axis = " + axis.ToString(CultureInfo.InvariantCulture));
         }
         if (layer.DepthMultiplier is { } multiplier)
         {

@@ -47,6 +47,9 @@ internal sealed class FuzzTally
 
     public SortedDictionary<string, int> RejectedById { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Sources per ND warning ID: all, and valid ones.</summary>
+    public SortedDictionary<string, (int All, int Valid)> WarnedById { get; } = new(StringComparer.Ordinal);
+
     public SortedDictionary<string, int> PerClass { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<string, int> AcceptedPerClass { get; } = new(StringComparer.Ordinal);
@@ -89,6 +92,11 @@ internal sealed class FuzzTally
             {
                 Accepted++;
                 Increment(AcceptedPerClass, source.Class);
+            }
+            foreach (var id in outcome.NdWarnings)
+            {
+                var (all, valid) = WarnedById.TryGetValue(id, out var counts) ? counts : (0, 0);
+                WarnedById[id] = (all + 1, valid + (source.Valid ? 1 : 0));
             }
             foreach (var id in outcome.NdErrors)
             {
@@ -155,6 +163,11 @@ internal static class FuzzReport
         foreach (var (id, n) in tally.RejectedById)
         {
             s.Append(CultureInfo.InvariantCulture, $"  {id}: {n}\n");
+        }
+        s.Append("warned, sources per ND warning ID (of them valid):\n");
+        foreach (var (id, (all, valid)) in tally.WarnedById)
+        {
+            s.Append(CultureInfo.InvariantCulture, $"  {id}: {all} ({valid})\n");
         }
         s.Append("sources per class (accepted; sources per ND error ID) and, where the class has one, its expected outcome: cases that got it / cases:\n");
         foreach (var (name, n) in tally.PerClass)

@@ -11,6 +11,7 @@ internal sealed class FuzzSimulation
     public const long MaxChannels = 32;
     public const long MaxSide = 40;
     public const long MaxFeatures = 4096;
+    public const long MaxRepeat = 4;
 
     public FuzzSimulation(bool torchDefaults, FuzzRegularizer? defaults, bool limits)
     {
@@ -38,6 +39,81 @@ internal sealed class FuzzSimulation
     public List<FuzzDropoutSetting> Dropouts { get; } = new();
 
     public string? Failure { get; set; }
+
+    /// <summary>Module paths of outputs that nothing reads (NetDsl's warning ND0103), in every scope the run walked.</summary>
+    public List<string> Unread { get; } = new();
+}
+
+/// <summary>
+/// The state of one scope (a network's or a block's layer list) while the fuzzer walks it: the scope's input, the
+/// outputs computed so far (nodes), which name stands for which output, which outputs some layer read, and the
+/// current output (what the next layer reads by position).
+/// </summary>
+internal sealed class FuzzScope
+{
+    /// <summary>The node index of the scope's input.</summary>
+    public const int InputNode = -1;
+
+    public FuzzScope(FuzzShape input)
+    {
+        Input = input;
+    }
+
+    public FuzzShape Input { get; }
+
+    public List<FuzzShape> Nodes { get; private set; } = new();
+
+    public List<string> NodeNames { get; private set; } = new();
+
+    public HashSet<int> Read { get; private set; } = new();
+
+    /// <summary>Name → the node it stands for (an absent layer's name stands for its input).</summary>
+    public Dictionary<string, int> Names { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Names of layers that were present; an absent layer of the same name does not take the name over.</summary>
+    public HashSet<string> Present { get; private set; } = new(StringComparer.Ordinal);
+
+    public int Current { get; set; } = InputNode;
+
+    public FuzzShape Shape(int node) => node == InputNode ? Input : Nodes[node];
+
+    public FuzzShape CurrentShape => Shape(Current);
+
+    /// <summary>The output a name read by a layer stands for: an earlier layer's, else (for "input") the scope's input.</summary>
+    public bool TryResolve(string name, out int node)
+    {
+        if (Names.TryGetValue(name, out node))
+        {
+            return true;
+        }
+        node = InputNode;
+        return name == "input";
+    }
+
+    /// <summary>Outputs that no layer reads, other than the current one (NetDsl warns about them, ND0103).</summary>
+    public IEnumerable<int> Unread => Enumerable.Range(0, Nodes.Count).Where(i => i != Current && !Read.Contains(i));
+
+    /// <summary>The names that stand for <paramref name="node"/> now, latest first.</summary>
+    public List<string> NamesOf(int node)
+    {
+        var names = Names.Where(p => p.Value == node).Select(p => p.Key).OrderByDescending(n => Names[n]).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        if (node == InputNode && !Names.ContainsKey("input"))
+        {
+            names.Add("input");
+        }
+        return names;
+    }
+
+    public FuzzScope Clone()
+    {
+        var copy = (FuzzScope)MemberwiseClone();
+        copy.Nodes = new List<FuzzShape>(Nodes);
+        copy.NodeNames = new List<string>(NodeNames);
+        copy.Read = new HashSet<int>(Read);
+        copy.Names = new Dictionary<string, int>(Names, StringComparer.Ordinal);
+        copy.Present = new HashSet<string>(Present, StringComparer.Ordinal);
+        return copy;
+    }
 }
 
 /// <summary>
@@ -47,42 +123,134 @@ internal sealed class FuzzSimulation
 /// Flatten/GAP/ZeroPadding/convolutions/pooling need an image, BatchNorm and Dropout take either, a dropout rate
 /// (a number, from a literal or an expression) lies in [0, 1), a block parameter declared double holds a double even
 /// when given an int, and sizes are ints (a double where an int is needed is refused).
+/// Graphs (docs/layers.md): a layer reads the previous output, or its From (an earlier layer's name, or "input");
+/// an absent layer passes its input through and its name stands for that input; element-wise merges need equal
+/// ranks and, per axis, equal sizes or 1 (the output takes the size that is not 1); Concatenate needs every other
+/// axis equal and sums the joined one; Reshape keeps the element count (one −1 inferred); Repeat = "n" chains n
+/// copies in a module named like the layer, copy k named k and evaluated with repeatIndex = k.
 /// Written from the documentation, not from NetDsl's code, so the two can disagree.
 /// </summary>
 internal static class FuzzSimulator
 {
+    public const string RepeatIndex = "repeatIndex";
+
+    /// <summary>A whole scope from its input: a network's layers or a block's body.</summary>
     public static bool Run(FuzzSimulation sim, IReadOnlyList<FuzzLayer> layers, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzShape input, string prefix, out FuzzShape output)
     {
-        var shape = input;
-        output = shape;
+        var scope = new FuzzScope(input);
+        output = input;
+        if (!Continue(sim, layers, variables, scope, prefix))
+        {
+            return false;
+        }
+        foreach (var node in scope.Unread)
+        {
+            sim.Unread.Add(prefix + scope.NodeNames[node]);
+        }
+        output = scope.CurrentShape;
+        return true;
+    }
+
+    /// <summary>More layers of a scope: <paramref name="scope"/> moves on past them.</summary>
+    public static bool Continue(FuzzSimulation sim, IReadOnlyList<FuzzLayer> layers, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzScope scope, string prefix)
+    {
+        variables ??= new Dictionary<string, FuzzValue>();
         foreach (var layer in layers)
         {
             try
             {
+                var inputs = new List<int>();
+                foreach (var name in layer.IsMerge ? layer.Inputs : layer.From is null ? Enumerable.Empty<string>() : new[] { layer.From })
+                {
+                    if (!scope.TryResolve(name, out var node))
+                    {
+                        return Fail(sim, layer, $"no output named '{name}' above it");
+                    }
+                    inputs.Add(node);
+                }
+                if (inputs.Count == 0)
+                {
+                    inputs.Add(scope.Current);
+                    if (layer.Kind == FuzzKind.Add)
+                    {
+                        inputs.Add(FuzzScope.InputNode);
+                    }
+                }
                 if (layer.When is not null)
                 {
-                    var condition = layer.When.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
+                    var condition = layer.When.Evaluate(variables);
                     if (!condition.IsBool)
                     {
                         return Fail(sim, layer, "When is not a bool");
                     }
                     if (!condition.AsBool)
                     {
+                        if (!scope.Present.Contains(layer.FinalName))
+                        {
+                            scope.Names[layer.FinalName] = inputs[0];
+                        }
+                        scope.Current = inputs[0];
                         continue;
                     }
                 }
-                if (!Step(sim, layer, variables, shape, input, prefix + layer.FinalName, out shape))
+                var shapes = inputs.Select(scope.Shape).ToList();
+                var path = prefix + layer.FinalName;
+                FuzzShape output;
+                if (layer.Repeat is null)
+                {
+                    if (!Step(sim, layer, variables, shapes, path, out output))
+                    {
+                        return false;
+                    }
+                }
+                else if (!Repeated(sim, layer, variables, shapes[0], path, out output))
                 {
                     return false;
                 }
+                if (sim.Limits && !WithinLimits(output))
+                {
+                    return Fail(sim, layer, "outside the size limits: " + output);
+                }
+                scope.Read.UnionWith(inputs.Where(i => i != FuzzScope.InputNode));
+                scope.Nodes.Add(output);
+                scope.NodeNames.Add(layer.FinalName);
+                scope.Current = scope.Nodes.Count - 1;
+                scope.Names[layer.FinalName] = scope.Current;
+                scope.Present.Add(layer.FinalName);
             }
             catch (FuzzEvaluationException e)
             {
                 return Fail(sim, layer, e.Message);
             }
+        }
+        return true;
+    }
+
+    /// <summary>Repeat = "n": the container module, then copy k (named k) on the previous copy's output, with repeatIndex = k.</summary>
+    private static bool Repeated(FuzzSimulation sim, FuzzLayer layer, IReadOnlyDictionary<string, FuzzValue> variables, FuzzShape input, string path, out FuzzShape output)
+    {
+        output = input;
+        var count = layer.Repeat!.Evaluate(variables);
+        if (!count.IsInt || count.Number < 1)
+        {
+            return Fail(sim, layer, "Repeat is not an int ≥ 1");
+        }
+        if (sim.Limits && count.Number > FuzzSimulation.MaxRepeat)
+        {
+            return Fail(sim, layer, "more copies than the size limits allow");
+        }
+        sim.Modules.Add(path);
+        var shape = input;
+        for (var k = 0L; k < count.Number; k++)
+        {
+            var inner = new Dictionary<string, FuzzValue>(variables, StringComparer.Ordinal) { [RepeatIndex] = FuzzValue.Int(k) };
+            if (!Step(sim, layer, inner, new[] { shape }, path + "." + k.ToString(System.Globalization.CultureInfo.InvariantCulture), out shape))
+            {
+                return false;
+            }
             if (sim.Limits && !WithinLimits(shape))
             {
-                return Fail(sim, layer, "outside the size limits: " + shape);
+                return Fail(sim, layer, $"copy {k} outside the size limits: {shape}");
             }
         }
         output = shape;
@@ -113,8 +281,72 @@ internal static class FuzzSimulator
         return side >= window;
     }
 
-    private static bool Step(FuzzSimulation sim, FuzzLayer layer, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzShape shape, FuzzShape scopeInput, string path, out FuzzShape output)
+    /// <summary>A sample's sizes, channels (or features) first.</summary>
+    private static long[] Axes(FuzzShape shape) => shape.IsImage ? new[] { shape.Channels, shape.Height, shape.Width } : new[] { shape.Channels };
+
+    private static bool FromAxes(long[] axes, out FuzzShape shape)
     {
+        shape = axes.Length == 3 ? FuzzShape.Image(axes[0], axes[1], axes[2]) : FuzzShape.Vector(axes.Length == 1 ? axes[0] : 0);
+        return axes.Length is 1 or 3;
+    }
+
+    /// <summary>Element-wise merges: equal ranks; on each axis the sizes are equal or 1, and the output takes the one that is not 1.</summary>
+    private static bool Elementwise(FuzzSimulation sim, FuzzLayer layer, IReadOnlyList<FuzzShape> inputs, out FuzzShape output)
+    {
+        output = inputs[0];
+        if (layer.Kind == FuzzKind.Subtract ? inputs.Count != 2 : inputs.Count < 2)
+        {
+            return Fail(sim, layer, $"{inputs.Count} inputs");
+        }
+        if (inputs.Any(s => s.IsImage != inputs[0].IsImage))
+        {
+            return Fail(sim, layer, "inputs of different ranks");
+        }
+        var all = inputs.Select(Axes).ToList();
+        var result = new long[all[0].Length];
+        for (var axis = 0; axis < result.Length; axis++)
+        {
+            var wide = all.Select(a => a[axis]).Where(n => n != 1).Distinct().ToList();
+            if (wide.Count > 1)
+            {
+                return Fail(sim, layer, $"axis {axis + 1} differs: {string.Join(", ", inputs)}");
+            }
+            result[axis] = wide.Count == 1 ? wide[0] : 1;
+        }
+        return FromAxes(result, out output);
+    }
+
+    /// <summary>Concatenate: Axis as PyTorch's dim (1 the channels, −1 the last); every other axis equal, the joined one summed.</summary>
+    private static bool Concatenate(FuzzSimulation sim, FuzzLayer layer, IReadOnlyList<FuzzShape> inputs, out FuzzShape output)
+    {
+        output = inputs[0];
+        if (inputs.Count < 2 || inputs.Any(s => s.IsImage != inputs[0].IsImage))
+        {
+            return Fail(sim, layer, "fewer than two inputs, or different ranks");
+        }
+        var all = inputs.Select(Axes).ToList();
+        var rank = all[0].Length;
+        var dim = layer.Axis ?? 1;
+        var axis = dim > 0 ? dim - 1 : rank + dim;
+        if (dim == 0 || axis < 0 || axis >= rank)
+        {
+            return Fail(sim, layer, "axis outside the input");
+        }
+        for (var other = 0; other < rank; other++)
+        {
+            if (other != axis && all.Select(a => a[other]).Distinct().Count() > 1)
+            {
+                return Fail(sim, layer, $"axis {other + 1} differs: {string.Join(", ", inputs)}");
+            }
+        }
+        var result = (long[])all[0].Clone();
+        result[axis] = all.Sum(a => a[axis]);
+        return FromAxes(result, out output);
+    }
+
+    private static bool Step(FuzzSimulation sim, FuzzLayer layer, IReadOnlyDictionary<string, FuzzValue>? variables, IReadOnlyList<FuzzShape> inputs, string path, out FuzzShape output)
+    {
+        var shape = inputs[0];
         output = shape;
         switch (layer.Kind)
         {
@@ -250,8 +482,33 @@ internal static class FuzzSimulator
                 output = FuzzShape.Image(shape.Channels, height, width);
                 return true;
             }
+            case FuzzKind.Add when layer.Inputs.Count == 0:
+                // [Add]: the previous output and the scope's input, which must be equal (no broadcasting).
+                return inputs[0] == inputs[1] || Fail(sim, layer, $"Add of {inputs[0]} to {inputs[1]}");
             case FuzzKind.Add:
-                return shape == scopeInput || Fail(sim, layer, $"Add of {shape} to {scopeInput}");
+            case FuzzKind.Subtract:
+            case FuzzKind.Multiply:
+            case FuzzKind.Average:
+            case FuzzKind.Maximum:
+            case FuzzKind.Minimum:
+                return Elementwise(sim, layer, inputs, out output);
+            case FuzzKind.Concatenate:
+                return Concatenate(sim, layer, inputs, out output);
+            case FuzzKind.Reshape:
+            {
+                var dims = layer.Dimensions.Select(d => (long)d).ToArray();
+                var known = dims.Where(d => d != -1).Aggregate(1L, (a, d) => a * d);
+                if (dims.Length == 0 || dims.Count(d => d == -1) > 1 || dims.Any(d => d == 0 || d < -1) || shape.Size % known != 0)
+                {
+                    return Fail(sim, layer, "bad dimensions");
+                }
+                dims = dims.Select(d => d == -1 ? shape.Size / known : d).ToArray();
+                if (dims.Aggregate(1L, (a, d) => a * d) != shape.Size || !FromAxes(dims, out output))
+                {
+                    return Fail(sim, layer, "reshape changes the element count, or to a rank the fuzzer does not track");
+                }
+                return true;
+            }
             case FuzzKind.Block:
             {
                 var block = layer.Block!;
@@ -358,6 +615,10 @@ internal static class FuzzVariants
         {
             if (placement == 2 && layer.Kind == FuzzKind.BatchNorm)
             {
+                // Removed: the layer is never present, so its name stands for its input (a merge may read it).
+                var removed = layer.Clone();
+                removed.When = new FuzzBoolLiteral(false);
+                result.Add(removed);
                 continue;
             }
             if (layer.Kind == FuzzKind.Block)

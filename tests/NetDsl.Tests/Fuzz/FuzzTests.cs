@@ -11,12 +11,13 @@ namespace NetDsl.Tests.Fuzz;
 /// <summary>
 /// Fuzzes NetDsl's generator and analyzer with seeded sources: about 45% valid-by-construction programs (random
 /// layers, blocks with int, long, bool, double and float parameters, expressions with C#'s int/double semantics,
-/// Dropout rates and When conditions over doubles, When alternatives, nested blocks, Add shortcuts, variants,
-/// regularizers, namespaces and enclosing types; now and then names that once broke the generated code: layers
-/// named like the class, generated or TorchSharp members, types or keywords, block parameters named like the
-/// emitter's locals, blocks without the Attribute suffix or sharing a name across namespaces, keyword and
-/// case-twin names, harmless user members; each network's shapes, counts, module names and rates tracked by the
-/// fuzzer itself) and 55% mutations, each of a named class (see <see cref="FuzzMutations.All"/>), most with a
+/// Dropout rates and When conditions over doubles, When alternatives, nested blocks, Add shortcuts, graphs (branches
+/// From an earlier output or "input" joined by element-wise merges or Concatenate, broadcast [N, C, 1, 1] gates,
+/// Repeat with repeatIndex), variants, regularizers, namespaces and enclosing types; now and then names that once
+/// broke the generated code: layers named like the class, generated or TorchSharp members, types or keywords, block
+/// parameters named like the emitter's locals, blocks without the Attribute suffix or sharing a name across
+/// namespaces, keyword and case-twin names, harmless user members; each network's shapes, counts, module names and
+/// rates tracked by the fuzzer itself) and 55% mutations, each of a named class (see <see cref="FuzzMutations.All"/>), most with a
 /// definite expected outcome. Every source is compiled, run through the generator and then the analyzer, and must
 /// satisfy:
 /// <list type="bullet">

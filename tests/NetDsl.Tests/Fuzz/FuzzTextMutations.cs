@@ -19,7 +19,7 @@ internal static class FuzzTextMutations
 
     private static FuzzMutant Mutate(Random rng, Edit edit)
     {
-        for (var attempt = 0; attempt < 40; attempt++)
+        for (var attempt = 0; attempt < 100; attempt++)
         {
             var generator = new ValidNetworkGenerator(rng);
             var files = FuzzRenderer.Render(generator.Generate());
@@ -33,7 +33,7 @@ internal static class FuzzTextMutations
             files[index] = (files[index].Path, string.Join("\n", lines));
             return new FuzzMutant(detail, files, Array.Empty<FuzzExpectation>()) { UsesGeneratedMembers = generator.Program.Networks.Any(n => n.MembersUseGenerated) };
         }
-        throw new InvalidOperationException("no mutation site in 40 programs");
+        throw new InvalidOperationException("no mutation site in 100 programs");
     }
 
     private static bool IsAttributeLine(string line)
@@ -203,7 +203,12 @@ internal static class FuzzTextMutations
         return $"both named {name}: {lines[group[0]].Trim()} {lines[group[1]].Trim()}";
     });
 
-    /// <summary>String literals in attribute lines that are expressions (not names): (line, start of contents, length).</summary>
+    private static readonly HashSet<string> Merges = new(StringComparer.Ordinal) { "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate" };
+
+    /// <summary>
+    /// String literals in attribute lines that are expressions: (line, start of contents, length). Not names: a
+    /// layer's Name, its From, or the inputs a merge names in its constructor.
+    /// </summary>
     private static List<(int Line, int Start, int Length, bool IsWhen)> Expressions(List<string> lines)
     {
         var result = new List<(int, int, int, bool)>();
@@ -214,19 +219,48 @@ internal static class FuzzTextMutations
                 continue;
             }
             var line = lines[i];
-            for (var start = line.IndexOf('"', StringComparison.Ordinal); start >= 0;)
+            // The attribute or call each parenthesis opens, so a string knows whose argument it is.
+            var calls = new Stack<string>();
+            for (var c = 0; c < line.Length; c++)
             {
-                var end = line.IndexOf('"', start + 1);
+                if (line[c] == '(')
+                {
+                    var nameEnd = c;
+                    var nameStart = c;
+                    while (nameStart > 0 && (char.IsLetterOrDigit(line[nameStart - 1]) || line[nameStart - 1] == '_'))
+                    {
+                        nameStart--;
+                    }
+                    var call = line.Substring(nameStart, nameEnd - nameStart);
+                    calls.Push(call.EndsWith("Attribute", StringComparison.Ordinal) ? call.Substring(0, call.Length - "Attribute".Length) : call);
+                    continue;
+                }
+                if (line[c] == ')')
+                {
+                    if (calls.Count > 0)
+                    {
+                        calls.Pop();
+                    }
+                    continue;
+                }
+                if (line[c] != '"')
+                {
+                    continue;
+                }
+                var end = line.IndexOf('"', c + 1);
                 if (end < 0)
                 {
                     break;
                 }
-                var before = line.Substring(0, start).TrimEnd();
-                if (!before.EndsWith("Name =", StringComparison.Ordinal))
+                var before = line.Substring(0, c).TrimEnd();
+                var property = before.EndsWith('=');
+                var isName = before.EndsWith("Name =", StringComparison.Ordinal) || before.EndsWith("From =", StringComparison.Ordinal) ||
+                    !property && calls.Count > 0 && Merges.Contains(calls.Peek());
+                if (!isName)
                 {
-                    result.Add((i, start + 1, end - start - 1, before.EndsWith("When =", StringComparison.Ordinal)));
+                    result.Add((i, c + 1, end - c - 1, before.EndsWith("When =", StringComparison.Ordinal)));
                 }
-                start = line.IndexOf('"', end + 1);
+                c = end;
             }
         }
         return result;

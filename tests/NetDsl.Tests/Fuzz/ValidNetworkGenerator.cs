@@ -337,7 +337,8 @@ internal sealed class ValidNetworkGenerator
         network.Input = shape;
         var target = Chance(0.03) ? 0 : rng.Next(1, 9);
         scopeNames.Push(new[] { network.ClassName.TrimStart('@') }.Concat(Program.Blocks.Select(b => b.Name)).ToList());
-        var layers = GenerateScope(shape, null, 0, target, new HashSet<FuzzBlock>(), out var output);
+        var layers = GenerateScope(shape, null, 0, target, new HashSet<FuzzBlock>(), out var state);
+        var output = state.CurrentShape;
         if (output.IsImage && Chance(0.6))
         {
             var names = new HashSet<string>(layers.Where(l => l.ExplicitName is not null).Select(l => l.ExplicitName!), StringComparer.Ordinal);
@@ -348,7 +349,7 @@ internal sealed class ValidNetworkGenerator
                 dense.ExplicitName = FreshName(names);
             }
             var candidate = new List<FuzzLayer> { head, dense };
-            if (Simulates(candidate, null, output, output, out _))
+            if (Simulates(candidate, null, state, out _))
             {
                 layers.AddRange(candidate);
             }
@@ -474,7 +475,7 @@ internal sealed class ValidNetworkGenerator
             for (var i = 0; i < 8; i++)
             {
                 var shape = RandomInput();
-                if (Simulates(layers, null, shape, shape, out _))
+                if (Simulates(layers, null, new FuzzScope(shape), out _))
                 {
                     variant.Input = shape;
                     variant.InputNamed = Chance(0.2);
@@ -497,41 +498,36 @@ internal sealed class ValidNetworkGenerator
 
     // ---- scopes -------------------------------------------------------------------------------------------------
 
-    private static bool Simulates(IReadOnlyList<FuzzLayer> layers, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzShape input, FuzzShape scopeInput, out FuzzShape output)
+    /// <summary>
+    /// Whether <paramref name="layers"/> fit where <paramref name="scope"/> stands (names, shapes, size limits), and
+    /// leave no output unread but the current one; <paramref name="next"/> is the scope after them.
+    /// </summary>
+    private static bool Simulates(IReadOnlyList<FuzzLayer> layers, IReadOnlyDictionary<string, FuzzValue>? variables, FuzzScope scope, out FuzzScope next)
     {
-        // Add compares with the scope's input, so a proposal is simulated as a piece of that scope.
         var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: true);
-        var shape = input;
-        output = input;
-        foreach (var layer in layers)
-        {
-            if (layer.Kind == FuzzKind.Add && (layer.When is null || layer.When.Evaluate(variables!).AsBool))
-            {
-                if (shape != scopeInput)
-                {
-                    return false;
-                }
-                continue;
-            }
-            if (!FuzzSimulator.Run(sim, new[] { layer }, variables, shape, string.Empty, out shape))
-            {
-                return false;
-            }
-        }
-        output = shape;
-        return true;
+        next = scope.Clone();
+        return FuzzSimulator.Continue(sim, layers, variables, next, string.Empty) && sim.Unread.Count == 0 && !next.Unread.Any();
     }
 
-    private List<FuzzLayer> GenerateScope(FuzzShape input, Dictionary<string, FuzzValue>? variables, int depth, int target, HashSet<FuzzBlock> defining, out FuzzShape output)
+    private List<FuzzLayer> GenerateScope(FuzzShape input, Dictionary<string, FuzzValue>? variables, int depth, int target, HashSet<FuzzBlock> defining, out FuzzScope state)
     {
         var layers = new List<FuzzLayer>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var shape = input;
+        var scope = new FuzzScope(input);
         for (var attempt = 0; layers.Count < target && attempt < target * 6 + 6; attempt++)
         {
-            var proposal = Propose(shape, input, variables, depth, names, defining);
-            if (proposal is null || proposal.Count == 0 || !Simulates(proposal, variables, shape, input, out var next))
+            var blocks = Program.Blocks.Count;
+            var proposal = Propose(scope, layers, variables, depth, names, defining);
+            // Names first: the simulation resolves the names layers read, and a merge names the layers of its branches.
+            if (proposal is not null && proposal.Count > 0)
             {
+                FuzzLayer.AssignNames(layers.Concat(proposal));
+            }
+            if (proposal is null || proposal.Count == 0 || !Simulates(proposal, variables, scope, out var next))
+            {
+                // Blocks made for a refused proposal go again: a block no network uses is never checked, so any
+                // mutation inside one would go unnoticed.
+                ForgetBlocks(blocks);
                 continue;
             }
             layers.AddRange(proposal);
@@ -539,10 +535,30 @@ internal sealed class ValidNetworkGenerator
             {
                 names.Add(layer.ExplicitName!);
             }
-            shape = next;
+            scope = next;
         }
-        output = shape;
+        FuzzLayer.AssignNames(layers);
+        state = scope;
         return layers;
+    }
+
+    private void ForgetBlocks(int keep)
+    {
+        var dropped = Program.Blocks.Skip(keep).ToList();
+        Program.Blocks.RemoveRange(keep, dropped.Count);
+        foreach (var name in dropped.Select(b => b.Name).Distinct(StringComparer.Ordinal))
+        {
+            var left = Program.Blocks.Where(o => o.Name == name).ToList();
+            if (left.Count == 0)
+            {
+                typeNames.Remove(name);
+                typeNames.Remove(name + "Attribute");
+            }
+            else if (left.Count == 1)
+            {
+                left[0].Qualified = false; // its twin is gone
+            }
+        }
     }
 
     /// <summary>An unused name of the scope: mostly an ordinary one, sometimes one of the names that once broke the generated code.</summary>
@@ -561,8 +577,10 @@ internal sealed class ValidNetworkGenerator
         return free.Count == 0 ? null : Pick(free);
     }
 
-    private List<FuzzLayer>? Propose(FuzzShape shape, FuzzShape scopeInput, Dictionary<string, FuzzValue>? variables, int depth, HashSet<string> names, HashSet<FuzzBlock> defining)
+    private List<FuzzLayer>? Propose(FuzzScope scope, List<FuzzLayer> scopeLayers, Dictionary<string, FuzzValue>? variables, int depth, HashSet<string> names, HashSet<FuzzBlock> defining)
     {
+        var shape = scope.CurrentShape;
+        var scopeInput = scope.Input;
         var inBlock = variables is not null;
         var blocks = options.AllowBlocks && depth < 2 ? 10 : 0;
         var add = shape == scopeInput ? 6 : 0;
@@ -573,12 +591,12 @@ internal sealed class ValidNetworkGenerator
                 ((int)FuzzKind.ReLU6, 4), ((int)FuzzKind.Dropout, 4), ((int)FuzzKind.ZeroPadding2D, 6), ((int)FuzzKind.MaxPooling2D, 7),
                 ((int)FuzzKind.AveragePooling2D, 6), ((int)FuzzKind.Flatten, shape.Size <= FuzzSimulation.MaxFeatures ? 3 : 0),
                 ((int)FuzzKind.GlobalAveragePooling2D, 3), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks),
-                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0));
+                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0), (102, GraphWeight), (103, GateWeight));
         }
         else
         {
             kind = Weighted(((int)FuzzKind.Dense, 30), ((int)FuzzKind.BatchNorm, 12), ((int)FuzzKind.ReLU, 10), ((int)FuzzKind.ReLU6, 4),
-                ((int)FuzzKind.Dropout, 8), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0));
+                ((int)FuzzKind.Dropout, 8), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0), (102, GraphWeight));
         }
         if (kind == 100)
         {
@@ -588,10 +606,23 @@ internal sealed class ValidNetworkGenerator
         {
             return Residual(variables!, names);
         }
-        FuzzLayer? layer = (FuzzKind)kind == FuzzKind.Block ? BlockUsage(shape, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
+        if (kind == 102)
+        {
+            return Branches(scope, scopeLayers, variables, names);
+        }
+        if (kind == 103)
+        {
+            return Gate(scope, scopeLayers, variables, names);
+        }
+        FuzzLayer? layer = (FuzzKind)kind == FuzzKind.Block ? BlockUsage(scope, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
         if (layer is null)
         {
             return null;
+        }
+        if (Chance(inBlock ? 1.6 * RepeatChance : RepeatChance) && layer.Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.ReLU or
+            FuzzKind.ReLU6 or FuzzKind.Dropout or FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D or FuzzKind.Block)
+        {
+            MakeRepeated(layer, variables);
         }
         if (Chance(layer.OwnsModule ? (inBlock ? 0.45 : 0.3) : 0.15))
         {
@@ -663,6 +694,339 @@ internal sealed class ValidNetworkGenerator
         add.ExplicitName = Chance(0.5) ? FreshName(used) : null;
         layers.Add(add);
         return layers;
+    }
+
+    // ---- graphs ----------------------------------------------------------------------------------------------------
+
+    // Weights of a branch-and-merge and of a broadcast gate among the proposals, and the chance a layer is repeated:
+    // together about a third of the valid sources get at least one graph construct.
+    private const int GraphWeight = 3;
+    private const int GateWeight = 2;
+    private const double RepeatChance = 0.03;
+
+    private static readonly FuzzKind[] ElementwiseMerges = { FuzzKind.Add, FuzzKind.Subtract, FuzzKind.Multiply, FuzzKind.Average, FuzzKind.Maximum, FuzzKind.Minimum };
+
+    /// <summary>The names a layer may read to get <paramref name="node"/>; "input" only while no layer above is named so.</summary>
+    internal static List<string> Readable(FuzzScope scope, int node) =>
+        scope.NamesOf(node).Where(n => n.Length > 0 && (n != "input" || !scope.Names.ContainsKey("input"))).ToList();
+
+    /// <summary>
+    /// The names a graph construct reads for <paramref name="node"/>, without an activation right after a BatchNorm:
+    /// a variant with BatchNorm after the activation swaps the two layers but not the names that read them, so the
+    /// name would then read the output before the BatchNorm (see docs/testing.md).
+    /// </summary>
+    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) =>
+        Readable(scope, node).Where(n => !Enumerable.Range(1, Math.Max(0, scopeLayers.Count - 1)).Any(k =>
+            scopeLayers[k].FinalName == n && scopeLayers[k].Kind is FuzzKind.ReLU or FuzzKind.ReLU6 && scopeLayers[k - 1].Kind == FuzzKind.BatchNorm &&
+            scopeLayers[k].WhenText == scopeLayers[k - 1].WhenText)).ToList();
+
+    /// <summary>The name <paramref name="layer"/>, the last of <paramref name="piece"/>, gets after the scope's layers.</summary>
+    private static string NameIn(List<FuzzLayer> scopeLayers, List<FuzzLayer> piece, FuzzLayer layer)
+    {
+        FuzzLayer.AssignNames(scopeLayers.Concat(piece));
+        return layer.FinalName;
+    }
+
+    /// <summary>What <paramref name="layer"/> gives on <paramref name="input"/>, or null where it does not fit.</summary>
+    private static FuzzShape? Output(FuzzLayer layer, FuzzShape input, Dictionary<string, FuzzValue>? variables)
+    {
+        var copy = layer.Clone();
+        copy.From = null;
+        var scope = new FuzzScope(input);
+        var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: true);
+        return FuzzSimulator.Continue(sim, new[] { copy }, variables, scope, string.Empty) ? scope.CurrentShape : null;
+    }
+
+    /// <summary>A channel count or unit count: a literal, or inputChannels where that is the number.</summary>
+    private FuzzArg ChannelsArg(long channels, Dictionary<string, FuzzValue>? variables) =>
+        variables is not null && variables.TryGetValue("inputChannels", out var c) && c.Number == channels && Chance(0.4)
+            ? FuzzArg.Of(new FuzzName("inputChannels"), false)
+            : FuzzArg.Of(channels);
+
+    private FuzzLayer SameConvolution(long channels, long stride, Dictionary<string, FuzzValue>? variables)
+    {
+        var conv = new FuzzLayer(FuzzKind.Conv2D) { Filters = ChannelsArg(channels, variables), Kernel = Pick(new[] { 1, 1, 3, 3, 5 }), PaddingStyle = 2, Strides = FuzzArg.Of(stride) };
+        conv.StridesOmitted = stride == 1 && Chance(0.6);
+        conv.UseBias = Chance(0.3) ? false : null;
+        MaybeRegularize(conv, "Kernel");
+        return conv;
+    }
+
+    /// <summary>
+    /// The first layer of a branch: it reads <paramref name="source"/> and gives the height and width of
+    /// <paramref name="target"/> (an image) or a vector like it, with <paramref name="channels"/> channels (any where null).
+    /// </summary>
+    private FuzzLayer? BranchStart(FuzzShape source, FuzzShape target, long? channels, Dictionary<string, FuzzValue>? variables)
+    {
+        var options = new List<FuzzLayer>();
+        if (!target.IsImage)
+        {
+            if (!source.IsImage)
+            {
+                var dense = MakeDense(variables);
+                dense.Units = ChannelsArg(channels ?? Pick(new long[] { 2, 4, 8, 16 }), variables);
+                options.Add(dense);
+            }
+            else
+            {
+                if (channels is null || channels == source.Channels)
+                {
+                    options.Add(new FuzzLayer(FuzzKind.GlobalAveragePooling2D));
+                }
+                if (channels is null ? source.Size <= 256 : channels == source.Size)
+                {
+                    options.Add(new FuzzLayer(FuzzKind.Flatten));
+                }
+            }
+            return options.Count == 0 ? null : Pick(options);
+        }
+        if (!source.IsImage)
+        {
+            return null;
+        }
+        var wanted = channels ?? Pick(new long[] { 2, 3, 4, 6, 8 });
+        for (var stride = 1L; stride <= 3; stride++)
+        {
+            if ((source.Height + stride - 1) / stride != target.Height || (source.Width + stride - 1) / stride != target.Width)
+            {
+                continue;
+            }
+            options.Add(SameConvolution(wanted, stride, variables));
+            if (channels is null || channels == source.Channels || channels == 2 * source.Channels)
+            {
+                var multiplier = channels == 2 * source.Channels && channels != source.Channels ? 2 : channels is null && Chance(0.3) ? 2 : 1;
+                var depthwise = new FuzzLayer(FuzzKind.DepthwiseConv2D)
+                {
+                    Kernel = Pick(new[] { 3, 3, 5 }), PaddingStyle = 2, Strides = FuzzArg.Of(stride), StridesOmitted = stride == 1 && Chance(0.5),
+                    DepthMultiplier = multiplier == 1 && Chance(0.7) ? null : multiplier, UseBias = Chance(0.5) ? false : null,
+                };
+                options.Add(depthwise);
+            }
+            if (channels is null || channels == source.Channels)
+            {
+                options.Add(new FuzzLayer(Chance(0.5) ? FuzzKind.MaxPooling2D : FuzzKind.AveragePooling2D)
+                {
+                    PoolSize = stride == 1 ? Pick(new[] { 1, 3 }) : (int)stride, PoolStrides = (int)stride, PaddingStyle = 2,
+                });
+            }
+        }
+        // A valid (unpadded) convolution that happens to give the size.
+        foreach (var (kernel, stride) in new[] { (1, 2), (2, 2), (3, 2), (3, 1), (2, 1) })
+        {
+            if (source.Height >= kernel && source.Width >= kernel && (source.Height - kernel) / stride + 1 == target.Height && (source.Width - kernel) / stride + 1 == target.Width)
+            {
+                var conv = SameConvolution(wanted, stride, variables);
+                conv.Kernel = kernel;
+                conv.PaddingStyle = Chance(0.5) ? 0 : 1;
+                conv.StridesOmitted = stride == 1 && Chance(0.5);
+                options.Add(conv);
+            }
+        }
+        return options.Count == 0 ? null : Pick(options);
+    }
+
+    /// <summary>A layer inside a branch that keeps height and width: BatchNorm, an activation, Dropout, or a 'same' convolution (or Dense) to <paramref name="channels"/>.</summary>
+    private FuzzLayer BranchLayer(FuzzShape shape, long channels, Dictionary<string, FuzzValue>? variables)
+    {
+        switch (rng.Next(5))
+        {
+            case 0:
+                return MakeBatchNorm();
+            case 1:
+                return new FuzzLayer(Chance(0.6) ? FuzzKind.ReLU : FuzzKind.ReLU6);
+            case 2:
+                return MakeDropout(variables);
+            default:
+                if (shape.IsImage)
+                {
+                    return SameConvolution(channels, 1, variables);
+                }
+                var dense = MakeDense(variables);
+                dense.Units = ChannelsArg(channels, variables);
+                return dense;
+        }
+    }
+
+    /// <summary>
+    /// Branches and the merge that joins them: one branch from the current output, the scope's input or an earlier
+    /// output (From), merged with the current output (a residual sum, a product, a maximum, …), or two branches from
+    /// the current output (Inception-like), merged with or without it; element-wise merges of equal shapes, or a
+    /// Concatenate of outputs equal but in channels.
+    /// </summary>
+    private List<FuzzLayer>? Branches(FuzzScope scope, List<FuzzLayer> scopeLayers, Dictionary<string, FuzzValue>? variables, HashSet<string> names)
+    {
+        var main = scope.Current;
+        var mainNames = ReadableName(scope, scopeLayers, main);
+        if (mainNames.Count == 0)
+        {
+            return null;
+        }
+        var target = scope.Shape(main);
+        var mainName = Pick(mainNames);
+        var concatenate = Chance(0.3);
+        var twoBranches = Chance(0.3);
+        var withMain = !twoBranches || Chance(0.4);
+        var limit = target.IsImage ? FuzzSimulation.MaxChannels : FuzzSimulation.MaxFeatures;
+        var total = withMain ? target.Channels : 0;
+        var taken = new HashSet<string>(names, StringComparer.Ordinal);
+        var piece = new List<FuzzLayer>();
+        var ends = new List<string>();
+        for (var b = 0; b < (twoBranches ? 2 : 1); b++)
+        {
+            long? channels = concatenate ? null : target.Channels;
+            // From the current output, or (one branch, about half the time) from the scope's input or another
+            // earlier output that a first layer can bring to the current height and width.
+            var sources = new List<int> { main };
+            if (!twoBranches && Chance(0.55))
+            {
+                sources.InsertRange(0, Enumerable.Range(-1, scope.Nodes.Count + 1).Where(n => n != main && ReadableName(scope, scopeLayers, n).Count > 0).OrderBy(_ => rng.Next()).Take(3));
+            }
+            FuzzLayer? start = null;
+            var source = main;
+            foreach (var candidate in sources)
+            {
+                source = candidate;
+                start = BranchStart(scope.Shape(source), target, channels, variables);
+                if (start is not null)
+                {
+                    break;
+                }
+            }
+            if (start is null)
+            {
+                return null;
+            }
+            var sourceShape = scope.Shape(source);
+            // The first layer of the piece reads the current output anyway; it names it now and then.
+            start.From = piece.Count == 0 && source == main && Chance(0.6) ? null : Pick(ReadableName(scope, scopeLayers, source));
+            piece.Add(start);
+            if (Output(start, sourceShape, variables) is not { } shape)
+            {
+                return null;
+            }
+            var last = start;
+            var width = concatenate ? shape.Channels : target.Channels;
+            for (var i = rng.Next(0, 3); i > 0; i--)
+            {
+                var next = BranchLayer(shape, width, variables);
+                if (last.Kind == FuzzKind.BatchNorm && next.Kind is FuzzKind.ReLU or FuzzKind.ReLU6 && i == 1)
+                {
+                    // The merge names the branch's end, which must not be an activation right after a BatchNorm.
+                    break;
+                }
+                last = next;
+                piece.Add(last);
+                shape = Output(last, shape, variables) ?? shape;
+            }
+            if (Chance(0.6) && FreshName(taken) is { } name)
+            {
+                last.ExplicitName = name;
+                taken.Add(name);
+            }
+            ends.Add(NameIn(scopeLayers, piece, last));
+            total += shape.Channels;
+        }
+        if (concatenate && total > limit)
+        {
+            return null;
+        }
+        var inputs = (withMain ? ends.Prepend(mainName) : ends).OrderBy(_ => rng.Next()).ToList();
+        var kind = concatenate ? FuzzKind.Concatenate : Pick(ElementwiseMerges.Where(k => k != FuzzKind.Subtract || inputs.Count == 2).ToList());
+        var merge = new FuzzLayer(kind) { Suffix = Chance(0.05) };
+        merge.Inputs.AddRange(inputs);
+        if (concatenate && Chance(0.3))
+        {
+            merge.Axis = target.IsImage || Chance(0.5) ? 1 : -1;
+        }
+        if (Chance(0.3))
+        {
+            merge.ExplicitName = FreshName(taken);
+        }
+        piece.Add(merge);
+        return piece;
+    }
+
+    /// <summary>
+    /// A squeeze-and-excitation gate: GlobalAveragePooling2D, optionally Dense → activation → Dense back to the
+    /// channels, Reshape to [N, C, 1, 1], and a merge (mostly Multiply) that broadcasts it over the [N, C, H, W] it came from.
+    /// </summary>
+    private List<FuzzLayer>? Gate(FuzzScope scope, List<FuzzLayer> scopeLayers, Dictionary<string, FuzzValue>? variables, HashSet<string> names)
+    {
+        var shape = scope.CurrentShape;
+        var mainNames = ReadableName(scope, scopeLayers, scope.Current);
+        if (!shape.IsImage || mainNames.Count == 0)
+        {
+            return null;
+        }
+        var mainName = Pick(mainNames);
+        var taken = new HashSet<string>(names, StringComparer.Ordinal);
+        var piece = new List<FuzzLayer> { new(FuzzKind.GlobalAveragePooling2D) { From = Chance(0.25) ? mainName : null } };
+        if (Chance(0.6))
+        {
+            var reduce = MakeDense(variables);
+            reduce.Units = FuzzArg.Of(Math.Max(1, shape.Channels / Pick(new long[] { 1, 2, 4 })));
+            var expand = MakeDense(variables);
+            expand.Units = ChannelsArg(shape.Channels, variables);
+            piece.Add(reduce);
+            piece.Add(new FuzzLayer(Chance(0.5) ? FuzzKind.ReLU : FuzzKind.ReLU6));
+            piece.Add(expand);
+        }
+        var reshape = new FuzzLayer(FuzzKind.Reshape) { Dimensions = Chance(0.6) ? new[] { -1, 1, 1 } : new[] { (int)shape.Channels, 1, 1 } };
+        if (Chance(0.6) && FreshName(taken) is { } name)
+        {
+            reshape.ExplicitName = name;
+            taken.Add(name);
+        }
+        piece.Add(reshape);
+        var gate = NameIn(scopeLayers, piece, reshape);
+        var merge = new FuzzLayer(Chance(0.75) ? FuzzKind.Multiply : Pick(ElementwiseMerges)) { Suffix = Chance(0.05) };
+        merge.Inputs.AddRange(Chance(0.5) ? new[] { mainName, gate } : new[] { gate, mainName });
+        if (Chance(0.3))
+        {
+            merge.ExplicitName = FreshName(taken);
+        }
+        piece.Add(merge);
+        return piece;
+    }
+
+    /// <summary>Repeat = "2" or "3" (in a block, now and then an expression); in a block, mostly an argument reads repeatIndex.</summary>
+    private void MakeRepeated(FuzzLayer layer, Dictionary<string, FuzzValue>? variables)
+    {
+        layer.Repeat = new FuzzLiteral(Chance(0.6) ? 2 : 3);
+        if (variables is not null && Chance(0.25) && new FuzzExprFactory(rng, variables).IntIn(2, 3) is { } count)
+        {
+            layer.Repeat = count;
+        }
+        layer.RepeatCompact = Chance(0.3);
+        if (variables is null || !Chance(0.7))
+        {
+            return;
+        }
+        var index = new FuzzName(FuzzSimulator.RepeatIndex);
+        var first = new FuzzBinary("==", index, new FuzzLiteral(0));
+        switch (layer.Kind)
+        {
+            case FuzzKind.Conv2D when Chance(0.5):
+                // Each copy one channel wider.
+                layer.Filters = FuzzArg.Of(new FuzzBinary("+", layer.Filters!.Expression ?? new FuzzLiteral(layer.Filters.Literal), index), Chance(0.3));
+                break;
+            case FuzzKind.Conv2D:
+            case FuzzKind.DepthwiseConv2D:
+                // The first copy strided, as a ResNet stage.
+                layer.Strides = FuzzArg.Of(new FuzzConditional(first, new FuzzLiteral(2), new FuzzLiteral(1)), Chance(0.3));
+                layer.StridesOmitted = false;
+                break;
+            case FuzzKind.Dense:
+                layer.Units = FuzzArg.Of(new FuzzBinary(Chance(0.5) ? "+" : "*", layer.Units!.Expression ?? new FuzzLiteral(layer.Units.Literal),
+                    Chance(0.5) ? index : new FuzzBinary("+", index, new FuzzLiteral(1))), Chance(0.3));
+                break;
+            case FuzzKind.Dropout:
+                layer.RateExpression = Chance(0.5)
+                    ? new FuzzBinary("*", new FuzzDoubleLiteral("0.25"), index)
+                    : new FuzzConditional(first, new FuzzDoubleLiteral("0.5"), new FuzzDoubleLiteral("0.1"));
+                layer.RateCompact = Chance(0.3);
+                break;
+        }
     }
 
     // ---- layers ----------------------------------------------------------------------------------------------------
@@ -804,8 +1168,9 @@ internal sealed class ValidNetworkGenerator
 
     // ---- blocks ----------------------------------------------------------------------------------------------------
 
-    private FuzzLayer? BlockUsage(FuzzShape shape, Dictionary<string, FuzzValue>? variables, int depth, HashSet<FuzzBlock> defining)
+    private FuzzLayer? BlockUsage(FuzzScope scope, Dictionary<string, FuzzValue>? variables, int depth, HashSet<FuzzBlock> defining)
     {
+        var shape = scope.CurrentShape;
         var reusable = Program.Blocks.Where(b => !defining.Contains(b)).ToList();
         if (reusable.Count > 0 && Chance(0.5))
         {
@@ -813,7 +1178,7 @@ internal sealed class ValidNetworkGenerator
             for (var i = 0; i < 6; i++)
             {
                 var usage = Usage(block, variables, out _);
-                if (Simulates(new[] { usage }, variables, shape, shape, out _))
+                if (Simulates(new[] { usage }, variables, scope, out _))
                 {
                     return usage;
                 }
