@@ -179,6 +179,24 @@ public sealed class GeneratorRegressionTests
         [Network, Input(4)] [B(2.5)] public partial class Net { }
         """, "ND0009");
 
+    [Theory]
+    [InlineData("[BatchNorm(Name = \"bn\")] [ReLU(Name = \"act\", From = \"bn\")] [Dense(2)]")]
+    [InlineData("[BatchNorm(Name = \"bn\")] [ReLU(Name = \"act\")] [Dense(2, From = \"act\")]")]
+    [InlineData("[Dense(3, Name = \"b\", From = \"input\")] [BatchNorm(Name = \"bn\", From = \"fc\")] [ReLU(Name = \"act\")] [Concatenate(\"act\", \"b\")] [Dense(2)]")]
+    public void Moving_BatchNorm_after_the_activation_keeps_what_every_name_reads(string layers)
+    {
+        // Found by the graph fuzzer: the swap once left names pointing at the old places (ND0023, or a silently
+        // different network). Now the variant is the same graph with BN and activation swapped: same counts, no warning.
+        var run = Accepted($$"""
+            [Network, Input(4)] [Dense(8, UseBias = false, Name = "fc")] {{layers}} public partial class Base { }
+            [Variant(typeof(Base), BatchNorm = BatchNormPlacement.AfterActivation)] public partial class After { }
+            """);
+        run.AnalyzerDiagnostics.Where(d => d.Id == "ND0103").Should().BeEmpty();
+        using var assembly = run.Load();
+        assembly.Type("After").GetField("TrainableParameters")!.GetValue(null).Should().Be(assembly.Type("Base").GetField("TrainableParameters")!.GetValue(null));
+        Check(assembly, "After");
+    }
+
     [Fact]
     public void A_layer_named_like_a_block_parameter_compiles_and_keeps_its_name()
     {

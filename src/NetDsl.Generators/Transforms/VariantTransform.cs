@@ -38,9 +38,24 @@ internal static class VariantTransform
         var result = new List<LayerSpec>(layers);
         for (var i = 0; i + 1 < result.Count; i++)
         {
-            if (result[i].Kind == "BatchNorm" && LayerCatalog.Find(result[i + 1].Kind) is { IsActivation: true } && Equals(result[i].When?.Text, result[i + 1].When?.Text))
+            var (norm, activation) = (result[i], result[i + 1]);
+            var chained = activation.Inputs.Count == 0 || activation.Inputs.Count == 1 && activation.Inputs[0].Name == norm.Name;
+            if (norm.Kind == "BatchNorm" && LayerCatalog.Find(activation.Kind) is { IsActivation: true } && chained && Equals(norm.When?.Text, activation.When?.Text))
             {
-                (result[i], result[i + 1]) = (result[i + 1], result[i]);
+                // The activation now reads what the BatchNorm read, the BatchNorm reads the activation, and every later
+                // name of either means the same place of the pair as before: the pair's output is now the BatchNorm's.
+                result[i] = activation with { Inputs = norm.Inputs };
+                result[i + 1] = norm with { Inputs = EquatableArray<NameReference>.Empty };
+                for (var later = i + 2; later < result.Count; later++)
+                {
+                    if (result[later].Inputs.Any(r => r.Name == norm.Name || r.Name == activation.Name))
+                    {
+                        result[later] = result[later] with
+                        {
+                            Inputs = result[later].Inputs.Select(r => r.Name == activation.Name ? r with { Name = norm.Name } : r.Name == norm.Name ? r with { Name = activation.Name } : r).ToEquatableArray(),
+                        };
+                    }
+                }
                 i++;
             }
         }
