@@ -712,8 +712,8 @@ internal sealed class ValidNetworkGenerator
 
     /// <summary>
     /// The names a graph construct reads for <paramref name="node"/>, without an activation right after a BatchNorm:
-    /// a variant with BatchNorm after the activation swaps the two layers but not the names that read them, so the
-    /// name would then read the output before the BatchNorm (see docs/testing.md).
+    /// the simulator models a variant's BatchNorm-after-activation swap by position only, so it keeps names out of
+    /// such pairs (the generator swaps the names too; GeneratorRegressionTests covers those sources).
     /// </summary>
     private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) =>
         Readable(scope, node).Where(n => !Enumerable.Range(1, Math.Max(0, scopeLayers.Count - 1)).Any(k =>
