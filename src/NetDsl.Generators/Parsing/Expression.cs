@@ -2,13 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 
 namespace NetDsl.Generators.Parsing;
 
 /// <summary>
-/// The small expression language of block arguments: integers, true/false, parameter names, + - * / % (C#'s integer
-/// semantics), comparisons, ! &amp;&amp; ||, ?: and parentheses. It is a subset of C#, so it also prints as C#.
+/// The small expression language of block arguments: integers, doubles, true/false, parameter names, + - * / % (C#'s
+/// integer semantics), comparisons, ! &amp;&amp; ||, ?:, parentheses and calls (built-in functions and [Let]s). Lowering
+/// evaluates every expression; none reaches generated code.
 /// </summary>
 internal abstract class Expression
 {
@@ -17,38 +17,6 @@ internal abstract class Expression
 
     /// <summary>Length in the source string.</summary>
     public int Length { get; protected set; }
-
-    private static readonly Dictionary<string, ExpressionValue> NoVariables = new();
-
-    /// <summary>
-    /// Prints the expression as C#, with every constant subexpression folded to one literal of the type and value the
-    /// evaluator gives it: "2147483647 + 1" becomes 2147483648L rather than an int overflow.
-    /// </summary>
-    public void Print(StringBuilder output, Func<string, string> identifier)
-    {
-        if (this is not LiteralExpression && !Identifiers().Any())
-        {
-            try
-            {
-                output.Append(ExpressionEvaluator.Evaluate(this, NoVariables).ToCSharp());
-                return;
-            }
-            catch (ExpressionException)
-            {
-                // Not foldable: print it as written (inference has already refused it wherever it is evaluated).
-            }
-        }
-        PrintNode(output, identifier);
-    }
-
-    protected abstract void PrintNode(StringBuilder output, Func<string, string> identifier);
-
-    public string ToCSharp(Func<string, string> identifier)
-    {
-        var output = new StringBuilder();
-        Print(output, identifier);
-        return output.ToString();
-    }
 
     /// <summary>All identifiers, with their offsets.</summary>
     public abstract IEnumerable<IdentifierExpression> Identifiers();
@@ -65,8 +33,6 @@ internal sealed class LiteralExpression : Expression
 
     public ExpressionValue Value { get; }
 
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier) => output.Append(Value.ToCSharp());
-
     public override IEnumerable<IdentifierExpression> Identifiers() => Array.Empty<IdentifierExpression>();
 }
 
@@ -80,8 +46,6 @@ internal sealed class IdentifierExpression : Expression
     }
 
     public string Name { get; }
-
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier) => output.Append(identifier(Name));
 
     public override IEnumerable<IdentifierExpression> Identifiers() => new[] { this };
 }
@@ -99,14 +63,6 @@ internal sealed class UnaryExpression : Expression
     public string Operator { get; }
 
     public Expression Operand { get; }
-
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
-    {
-        var simple = Operand is IdentifierExpression or LiteralExpression;
-        output.Append(Operator).Append(simple ? string.Empty : "(");
-        Operand.Print(output, identifier);
-        output.Append(simple ? string.Empty : ")");
-    }
 
     public override IEnumerable<IdentifierExpression> Identifiers() => Operand.Identifiers();
 }
@@ -127,15 +83,6 @@ internal sealed class BinaryExpression : Expression
     public Expression Left { get; }
 
     public Expression Right { get; }
-
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
-    {
-        output.Append('(');
-        Left.Print(output, identifier);
-        output.Append(' ').Append(Operator).Append(' ');
-        Right.Print(output, identifier);
-        output.Append(')');
-    }
 
     public override IEnumerable<IdentifierExpression> Identifiers()
     {
@@ -167,17 +114,6 @@ internal sealed class ConditionalExpression : Expression
 
     public Expression WhenFalse { get; }
 
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
-    {
-        output.Append('(');
-        Condition.Print(output, identifier);
-        output.Append(" ? ");
-        WhenTrue.Print(output, identifier);
-        output.Append(" : ");
-        WhenFalse.Print(output, identifier);
-        output.Append(')');
-    }
-
     public override IEnumerable<IdentifierExpression> Identifiers()
     {
         foreach (var e in new[] { Condition, WhenTrue, WhenFalse })
@@ -205,20 +141,6 @@ internal sealed class CallExpression : Expression
     public string Name { get; }
 
     public IReadOnlyList<Expression> Arguments { get; }
-
-    protected override void PrintNode(StringBuilder output, Func<string, string> identifier)
-    {
-        output.Append(Name).Append('(');
-        for (var i = 0; i < Arguments.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Append(", ");
-            }
-            Arguments[i].Print(output, identifier);
-        }
-        output.Append(')');
-    }
 
     public override IEnumerable<IdentifierExpression> Identifiers() => Arguments.SelectMany(a => a.Identifiers());
 }
@@ -326,12 +248,6 @@ internal readonly struct ExpressionValue
     };
 
     /// <summary>A C# literal of the same type and value: ints beyond int's range get the L suffix.</summary>
-    public string ToCSharp() => Type switch
-    {
-        ExpressionType.Bool => Bool ? "true" : "false",
-        ExpressionType.Double => DoubleLiteral(Real),
-        _ => Number is < int.MinValue or > int.MaxValue ? Number.ToString(CultureInfo.InvariantCulture) + "L" : Number.ToString(CultureInfo.InvariantCulture),
-    };
 
     /// <summary>The shortest round-tripping C# double literal (always with a '.' or an exponent).</summary>
     public static string DoubleLiteral(double value)
