@@ -217,8 +217,70 @@ public sealed class DiagnosticsTests
         [Network, Input(4)] [B(1, 2)] public partial class Net { }
         """,
         "ND0016", DiagnosticSeverity.Error,
-        "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool or double (or string or object, for an expression over the enclosing block's parameters)",
+        "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool, double or an enum (or string or object, for an expression over the enclosing block's parameters)",
         "sizes");
+
+    // ---- Enum values and expressions in properties ----------------------------------------------------------
+
+    [Fact]
+    public void Int_parameter_given_as_an_activation_is_ND0009() => Expect(
+        """
+        [Dense(4, Activation = "units")] public sealed class BAttribute : BlockAttribute { public BAttribute(int units) { } }
+        [Network, Input(4)] [B(2)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'units': activation must be an Activation, not int", "units");
+
+    [Fact]
+    public void Enum_parameter_of_another_enum_is_ND0009() => Expect(
+        """
+        [Activation("mode")] public sealed class BAttribute : BlockAttribute { public BAttribute(Padding mode) { } }
+        [Network, Input(4)] [B(Padding.Same)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'mode': activation must be an Activation, not Padding", "mode");
+
+    [Fact]
+    public void Arithmetic_on_an_enum_is_ND0009() => Expect(
+        """
+        [Dense(4, When = "act + 1 > 0")] public sealed class BAttribute : BlockAttribute { public BAttribute(Activation act) { } }
+        [Network, Input(4)] [B(Activation.ReLU)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'act + 1 > 0': expected a number but 'act' is an enum value", "act");
+
+    [Fact]
+    public void Misspelt_enum_member_is_ND0009_with_the_nearest_member() => Expect(
+        """
+        [Activation("on ? Activation.Relu : Activation.None")] public sealed class BAttribute : BlockAttribute { public BAttribute(bool on) { } }
+        [Network, Input(4)] [B(true)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error,
+        "Expression 'on ? Activation.Relu : Activation.None': 'Activation.Relu' is not a member of Activation: did you mean Activation.ReLU? (None, ReLU, ReLU6, Sigmoid, Tanh, Softmax, LeakyReLU, ELU, GELU, SiLU, HardSigmoid, HardSwish, Mish)",
+        "Activation.Relu");
+
+    [Fact]
+    public void Wrong_enum_given_through_an_object_constructor_is_ND0009() => Expect(
+        """
+        [Activation("act")] public sealed class BAttribute : BlockAttribute { public BAttribute(Activation act) { } public BAttribute(object act, int unused) { } }
+        [Network, Input(4)] [B(Padding.Same, 0)] public partial class Net { }
+        """,
+        "ND0009", DiagnosticSeverity.Error, "Expression 'Padding.Same': parameter 'act' of B is Activation but the value is Padding", "Padding.Same");
+
+    [Fact]
+    public void Int_where_an_enum_belongs_is_ND0002() => Expect(
+        "[Network, Input(3, 8, 8)] [Conv2D(4, 3, Padding = 1)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "conv2d_1: padding must be a Padding (Padding.Valid, Padding.Same, Padding.Half), not int (1)", "1");
+
+    [Fact]
+    public void Bool_property_given_an_int_is_ND0002() => Expect(
+        "[Network, Input(3, 8, 8)] [Conv2D(4, 3, UseBias = 0)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "conv2d_1: useBias must be a bool, not int", "0");
+
+    [Fact]
+    public void Bias_lambda_where_an_expression_turns_the_bias_off_is_ND0006() => Expect(
+        """
+        [Dense(4, UseBias = "bias", BiasL2 = 0.01)] public sealed class BAttribute : BlockAttribute { public BAttribute(bool bias) { } }
+        [Network, Input(4)] [B(false)] public partial class Net { }
+        """,
+        "ND0006", DiagnosticSeverity.Error, "b_1.dense_1: BiasL2 is set but the layer has no bias (UseBias = false)", "0.01");
 
     [Fact]
     public void Block_use_without_a_needed_parameter_is_ND0017() => Expect(

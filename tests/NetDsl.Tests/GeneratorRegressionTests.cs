@@ -458,4 +458,58 @@ public sealed class GeneratorRegressionTests
         compilation.SyntaxTrees.Single().GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(failure.Span!.Start, failure.Span.Length))
             .Should().Be("Network");
     }
+
+    [Fact]
+    public void A_user_enum_block_parameter_chooses_layers_and_compares_by_member()
+    {
+        // A family written once: the kind of unit is a user enum, compared in When; the activation an enum parameter.
+        var run = Accepted("""
+            public enum Unit { Basic, Bottleneck }
+            [Conv2D("width", 1, UseBias = false, Name = "reduce", When = "unit == Unit.Bottleneck")]
+            [Conv2D("width", 3, Pad = 1, UseBias = false, Name = "conv")]
+            [BatchNorm(Name = "bn"), Activation("act", Name = "act")]
+            [Conv2D("unit == Unit.Bottleneck ? width * 4 : width", 1, Name = "expand", When = "unit != Unit.Basic")]
+            public sealed class UnitAttribute : BlockAttribute
+            {
+                public UnitAttribute(int width, Unit unit = Unit.Basic, Activation act = Activation.ReLU) { }
+            }
+            [Network, Input(8, 6, 6)]
+            [Unit(8, Name = "basic")]
+            [Unit(4, Unit.Bottleneck, Activation.HardSwish, Name = "bottleneck")]
+            public partial class Units { }
+            """);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Units");
+        module.named_modules().Select(m => m.name).Should().Contain(new[] { "basic.conv", "bottleneck.reduce", "bottleneck.expand" })
+            .And.NotContain(new[] { "basic.reduce", "basic.expand" });
+        var summary = (string)assembly.Type("Units").GetField("Summary")!.GetValue(null)!;
+        summary.Should().Contain("basic.act (Activation, ReLU)").And.Contain("bottleneck.act (Activation, HardSwish)").And.Contain("[N, 16, 6, 6]");
+    }
+
+    [Fact]
+    public void Properties_take_expressions_of_their_type()
+    {
+        var run = Accepted("""
+            [Conv2D("filters", 3, Pad = "dilation", Dilation = "dilation", Groups = "groups", UseBias = "!norm", Padding = "padding")]
+            [BatchNorm(Epsilon = "eps", When = "norm")]
+            [MaxPooling2D(3, 2, Pad = "dilation > 1 ? 1 : 0", CeilMode = "ceil")]
+            public sealed class StageAttribute : BlockAttribute
+            {
+                public StageAttribute(int filters, int groups, int dilation, bool norm, double eps, bool ceil, Padding padding) { }
+            }
+            [Network, Input(4, 17, 17)]
+            [Stage(8, 2, 2, true, 1e-5, true, Padding.Valid, Name = "a")]
+            [Stage(8, 4, 1, false, 0.1, false, Padding.Valid, Name = "b")]
+            public partial class Staged { }
+            """);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Staged");
+        var state = module.state_dict();
+        state["a.conv2d_1.weight"].shape.Should().Equal(8, 2, 3, 3);
+        state.ContainsKey("a.conv2d_1.bias").Should().BeFalse();
+        state["b.conv2d_1.weight"].shape.Should().Equal(8, 2, 3, 3);
+        state.ContainsKey("b.conv2d_1.bias").Should().BeTrue();
+        // a: 17 → conv (pad 2, dilation 2) 17 → pool 3/2 with pad 1 and ceil 9; b: 9 → conv (pad 1) 9 → pool 3/2 4.
+        assembly.Type("Staged").GetProperty("OutputShape")!.GetValue(null).Should().Be(Shape.Image(8, 4, 4));
+    }
 }

@@ -23,6 +23,7 @@ internal static class LayerCatalog
         new LayerNormalizationKind(),
         new GroupNormalizationKind(),
         new InstanceNormalizationKind(),
+        new ActivationKind(),
         new DropoutKind(),
         new SpatialDropout2DKind(),
         new AlphaDropoutKind(),

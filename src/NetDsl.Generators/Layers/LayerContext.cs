@@ -49,6 +49,9 @@ internal abstract class LayerContext
 
     public abstract bool Bool(string argument, bool fallback);
 
+    /// <summary>The value of an enum argument (Padding, Activation, …): a member of the enum its spec names.</summary>
+    public abstract long Enum(string argument, long fallback);
+
     /// <summary>
     /// The elements of an int-list argument (empty when it is not given); with <paramref name="ownInput"/>, the
     /// expressions read inputChannels, inputHeight and inputWidth of that shape.

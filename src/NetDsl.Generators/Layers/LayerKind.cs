@@ -30,15 +30,19 @@ internal enum ArgumentType
 /// </summary>
 internal sealed class ArgumentSpec
 {
-    public ArgumentSpec(string name, ArgumentType type)
+    public ArgumentSpec(string name, ArgumentType type, string? enumType = null)
     {
         Name = name;
         Type = type;
+        EnumType = enumType;
     }
 
     public string Name { get; }
 
     public ArgumentType Type { get; }
+
+    /// <summary>An enum argument's type, by its full name (NetDsl.Padding).</summary>
+    public string? EnumType { get; }
 
     public static ArgumentSpec Int(string name) => new(name, ArgumentType.Int);
 
@@ -46,7 +50,11 @@ internal sealed class ArgumentSpec
 
     public static ArgumentSpec Bool(string name) => new(name, ArgumentType.Bool);
 
-    public static ArgumentSpec Enum(string name) => new(name, ArgumentType.Enum);
+    public static ArgumentSpec Enum(string name, string enumType) => new(name, ArgumentType.Enum, enumType);
+
+    public static ArgumentSpec Padding(string name = "padding") => Enum(name, "NetDsl.Padding");
+
+    public static ArgumentSpec Activation(string name = "activation") => Enum(name, "NetDsl.Activation");
 
     public static ArgumentSpec Names(string name) => new(name, ArgumentType.Names);
 
@@ -111,6 +119,9 @@ internal abstract class LayerKind
     /// <summary>Its expressions read inputChannels, inputHeight and inputWidth of the layer's own input ([Custom]).</summary>
     public virtual bool ReadsOwnInputShape => false;
 
+    /// <summary>Keras' <c>activation=</c> shorthand: an <c>activation</c> argument applied after the layer's output.</summary>
+    public virtual bool HasActivationShorthand => System.Linq.Enumerable.Any(Arguments, a => a.Name == "activation");
+
     /// <summary>ReLU-like: a variant may move a BatchNorm after it.</summary>
     public virtual bool IsActivation => false;
 
@@ -119,6 +130,9 @@ internal abstract class LayerKind
 
     /// <summary>Whether the module has a bias vector (<c>.bias</c>) a regularizer can read.</summary>
     public virtual bool HasBias(LoweredNode node) => false;
+
+    /// <summary>The summary's type column for one use.</summary>
+    public virtual string SummaryType(LoweredNode node) => Name;
 
     /// <summary>Checks the concrete arguments and input shapes of one use and computes its output.</summary>
     public abstract LayerOutcome Lower(LayerContext context);

@@ -113,7 +113,7 @@ internal static class Windows
     /// </summary>
     public static Pads Resolve(LayerContext context, Window window)
     {
-        var mode = context.Int("padding", Valid);
+        var mode = context.Enum("padding", Valid);
         if (context.Has("pad") || context.Has("padHeight") || context.Has("padWidth"))
         {
             var given = context.Has("pad") ? "pad" : context.Has("padHeight") ? "padHeight" : "padWidth";

@@ -34,16 +34,18 @@ internal sealed class Lowerer
     private readonly Action<string, SourceSpan?, string[]> report;
     private readonly List<BlockDefinition> owners = new();
     private readonly Stack<Dictionary<string, FunctionDefinition>> functions = new();
+    private readonly Dictionary<string, ExpressionValue> enumMembers;
 
     public Lowerer(NetworkModel model, Action<string, SourceSpan?, string[]> report)
     {
         this.model = model;
         this.report = report;
         blocks = model.Blocks.ToDictionary(b => b.TypeName);
+        enumMembers = EnumTypes.Members(model.Enums);
     }
 
     public LoweredNetwork Lower(Shape input) =>
-        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(), input, string.Empty, null, null, new List<string>()), model.GlorotUniform);
+        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(enumMembers), input, string.Empty, null, null, new List<string>()), model.GlorotUniform);
 
     private Exception Fail(string id, SourceSpan? span, params string[] arguments)
     {
@@ -221,29 +223,22 @@ internal sealed class Lowerer
         var context = new Context(this, layer, variables, shapes, inputNames, inputSpans, path, where);
         var outcome = kind.Lower(context);
         var node = new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
-            outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, Regularizers(kind, layer), null);
-        return layer.Get("activation") is { Kind: ValueKind.Int, Int: not 0 } activation ? node with { Activation = Activated(node, activation.Int) } : node;
+            outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, LayerRegularizers.None, null);
+        node = node with { Regularizers = Regularizers(kind, layer, node, context) };
+        var activation = kind.HasActivationShorthand ? context.Enum("activation", 0) : 0;
+        return activation != 0 ? node with { Activation = Activated(node, activation) } : node;
     }
 
-    /// <summary>The activation node of <c>Activation = ...</c> (NetDsl.Activation's order), applied to <paramref name="node"/>'s output.</summary>
-    private static LoweredNode Activated(LoweredNode node, long activation)
+    /// <summary>The activation node of <c>Activation = ...</c>, applied to <paramref name="node"/>'s output.</summary>
+    internal static LoweredNode Activated(LoweredNode node, long activation)
     {
-        string[] kinds = { "", "ReLU", "ReLU6", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "ELU", "GELU", "SiLU", "HardSigmoid", "HardSwish", "Mish" };
-        var kind = kinds[activation];
-        LayerArguments arguments = kind switch
-        {
-            "Softmax" => new Layers.Kinds.SoftmaxArguments(node.Output.Rank),
-            "LeakyReLU" => new Layers.Kinds.SlopeArguments(0.3),
-            "ELU" => new Layers.Kinds.SlopeArguments(1.0),
-            "GELU" => new Layers.Kinds.GeluArguments(false),
-            _ => NoArguments.Instance,
-        };
+        var (kind, arguments) = Layers.Kinds.ActivationKind.Choose(activation, node.Output);
         return new LoweredNode(node.Name, kind, new[] { 0 }.ToEquatableArray(), new[] { node.Output }.ToEquatableArray(), node.Output, arguments,
             0, 0, 0, LayerRegularizers.None, null);
     }
 
     /// <summary>The layer's own λs where it sets any, else the network default where it applies.</summary>
-    private LayerRegularizers Regularizers(LayerKind kind, LayerSpec layer)
+    private LayerRegularizers Regularizers(LayerKind kind, LayerSpec layer, LoweredNode node, LayerContext context)
     {
         if (kind.Weights is not { } weights)
         {
@@ -251,12 +246,18 @@ internal sealed class Lowerer
         }
         double Constant(string name) => layer.Get(name)?.Double ?? 0;
         var own = new LayerRegularizers(Constant(weights.KernelProperty + "L1"), Constant(weights.KernelProperty + "L2"), Constant("biasL1"), Constant("biasL2"));
+        var hasBias = kind.HasBias(node);
+        if ((own.BiasL1 != 0 || own.BiasL2 != 0) && !hasBias)
+        {
+            // UseBias given as an expression that is false for this use (a constant false is reported statically).
+            throw Fail("ND0006", layer.Get(own.BiasL1 != 0 ? "biasL1" : "biasL2")?.Span ?? context.Where, context.Path, own.BiasL1 != 0 ? "BiasL1" : "BiasL2", "bias (UseBias = false)");
+        }
         var defaults = model.Regularizer;
         if (own.Any || defaults is null || !(weights.IsDense ? defaults.Dense : defaults.Convolutions))
         {
             return own;
         }
-        var bias = defaults.Biases && UseBias(layer);
+        var bias = defaults.Biases && hasBias;
         return new LayerRegularizers(defaults.L1, defaults.L2, bias ? defaults.L1 : 0, bias ? defaults.L2 : 0);
     }
 
@@ -281,7 +282,7 @@ internal sealed class Lowerer
                 throw Fail("ND0020", where, path, block.Name, contract, shape.ToString());
             }
         }
-        var inner = new Dictionary<string, ExpressionValue>
+        var inner = new Dictionary<string, ExpressionValue>(enumMembers)
         {
             ["inputChannels"] = ExpressionValue.Of(shape.Channels),
             ["inputHeight"] = ExpressionValue.Of(shape.Height),
@@ -299,12 +300,18 @@ internal sealed class Lowerer
             var fits = parameter.Type switch
             {
                 ParameterType.Bool => evaluated.IsBool,
-                ParameterType.Double => !evaluated.IsBool,
+                ParameterType.Double => !evaluated.IsBool && !evaluated.IsEnum,
+                ParameterType.Enum => evaluated.IsEnum && evaluated.EnumType == parameter.EnumType,
                 _ => evaluated.IsInt,
             };
             if (!fits)
             {
-                throw Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {ParameterTypes.CSharp(parameter.Type).Replace("long", "int")} but the value is {evaluated.TypeName}");
+                var type = parameter.Type == ParameterType.Enum ? EnumTypes.ShortName(parameter.EnumType!) : ParameterTypes.CSharp(parameter.Type).Replace("long", "int");
+                throw Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {type} but the value is {evaluated.TypeName}");
+            }
+            if (parameter.Type == ParameterType.Enum && !model.Enums.Any(e => e.FullName == parameter.EnumType && e.Members.Any(m => m.Value == evaluated.Number)))
+            {
+                throw Fail("ND0002", value.Span ?? where, path, $"{parameter.Name} = {evaluated} is not {EnumTypes.WithArticle(parameter.EnumType!)} value");
             }
             var final = parameter.Type == ParameterType.Double ? ExpressionValue.Of(evaluated.Real) : evaluated;
             inner[parameter.Name] = final;
@@ -341,6 +348,8 @@ internal sealed class Lowerer
                 return ExpressionValue.Of(value.Bool);
             case ValueKind.Double:
                 return ExpressionValue.Of(value.Double);
+            case ValueKind.Enum:
+                return ExpressionValue.OfEnum(value.EnumType!, value.Int, value.Text!);
             case ValueKind.List:
                 throw Fail("ND0009", value.Span ?? where, "[…]", "a list is not a value here");
         }
@@ -406,7 +415,25 @@ internal sealed class Lowerer
             Typed(argument, v => v.IsInt, "an int", v => $"{v.TypeName} ({v})")?.Number ?? fallback;
 
         public override double Real(string argument, double fallback) =>
-            Typed(argument, v => !v.IsBool, "a number", v => v.TypeName)?.Real ?? fallback;
+            Typed(argument, v => !v.IsBool && !v.IsEnum, "a number", v => v.TypeName)?.Real ?? fallback;
+
+        public override long Enum(string argument, long fallback)
+        {
+            var type = LayerCatalog.Find(layer.Kind)?.Arguments.FirstOrDefault(a => a.Name == argument)?.EnumType ?? string.Empty;
+            var definition = owner.model.Enums.FirstOrDefault(e => e.FullName == type);
+            var shortName = EnumTypes.ShortName(type);
+            var members = definition is null ? string.Empty : " (" + string.Join(", ", definition.Members.Select(m => shortName + "." + m.Name)) + ")";
+            var evaluated = Typed(argument, v => v.IsEnum && v.EnumType == type, EnumTypes.WithArticle(type) + members, v => $"{v.TypeName} ({v})");
+            if (evaluated is not { } value)
+            {
+                return fallback;
+            }
+            if (definition is not null && !definition.Members.Any(m => m.Value == value.Number))
+            {
+                throw Invalid(argument, $"{argument} = {value} is not {EnumTypes.WithArticle(type)} value{members}");
+            }
+            return value.Number;
+        }
 
         public override bool Bool(string argument, bool fallback) =>
             Typed(argument, v => v.IsBool, "a bool", v => v.TypeName)?.Bool ?? fallback;
@@ -422,7 +449,10 @@ internal sealed class Lowerer
             var evaluated = owner.Evaluate(value, variables, where);
             if (!fits(evaluated))
             {
-                throw owner.Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, $"{argument} must be {needs}, not {shown(evaluated)}");
+                // A constant of the wrong type (an object-typed property): an invalid argument; an expression: ND0009.
+                throw value.Kind == ValueKind.Expression
+                    ? owner.Fail("ND0009", value.Span ?? where, value.Text!, $"{argument} must be {needs}, not {shown(evaluated)}")
+                    : Invalid(argument, $"{argument} must be {needs}, not {shown(evaluated)}");
             }
             return evaluated;
         }

@@ -17,6 +17,9 @@ internal enum ValueKind
 
     /// <summary>A typeof(...) argument: Text is the type's global:: name, Bool whether its constructor takes the input Shape.</summary>
     Type,
+
+    /// <summary>A member of an enum: Int its value, Text how it is written (Activation.ReLU), EnumType its type's full name.</summary>
+    Enum,
 }
 
 /// <summary>An attribute argument: a constant, or an expression over block parameters written as a string.</summary>
@@ -33,6 +36,11 @@ internal sealed record ArgumentValue(ValueKind Kind, long Int, double Double, bo
     public static ArgumentValue OfType(string fullName, bool takesShape, SourceSpan? span) => new(ValueKind.Type, 0, 0, takesShape, fullName, span);
 
     public static ArgumentValue OfList(EquatableArray<ArgumentValue> items, SourceSpan? span) => new(ValueKind.List, 0, 0, false, null, span) { Items = items };
+
+    public static ArgumentValue OfEnum(string enumType, long value, string display, SourceSpan? span) => new(ValueKind.Enum, value, value, false, display, span) { EnumType = enumType };
+
+    /// <summary>An enum constant's type, by its full name (NetDsl.Activation); null for other values.</summary>
+    public string? EnumType { get; init; }
 
     /// <summary>The elements of an array argument (<c>params</c>), each with its own span.</summary>
     public EquatableArray<ArgumentValue> Items { get; init; } = EquatableArray<ArgumentValue>.Empty;
@@ -87,6 +95,9 @@ internal enum ParameterType
     Int,
     Bool,
     Double,
+
+    /// <summary>An enum: <see cref="BlockParameter.EnumType"/> says which.</summary>
+    Enum,
 }
 
 /// <summary>The C# type NetDsl emits for a block parameter.</summary>
@@ -96,11 +107,21 @@ internal static class ParameterTypes
     {
         ParameterType.Bool => "bool",
         ParameterType.Double => "double",
+        ParameterType.Enum => "enum",
         _ => "long",
     };
 }
 
-internal sealed record BlockParameter(string Name, ParameterType Type, ArgumentValue? Default);
+internal sealed record BlockParameter(string Name, ParameterType Type, ArgumentValue? Default)
+{
+    /// <summary>The full name of an enum parameter's type (NetDsl.Activation, Ns.Kind); null for other types.</summary>
+    public string? EnumType { get; init; }
+}
+
+/// <summary>An enum whose members expressions may name (NetDsl's own, and the types of enum block parameters).</summary>
+internal sealed record EnumDefinition(string FullName, EquatableArray<EnumMember> Members);
+
+internal sealed record EnumMember(string Name, long Value);
 
 /// <summary>A reusable block: an attribute class deriving from BlockAttribute, its parameters and its body.</summary>
 internal sealed record BlockDefinition(
@@ -153,6 +174,9 @@ internal sealed record NetworkModel(
 {
     /// <summary>The network class's [Let]s, in source order (a variant has its base's).</summary>
     public EquatableArray<LetDefinition> Lets { get; init; } = EquatableArray<LetDefinition>.Empty;
+
+    /// <summary>The enums whose members expressions may name (Activation.ReLU, Kind.Bottleneck).</summary>
+    public EquatableArray<EnumDefinition> Enums { get; init; } = EquatableArray<EnumDefinition>.Empty;
 
     /// <summary>[Network(Initialization = GlorotUniform)]: the constructor re-initializes kernels Keras' way.</summary>
     public bool GlorotUniform { get; init; }

@@ -173,9 +173,9 @@ internal static class BuiltInFunctions
     {
         foreach (var argument in arguments)
         {
-            if (argument.IsBool)
+            if (argument.IsBool || argument.IsEnum)
             {
-                throw new ExpressionException($"{name} takes numbers, not bool", where.Start, where.Length);
+                throw new ExpressionException($"{name} takes numbers, not {argument.TypeName}", where.Start, where.Length);
             }
         }
         if (name is "min" or "max")
@@ -209,11 +209,13 @@ internal static class BuiltInFunctions
 
 internal readonly struct ExpressionValue
 {
-    private ExpressionValue(ExpressionType type, long number, double real)
+    private ExpressionValue(ExpressionType type, long number, double real, string? enumType = null, string? display = null)
     {
         Type = type;
         Number = number;
         this.real = real;
+        EnumType = enumType;
+        this.display = display;
     }
 
     public ExpressionType Type { get; }
@@ -223,6 +225,13 @@ internal readonly struct ExpressionValue
     public bool IsInt => Type == ExpressionType.Int;
 
     public bool IsDouble => Type == ExpressionType.Double;
+
+    public bool IsEnum => Type == ExpressionType.Enum;
+
+    /// <summary>An enum value's type, by its full name (<c>NetDsl.Activation</c>); null for other values.</summary>
+    public string? EnumType { get; }
+
+    private readonly string? display;
 
     /// <summary>The value of an int (or bool as 0/1).</summary>
     public long Number { get; }
@@ -240,12 +249,19 @@ internal readonly struct ExpressionValue
 
     public static ExpressionValue Of(double value) => new(ExpressionType.Double, 0, value);
 
+    /// <summary>A member of an enum: its type's full name, its underlying value and how it is written (<c>Activation.ReLU</c>).</summary>
+    public static ExpressionValue OfEnum(string enumType, long value, string display) => new(ExpressionType.Enum, value, value, enumType, display);
+
     public string TypeName => Type switch
     {
         ExpressionType.Bool => "bool",
         ExpressionType.Double => "double",
+        ExpressionType.Enum => EnumTypes.ShortName(EnumType!),
         _ => "int",
     };
+
+    /// <summary>Equal type (for an enum: the same enum) and value.</summary>
+    public bool SameAs(ExpressionValue other) => Type == other.Type && EnumType == other.EnumType && Number == other.Number && Real.Equals(other.Real);
 
     /// <summary>A C# literal of the same type and value: ints beyond int's range get the L suffix.</summary>
 
@@ -268,6 +284,7 @@ internal readonly struct ExpressionValue
     {
         ExpressionType.Bool => Bool ? "true" : "false",
         ExpressionType.Double => Real.ToString("R", CultureInfo.InvariantCulture),
+        ExpressionType.Enum => display ?? Number.ToString(CultureInfo.InvariantCulture),
         _ => Number.ToString(CultureInfo.InvariantCulture),
     };
 }
@@ -277,6 +294,61 @@ internal enum ExpressionType
     Int,
     Double,
     Bool,
+
+    /// <summary>A member of an enum (which one: <see cref="ExpressionValue.EnumType"/>); only ==, != and ?: apply.</summary>
+    Enum,
+}
+
+/// <summary>Enum type names as expressions show them, and the member names expressions may use.</summary>
+internal static class EnumTypes
+{
+    /// <summary>
+    /// Every way an expression may name each member: the type's name with as much of its namespace as the user likes
+    /// (Activation.ReLU, NetDsl.Activation.ReLU). A name two enums share is left out, so it is an unknown name rather
+    /// than a guess.
+    /// </summary>
+    public static Dictionary<string, ExpressionValue> Members(IEnumerable<Model.EnumDefinition> enums)
+    {
+        var result = new Dictionary<string, ExpressionValue>(StringComparer.Ordinal);
+        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var definition in enums)
+        {
+            var parts = definition.FullName.Split('.');
+            var shortName = parts[parts.Length - 1];
+            foreach (var member in definition.Members)
+            {
+                var value = ExpressionValue.OfEnum(definition.FullName, member.Value, shortName + "." + member.Name);
+                for (var first = 0; first < parts.Length; first++)
+                {
+                    var name = string.Join(".", parts, first, parts.Length - first) + "." + member.Name;
+                    if (result.TryGetValue(name, out var existing) && existing.EnumType != definition.FullName)
+                    {
+                        ambiguous.Add(name);
+                    }
+                    result[name] = value;
+                }
+            }
+        }
+        foreach (var name in ambiguous)
+        {
+            result.Remove(name);
+        }
+        return result;
+    }
+
+    /// <summary>"an Activation", "a Padding": the short name with its article, for messages.</summary>
+    public static string WithArticle(string fullName)
+    {
+        var name = ShortName(fullName);
+        return (name.Length > 0 && "AEIOUaeiou".IndexOf(name[0]) >= 0 ? "an " : "a ") + name;
+    }
+
+    /// <summary>The type's name without its namespace and containing types: NetDsl.Activation → Activation.</summary>
+    public static string ShortName(string fullName)
+    {
+        var dot = fullName.LastIndexOf('.');
+        return dot < 0 ? fullName : fullName.Substring(dot + 1);
+    }
 }
 
 /// <summary>An error at an offset of the expression text.</summary>
@@ -339,7 +411,7 @@ internal static class ExpressionEvaluator
                 var condition = Expect(Evaluate(conditional.Condition, variables, functions, depth), ExpressionType.Bool, conditional.Condition);
                 var whenTrue = Evaluate(conditional.WhenTrue, variables, functions, depth);
                 var whenFalse = Evaluate(conditional.WhenFalse, variables, functions, depth);
-                if (whenTrue.IsBool != whenFalse.IsBool)
+                if (whenTrue.IsBool != whenFalse.IsBool || whenTrue.IsEnum != whenFalse.IsEnum || whenTrue.EnumType != whenFalse.EnumType)
                 {
                     throw new ExpressionException($"both branches of ?: must have the same type, not {whenTrue.TypeName} and {whenFalse.TypeName}", conditional.Start, conditional.Length);
                 }
@@ -407,11 +479,11 @@ internal static class ExpressionEvaluator
                 return ExpressionValue.Of(Expect(left, ExpressionType.Bool, binary.Left).Bool || Expect(right, ExpressionType.Bool, binary.Right).Bool);
             case "==":
             case "!=":
-                if (left.IsBool != right.IsBool)
+                if (left.IsBool != right.IsBool || left.IsEnum != right.IsEnum || left.EnumType != right.EnumType)
                 {
                     throw new ExpressionException($"cannot compare {left.TypeName} with {right.TypeName}", binary.Start, binary.Length);
                 }
-                var equal = left.IsBool || left.IsInt && right.IsInt ? left.Number == right.Number : left.Real == right.Real;
+                var equal = left.IsBool || left.IsEnum || left.IsInt && right.IsInt ? left.Number == right.Number : left.Real == right.Real;
                 return ExpressionValue.Of(equal == (binary.Operator == "=="));
         }
         ExpectNumber(left, binary.Left);
@@ -478,11 +550,11 @@ internal static class ExpressionEvaluator
         return value;
     }
 
-    private static void ExpectNumber(ExpressionValue value, Expression where)
+    internal static void ExpectNumber(ExpressionValue value, Expression where)
     {
-        if (value.IsBool)
+        if (value.IsBool || value.IsEnum)
         {
-            throw new ExpressionException($"expected a number but '{Describe(where)}' is bool", where.Start, where.Length);
+            throw new ExpressionException($"expected a number but '{Describe(where)}' is {value.TypeName}", where.Start, where.Length);
         }
     }
 
@@ -527,7 +599,7 @@ internal static class ExpressionTyping
                 {
                     return null;
                 }
-                if ((whenTrue == ExpressionType.Bool) != (whenFalse == ExpressionType.Bool))
+                if ((whenTrue == ExpressionType.Bool) != (whenFalse == ExpressionType.Bool) || (whenTrue == ExpressionType.Enum) != (whenFalse == ExpressionType.Enum))
                 {
                     throw new ExpressionException($"both branches of ?: must have the same type, not {Name(whenTrue)} and {Name(whenFalse)}", conditional.Start, conditional.Length);
                 }
@@ -546,7 +618,7 @@ internal static class ExpressionTyping
                         return ExpressionType.Bool;
                     case "==":
                     case "!=":
-                        if (left is not null && right is not null && (left == ExpressionType.Bool) != (right == ExpressionType.Bool))
+                        if (left is not null && right is not null && ((left == ExpressionType.Bool) != (right == ExpressionType.Bool) || (left == ExpressionType.Enum) != (right == ExpressionType.Enum)))
                         {
                             throw new ExpressionException($"cannot compare {Name(left)} with {Name(right)}", binary.Start, binary.Length);
                         }
@@ -663,6 +735,7 @@ internal static class ExpressionTyping
     {
         ExpressionType.Bool => "bool",
         ExpressionType.Double => "double",
+        ExpressionType.Enum => "an enum value",
         _ => "int",
     };
 
@@ -676,9 +749,9 @@ internal static class ExpressionTyping
 
     private static void ExpectNumber(ExpressionType? type, Expression where)
     {
-        if (type == ExpressionType.Bool)
+        if (type is ExpressionType.Bool or ExpressionType.Enum)
         {
-            throw new ExpressionException($"expected a number but '{Describe(where)}' is bool", where.Start, where.Length);
+            throw new ExpressionException($"expected a number but '{Describe(where)}' is {Name(type)}", where.Start, where.Length);
         }
     }
 
@@ -867,7 +940,9 @@ internal sealed class ExpressionParser
         }
         if (char.IsLetter(c) || c == '_')
         {
-            while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
+            // A dotted name is an enum member (Activation.ReLU, or with its namespace).
+            while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_' ||
+                text[position] == '.' && position + 1 < text.Length && (char.IsLetter(text[position + 1]) || text[position + 1] == '_')))
             {
                 position++;
             }

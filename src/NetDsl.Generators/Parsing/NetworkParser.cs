@@ -135,6 +135,7 @@ internal static class NetworkParser
         private readonly CancellationToken cancellationToken;
         private readonly List<DiagnosticInfo> diagnostics = new();
         private readonly Dictionary<string, BlockDefinition?> blocks = new();
+        private readonly Dictionary<string, EnumDefinition> enums = new(StringComparer.Ordinal);
         private bool compilerErrors;
         private bool refused;
 
@@ -173,6 +174,14 @@ internal static class NetworkParser
                 CheckVariantChain(type);
             }
 
+            // The enums layer arguments take (Padding, Activation, …): expressions may name their members.
+            foreach (var enumType in LayerCatalog.All.SelectMany(k => k.Arguments).Select(a => a.EnumType).Where(t => t is not null).Distinct())
+            {
+                if (compilation.GetTypeByMetadataName(enumType!) is { TypeKind: TypeKind.Enum } symbol)
+                {
+                    EnumOf(symbol);
+                }
+            }
             var core = ParseCore(type, new HashSet<string>(), isRoot: true);
             CheckUserMembers(type, core.Layers);
             var blockList = blocks.Values.Where(b => b is not null).Select(b => b!).OrderBy(b => b.TypeName, StringComparer.Ordinal);
@@ -182,6 +191,7 @@ internal static class NetworkParser
             {
                 GlorotUniform = core.GlorotUniform,
                 Lets = core.Lets,
+                Enums = enums.Values.OrderBy(e => e.FullName, StringComparer.Ordinal).ToEquatableArray(),
                 FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 AttributeSpan = attributeSpan,
                 Refused = refused,
@@ -855,7 +865,8 @@ internal static class NetworkParser
                     // combination); the parameter's type then comes from a typed constructor, else it is an int.
                     var isString = parameter.Type.SpecialType == SpecialType.System_String;
                     var isObject = parameter.Type.SpecialType == SpecialType.System_Object;
-                    ParameterType? type = parameter.IsParams ? null : parameter.Type.SpecialType switch
+                    var enumType = !parameter.IsParams && parameter.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } named ? EnumOf(named) : null;
+                    ParameterType? type = parameter.IsParams ? null : enumType is not null ? ParameterType.Enum : parameter.Type.SpecialType switch
                     {
                         SpecialType.System_Boolean => ParameterType.Bool,
                         SpecialType.System_Double or SpecialType.System_Single => ParameterType.Double,
@@ -865,7 +876,7 @@ internal static class NetworkParser
                     };
                     if (type is null && !isString && !(isObject && !parameter.IsParams))
                     {
-                        Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()}{(parameter.IsParams ? " (params)" : string.Empty)}: block parameters are int, long, bool or double (or string or object, for an expression over the enclosing block's parameters)");
+                        Unsupported(where, parameter.Name, blockName, $"has type {parameter.Type.ToDisplayString()}{(parameter.IsParams ? " (params)" : string.Empty)}: block parameters are int, long, bool, double or an enum (or string or object, for an expression over the enclosing block's parameters)");
                         continue;
                     }
                     ArgumentValue? defaultValue = null;
@@ -877,6 +888,10 @@ internal static class NetworkParser
                             continue;
                         }
                         defaultValue = ConvertConstant(parameter.ExplicitDefaultValue, where);
+                        if (enumType is not null && defaultValue is { Kind: ValueKind.Int } number)
+                        {
+                            defaultValue = EnumValue(enumType, number.Int, where);
+                        }
                     }
                     if (type is not null)
                     {
@@ -891,7 +906,7 @@ internal static class NetworkParser
                     if (!parameters.TryGetValue(parameter.Name, out var existing))
                     {
                         order.Add(parameter.Name);
-                        parameters[parameter.Name] = new BlockParameter(parameter.Name, type ?? ParameterType.Int, defaultValue);
+                        parameters[parameter.Name] = new BlockParameter(parameter.Name, type ?? ParameterType.Int, defaultValue) { EnumType = enumType?.FullName };
                     }
                     else
                     {
@@ -899,6 +914,7 @@ internal static class NetworkParser
                         {
                             Type = type ?? existing.Type,
                             Default = existing.Default ?? defaultValue,
+                            EnumType = type is null ? existing.EnumType : enumType?.FullName,
                         };
                     }
                 }
@@ -1007,7 +1023,33 @@ internal static class NetworkParser
                     span = SpanOf(syntax.SyntaxTree, syntax.Expression.Span);
                 }
             }
+            if (constant.Kind == TypedConstantKind.Enum && constant.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType &&
+                ConvertConstant(constant.Value, span) is { Kind: ValueKind.Int } number)
+            {
+                return EnumValue(EnumOf(enumType), number.Int, span);
+            }
             return ConvertConstant(constant.Value, span);
+        }
+
+        /// <summary>The enum's members, recorded so that expressions may name them.</summary>
+        private EnumDefinition EnumOf(INamedTypeSymbol enumType)
+        {
+            var fullName = enumType.ToDisplayString();
+            if (!enums.TryGetValue(fullName, out var definition))
+            {
+                var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue && f.ConstantValue is not null)
+                    .Select(f => new EnumMember(f.Name, Convert.ToInt64(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture)));
+                definition = new EnumDefinition(fullName, members.ToEquatableArray());
+                enums[fullName] = definition;
+            }
+            return definition;
+        }
+
+        private static ArgumentValue EnumValue(EnumDefinition type, long value, SourceSpan? span)
+        {
+            var member = type.Members.FirstOrDefault(m => m.Value == value);
+            var shortName = Parsing.EnumTypes.ShortName(type.FullName);
+            return ArgumentValue.OfEnum(type.FullName, value, member is null ? $"({shortName}){value}" : shortName + "." + member.Name, span);
         }
 
         private static ArgumentValue? ConvertConstant(object? value, SourceSpan? span) => value switch

@@ -53,11 +53,13 @@ internal static class ShapeInference
         private readonly HashSet<string> reported = new();
         private Dictionary<string, ExpressionType> letTypes = new(StringComparer.Ordinal);
         private Dictionary<string, FunctionDefinition> letFunctions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ExpressionValue> enumMembers;
 
         public Run(NetworkModel model)
         {
             this.model = model;
             blocks = model.Blocks.ToDictionary(b => b.TypeName);
+            enumMembers = EnumTypes.Members(model.Enums);
         }
 
         private void Report(string id, SourceSpan? span, params string[] arguments)
@@ -132,7 +134,8 @@ internal static class ShapeInference
                 }
                 var chained = node.Inputs.Count == 1 && node.Inputs[0] == i - 1;
                 var connected = chained ? string.Empty : string.Join(", ", node.Inputs.Select(k => k < 0 ? Lowerer.InputName : scope.Nodes[k].Name));
-                var type = node.Activation is { } activation ? node.Kind + ", " + activation.Kind : node.Kind;
+                var type = LayerCatalog.Find(node.Kind)?.SummaryType(node) ?? node.Kind;
+                type = node.Activation is { } activation ? type + ", " + activation.Kind : type;
                 rows.Add(new LayerRow(prefix + node.Name, type, node.Output, node.Trainable, node.NonTrainable, node.MultiplyAdds, connected));
             }
         }
@@ -177,7 +180,7 @@ internal static class ShapeInference
                     {
                         if (value.Kind == ValueKind.Expression)
                         {
-                            CheckExpression(value, owner, own, ExpectedType(layer, argument.Name), argument.Name);
+                            CheckExpression(value, owner, own, ExpectedType(layer, argument.Name), argument.Name, ExpectedEnum(layer, argument.Name));
                         }
                     }
                 }
@@ -203,7 +206,7 @@ internal static class ShapeInference
                     }
                 }
                 CheckInputs(layers, i, scopeName);
-                if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && layer.Get("activation") is not { Int: not 0 } && i + 1 < layers.Count &&
+                if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && layer.Get("activation") is null or { Kind: ValueKind.Enum, Int: 0 } && i + 1 < layers.Count &&
                     layers[i + 1].Kind == "BatchNorm" && layers[i + 1].Inputs.Count == 0 &&
                     layers[i + 1].When is not { Kind: ValueKind.Bool, Bool: false } && Equals(layer.When?.Text, layers[i + 1].When?.Text))
                 {
@@ -265,13 +268,30 @@ internal static class ShapeInference
         }
 
         /// <summary>The type of every name a place may read: a block parameter's own, a Let's, else int (inputChannels, repeatIndex, …).</summary>
-        private Dictionary<string, ExpressionType> TypesOf(HashSet<string> parameters, BlockDefinition? owner) =>
-            parameters.ToDictionary(n => n, n => letTypes.TryGetValue(n, out var let) ? let : owner?.Parameters.FirstOrDefault(p => p.Name == n)?.Type switch
+        private Dictionary<string, ExpressionType> TypesOf(HashSet<string> parameters, BlockDefinition? owner)
+        {
+            var types = parameters.ToDictionary(n => n, n => letTypes.TryGetValue(n, out var let) ? let : owner?.Parameters.FirstOrDefault(p => p.Name == n)?.Type switch
             {
                 ParameterType.Bool => ExpressionType.Bool,
                 ParameterType.Double => ExpressionType.Double,
+                ParameterType.Enum => ExpressionType.Enum,
                 _ => ExpressionType.Int,
             });
+            foreach (var member in enumMembers.Keys)
+            {
+                types[member] = ExpressionType.Enum;
+            }
+            return types;
+        }
+
+        /// <summary>Which enum an enum expression is, where the text alone says it (a member, an enum parameter, ?: of them).</summary>
+        private string? EnumTypeOf(Expression expression, BlockDefinition? owner) => expression switch
+        {
+            IdentifierExpression id when enumMembers.TryGetValue(id.Name, out var member) => member.EnumType,
+            IdentifierExpression id => owner?.Parameters.FirstOrDefault(p => p.Name == id.Name)?.EnumType,
+            ConditionalExpression conditional => EnumTypeOf(conditional.WhenTrue, owner) ?? EnumTypeOf(conditional.WhenFalse, owner),
+            _ => null,
+        };
 
         private string KindName(LayerSpec layer) =>
             layer.IsBlock && layer.BlockType is not null ? (blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType) : layer.Kind;
@@ -329,6 +349,7 @@ internal static class ShapeInference
                     ParameterType.Bool => ExpressionType.Bool,
                     ParameterType.Double => ExpressionType.Double,
                     ParameterType.Int => ExpressionType.Int,
+                    ParameterType.Enum => ExpressionType.Enum,
                     _ => null,
                 };
             }
@@ -336,10 +357,16 @@ internal static class ShapeInference
             {
                 ArgumentType.Bool => ExpressionType.Bool,
                 ArgumentType.Double => ExpressionType.Double,
-                ArgumentType.Int or ArgumentType.Enum or ArgumentType.IntList => ExpressionType.Int,
+                ArgumentType.Int or ArgumentType.IntList => ExpressionType.Int,
+                ArgumentType.Enum => ExpressionType.Enum,
                 _ => null,
             };
         }
+
+        /// <summary>The enum an argument takes: a layer's Padding or Activation, or an enum block parameter's type.</summary>
+        private string? ExpectedEnum(LayerSpec layer, string argument) => layer.IsBlock
+            ? (layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var block) ? block.Parameters.FirstOrDefault(p => p.Name == argument)?.EnumType : null)
+            : LayerCatalog.Find(layer.Kind)?.Arguments.FirstOrDefault(a => a.Name == argument)?.EnumType;
 
         /// <summary>
         /// Every name a layer reads must be the scope's input or a layer written above it: ND0021 for a name that is
@@ -398,7 +425,7 @@ internal static class ShapeInference
             return previous[b.Length] / 2;
         }
 
-        private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters, ExpressionType? expected, string argument)
+        private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters, ExpressionType? expected, string argument, string? expectedEnum = null)
         {
             try
             {
@@ -409,15 +436,37 @@ internal static class ShapeInference
                     var type = ExpressionTyping.TypeOf(expression, names, letFunctions);
                     // A double place takes an int too (C# converts it); every other place wants exactly its type.
                     var fits = type is null || expected is null || type == expected || expected == ExpressionType.Double && type == ExpressionType.Int;
+                    var wanted = expected switch
+                    {
+                        ExpressionType.Double => "a number",
+                        ExpressionType.Bool => "a bool",
+                        ExpressionType.Enum => expectedEnum is null ? "an enum value" : EnumTypes.WithArticle(expectedEnum),
+                        _ => "an int",
+                    };
                     if (!fits)
                     {
-                        var what = argument == "When" ? "When must be a bool expression" : $"{argument} must be {(expected switch { ExpressionType.Double => "a number", ExpressionType.Bool => "a bool", _ => "an int" })}, not {ExpressionTyping.Name(type)}";
+                        var what = argument == "When" ? "When must be a bool expression" : $"{argument} must be {wanted}, not {ExpressionTyping.Name(type)}";
                         Report("ND0009", value.Span, value.Text!, what);
+                    }
+                    else if (type == ExpressionType.Enum && expectedEnum is not null && EnumTypeOf(expression, owner) is { } actual && actual != expectedEnum)
+                    {
+                        Report("ND0009", value.Span, value.Text!, $"{argument} must be {wanted}, not {EnumTypes.ShortName(actual)}");
                     }
                 }
                 foreach (var id in expression.Identifiers())
                 {
-                    if (!parameters.Contains(id.Name))
+                    if (!parameters.Contains(id.Name) && !enumMembers.ContainsKey(id.Name) && id.Name.Contains("."))
+                    {
+                        // A dotted name is an enum member: say which members there are, and the nearest one.
+                        var dot = id.Name.LastIndexOf('.');
+                        var prefix = id.Name.Substring(0, dot);
+                        var members = enumMembers.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal) && k.IndexOf('.', prefix.Length + 1) < 0).ToList();
+                        var why = members.Count == 0
+                            ? $"'{prefix}' is no enum an expression can name (NetDsl's {string.Join(", ", model.Enums.Select(e => EnumTypes.ShortName(e.FullName)).Distinct())}, or a block parameter's enum type)"
+                            : $"'{id.Name}' is not a member of {prefix}: did you mean {members.OrderBy(m => Distance(m, id.Name)).ThenBy(m => m, StringComparer.Ordinal).First()}? ({string.Join(", ", members.Select(m => m.Substring(dot + 1)))})";
+                        Report("ND0009", Sub(value.Span, id.Start, id.Length), value.Text!, why);
+                    }
+                    else if (!parameters.Contains(id.Name) && !enumMembers.ContainsKey(id.Name))
                     {
                         var known = parameters.Count == 0
                             ? "a network has none; expressions belong in blocks, or name a [Let]"

@@ -5,6 +5,12 @@ namespace NetDsl;
 /// <summary>
 /// Base of every layer and block attribute. Layers run in the order their attributes are written.
 /// </summary>
+/// <remarks>
+/// Every size and option of a layer (the properties typed <c>object</c>: <c>Pad</c>, <c>Dilation</c>, <c>Groups</c>,
+/// <c>Padding</c>, <c>Activation</c>, <c>UseBias</c>, …) takes a constant of the type its documentation names, or a
+/// string with an expression over the block's parameters (<c>Groups = "groups"</c>, <c>Activation = "act"</c>); the
+/// analyzer checks the type of each. Regularizer λs are constants.
+/// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public abstract class LayerAttribute : Attribute
 {
@@ -50,10 +56,10 @@ public abstract class BlockAttribute : LayerAttribute
 public abstract class WeightedLayerAttribute : LayerAttribute
 {
     /// <summary>An activation applied to the output (Keras' <c>activation=</c>); none by default.</summary>
-    public Activation Activation { get; set; }
+    public object? Activation { get; set; }
 
     /// <summary>Add a bias vector (Keras default: true). A bias right before BatchNorm is wasted.</summary>
-    public bool UseBias { get; set; } = true;
+    public object? UseBias { get; set; } = true;
 
     /// <summary>λ of an L1 regularizer on the bias.</summary>
     public double BiasL1 { get; set; }

@@ -19,37 +19,37 @@ public sealed class Conv2DAttribute : WeightedLayerAttribute
     public Conv2DAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default, as in Keras) or same.</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>
     /// Explicit zero padding on every side, as PyTorch's <c>padding=</c> (a 3×3 convolution with <c>Pad = 1</c> keeps the
     /// size at stride 1 and halves it, rounding up, at stride 2). Not together with <c>Padding.Same</c>.
     /// </summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>Spacing between kernel taps (PyTorch's <c>dilation</c>, Keras' <c>dilation_rate</c>); 1 is a plain convolution.</summary>
-    public int Dilation { get; set; } = 1;
+    public object? Dilation { get; set; } = 1;
 
     /// <summary>Groups of channels convolved separately (PyTorch's <c>groups</c>); it must divide the input channels and filters.</summary>
-    public int Groups { get; set; } = 1;
+    public object? Groups { get; set; } = 1;
 
     /// <summary>Kernel height where it differs from the width (Inception's 1×7: <c>[Conv2D(64, 1, KernelWidth = 7)]</c>).</summary>
-    public int KernelHeight { get; set; }
+    public object? KernelHeight { get; set; }
 
     /// <summary>Kernel width where it differs from the height.</summary>
-    public int KernelWidth { get; set; }
+    public object? KernelWidth { get; set; }
 
     /// <summary>Vertical stride where it differs from the horizontal one.</summary>
-    public int StrideHeight { get; set; }
+    public object? StrideHeight { get; set; }
 
     /// <summary>Horizontal stride where it differs from the vertical one.</summary>
-    public int StrideWidth { get; set; }
+    public object? StrideWidth { get; set; }
 
     /// <summary>Rows of zeros above and below (PyTorch's padding=(ph, pw)); overrides Pad for the height.</summary>
-    public int PadHeight { get; set; }
+    public object? PadHeight { get; set; }
 
     /// <summary>Columns of zeros left and right; overrides Pad for the width.</summary>
-    public int PadWidth { get; set; }
+    public object? PadWidth { get; set; }
 
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
@@ -72,37 +72,37 @@ public sealed class DepthwiseConv2DAttribute : WeightedLayerAttribute
     public DepthwiseConv2DAttribute(object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default, as in Keras) or same.</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>
     /// Explicit zero padding on every side, as PyTorch's <c>padding=</c> (a 3×3 convolution with <c>Pad = 1</c> keeps the
     /// size at stride 1 and halves it, rounding up, at stride 2). Not together with <c>Padding.Same</c>.
     /// </summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>Spacing between kernel taps (PyTorch's <c>dilation</c>, Keras' <c>dilation_rate</c>); 1 is a plain convolution.</summary>
-    public int Dilation { get; set; } = 1;
+    public object? Dilation { get; set; } = 1;
 
     /// <summary>Output channels per input channel (default 1).</summary>
-    public int DepthMultiplier { get; set; } = 1;
+    public object? DepthMultiplier { get; set; } = 1;
 
     /// <summary>Kernel height where it differs from the width (Inception's 1×7: <c>[Conv2D(64, 1, KernelWidth = 7)]</c>).</summary>
-    public int KernelHeight { get; set; }
+    public object? KernelHeight { get; set; }
 
     /// <summary>Kernel width where it differs from the height.</summary>
-    public int KernelWidth { get; set; }
+    public object? KernelWidth { get; set; }
 
     /// <summary>Vertical stride where it differs from the horizontal one.</summary>
-    public int StrideHeight { get; set; }
+    public object? StrideHeight { get; set; }
 
     /// <summary>Horizontal stride where it differs from the vertical one.</summary>
-    public int StrideWidth { get; set; }
+    public object? StrideWidth { get; set; }
 
     /// <summary>Rows of zeros above and below (PyTorch's padding=(ph, pw)); overrides Pad for the height.</summary>
-    public int PadHeight { get; set; }
+    public object? PadHeight { get; set; }
 
     /// <summary>Columns of zeros left and right; overrides Pad for the width.</summary>
-    public int PadWidth { get; set; }
+    public object? PadWidth { get; set; }
 
     /// <summary>λ of an L1 regularizer on the depthwise kernel.</summary>
     public double DepthwiseL1 { get; set; }
@@ -121,7 +121,7 @@ public sealed class DenseAttribute : WeightedLayerAttribute
     public DenseAttribute(string units) { }
 
     /// <summary>The input width this layer expects (PyTorch's <c>in_features</c>): a contract, checked at compile time.</summary>
-    public int InFeatures { get; set; }
+    public object? InFeatures { get; set; }
 
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
@@ -134,16 +134,16 @@ public sealed class DenseAttribute : WeightedLayerAttribute
 public sealed class BatchNormAttribute : LayerAttribute
 {
     /// <summary>Added to the variance; the network's <see cref="BatchNormDefaults"/> apply when not set.</summary>
-    public double Epsilon { get; set; }
+    public object? Epsilon { get; set; }
 
     /// <summary>Keras momentum: running = momentum·running + (1 − momentum)·batch.</summary>
-    public double Momentum { get; set; }
+    public object? Momentum { get; set; }
 
     /// <summary>Learn a scale and an offset per channel (PyTorch's <c>affine</c>, Keras' <c>center</c>/<c>scale</c>); default true.</summary>
-    public bool Affine { get; set; } = true;
+    public object? Affine { get; set; } = true;
 
     /// <summary>Keep running statistics for evaluation (PyTorch's <c>track_running_stats</c>); false: batch statistics always.</summary>
-    public bool TrackRunningStats { get; set; } = true;
+    public object? TrackRunningStats { get; set; } = true;
 }
 
 /// <summary>max(x, 0).</summary>
@@ -195,13 +195,13 @@ public sealed class MaxPooling2DAttribute : LayerAttribute
     public MaxPooling2DAttribute(object poolSize, object? strides = null) { }
 
     /// <summary>Valid (default) or same.</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>Explicit padding on every side, as PyTorch's <c>padding=</c> (at most half the pool size).</summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>PyTorch's ceil_mode: a last partial window counts (as GoogLeNet's poolings); not with Padding.Same.</summary>
-    public bool CeilMode { get; set; }
+    public object? CeilMode { get; set; }
 }
 
 /// <summary>Average pooling (Keras <c>AveragePooling2D</c>); padded cells are not counted.</summary>
@@ -218,10 +218,19 @@ public sealed class AveragePooling2DAttribute : LayerAttribute
     public AveragePooling2DAttribute(object poolSize, object? strides = null) { }
 
     /// <summary>Valid (default) or same.</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>Explicit padding on every side, as PyTorch's <c>padding=</c> (at most half the pool size).</summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
+
+    /// <summary>PyTorch's ceil_mode: a last partial window counts, averaged over its cells inside the padded input; not with Padding.Same.</summary>
+    public object? CeilMode { get; set; }
+
+    /// <summary>
+    /// PyTorch's count_include_pad: padded zeros count in each window's divisor (PyTorch's default, as torchvision's
+    /// Inception). Off by default, as in Keras: a window's mean is over its real cells.
+    /// </summary>
+    public object? CountIncludePad { get; set; }
 }
 
 /// <summary>
@@ -276,7 +285,20 @@ public sealed class ConcatenateAttribute : LayerAttribute
     public ConcatenateAttribute(params string[] inputs) { }
 
     /// <summary>The joined axis as PyTorch's <c>dim</c>, counted with the batch: 1 (default) is the channels, −1 the last axis.</summary>
-    public int Axis { get; set; } = 1;
+    public object? Axis { get; set; } = 1;
+}
+
+/// <summary>
+/// An activation chosen by value (Keras' <c>Activation</c> layer): <c>[Activation(Activation.HardSwish)]</c>, or in a block
+/// <c>[Activation("act")]</c> with an enum parameter <c>act</c>. <c>Activation.None</c> passes its input through.
+/// </summary>
+public sealed class ActivationAttribute : LayerAttribute
+{
+    /// <param name="activation">The function; the same as the layer of its name with that layer's defaults.</param>
+    public ActivationAttribute(Activation activation) { }
+
+    /// <summary>The function as an expression over block parameters, e.g. <c>[Activation("act")]</c>.</summary>
+    public ActivationAttribute(string activation) { }
 }
 
 /// <summary>1 / (1 + e^−x).</summary>
@@ -289,28 +311,28 @@ public sealed class TanhAttribute : LayerAttribute { }
 public sealed class SoftmaxAttribute : LayerAttribute
 {
     /// <summary>The axis as PyTorch's <c>dim</c>, counted with the batch: −1 (default, as Keras) is the last, 1 the channels.</summary>
-    public int Axis { get; set; } = -1;
+    public object? Axis { get; set; } = -1;
 }
 
 /// <summary>x for x ≥ 0, αx below (Keras <c>LeakyReLU</c>).</summary>
 public sealed class LeakyReLUAttribute : LayerAttribute
 {
     /// <summary>The slope below zero: Keras' default 0.3 (PyTorch's <c>nn.LeakyReLU</c> defaults to 0.01).</summary>
-    public double Alpha { get; set; } = 0.3;
+    public object? Alpha { get; set; } = 0.3;
 }
 
 /// <summary>x for x > 0, α(e^x − 1) below (Keras and PyTorch <c>ELU</c>).</summary>
 public sealed class ELUAttribute : LayerAttribute
 {
     /// <summary>α (default 1).</summary>
-    public double Alpha { get; set; } = 1.0;
+    public object? Alpha { get; set; } = 1.0;
 }
 
 /// <summary>x·Φ(x), the Gaussian error linear unit (Keras <c>gelu</c>, PyTorch <c>nn.GELU</c>).</summary>
 public sealed class GELUAttribute : LayerAttribute
 {
     /// <summary>Use the tanh approximation (PyTorch's <c>approximate='tanh'</c>, Keras' <c>approximate=True</c>).</summary>
-    public bool Approximate { get; set; }
+    public object? Approximate { get; set; }
 }
 
 /// <summary>x·sigmoid(x), also called Swish (Keras <c>silu</c>/<c>swish</c>, PyTorch <c>nn.SiLU</c>).</summary>
@@ -354,13 +376,13 @@ public sealed class Conv2DTransposeAttribute : WeightedLayerAttribute
     public Conv2DTransposeAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>PyTorch's <c>padding</c>: rows and columns removed from each side of the full output.</summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>PyTorch's <c>output_padding</c>: extra rows and columns at the bottom and right (less than the stride or the dilation).</summary>
-    public int OutputPadding { get; set; }
+    public object? OutputPadding { get; set; }
 
     /// <summary>Spacing between kernel taps.</summary>
-    public int Dilation { get; set; } = 1;
+    public object? Dilation { get; set; } = 1;
 
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
@@ -384,16 +406,16 @@ public sealed class Conv1DAttribute : WeightedLayerAttribute
     public Conv1DAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default) or same (TensorFlow's: the odd position goes at the end).</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>Explicit zero padding at both ends (PyTorch's <c>padding</c>); not together with Padding.Same or Half.</summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>Spacing between kernel taps.</summary>
-    public int Dilation { get; set; } = 1;
+    public object? Dilation { get; set; } = 1;
 
     /// <summary>Groups of channels convolved separately.</summary>
-    public int Groups { get; set; } = 1;
+    public object? Groups { get; set; } = 1;
 
     /// <summary>λ of an L1 regularizer on the kernel.</summary>
     public double KernelL1 { get; set; }
@@ -406,10 +428,10 @@ public sealed class Conv1DAttribute : WeightedLayerAttribute
 public sealed class LayerNormalizationAttribute : LayerAttribute
 {
     /// <summary>Added to the variance (Keras' default 1e-3; PyTorch's is 1e-5).</summary>
-    public double Epsilon { get; set; } = 1e-3;
+    public object? Epsilon { get; set; } = 1e-3;
 
     /// <summary>Learn a scale and an offset (default true).</summary>
-    public bool Affine { get; set; } = true;
+    public object? Affine { get; set; } = true;
 }
 
 /// <summary>Group normalization over channel groups (Keras <c>GroupNormalization</c>, PyTorch <c>nn.GroupNorm</c>).</summary>
@@ -419,30 +441,30 @@ public sealed class GroupNormalizationAttribute : LayerAttribute
     public GroupNormalizationAttribute(int groups = 32) { }
 
     /// <summary>Added to the variance (Keras' default 1e-3; PyTorch's is 1e-5).</summary>
-    public double Epsilon { get; set; } = 1e-3;
+    public object? Epsilon { get; set; } = 1e-3;
 
     /// <summary>Learn a scale and an offset per channel (default true).</summary>
-    public bool Affine { get; set; } = true;
+    public object? Affine { get; set; } = true;
 }
 
 /// <summary>Instance normalization: each channel of each image over its positions (PyTorch <c>nn.InstanceNorm2d</c>).</summary>
 public sealed class InstanceNormalizationAttribute : LayerAttribute
 {
     /// <summary>Added to the variance (default 1e-3, as Keras' GroupNormalization).</summary>
-    public double Epsilon { get; set; } = 1e-3;
+    public object? Epsilon { get; set; } = 1e-3;
 
     /// <summary>Learn a scale and an offset per channel (default true, as Keras; PyTorch's default is false).</summary>
-    public bool Affine { get; set; } = true;
+    public object? Affine { get; set; } = true;
 }
 
 /// <summary>x for x ≥ 0, a learned αx below (PyTorch <c>nn.PReLU</c>).</summary>
 public sealed class PReLUAttribute : LayerAttribute
 {
     /// <summary>One α per channel (Keras' <c>shared_axes=[1, 2]</c>) instead of one for the layer (PyTorch's default).</summary>
-    public bool Channelwise { get; set; }
+    public object? Channelwise { get; set; }
 
     /// <summary>The initial α (PyTorch's 0.25).</summary>
-    public double Init { get; set; } = 0.25;
+    public object? Init { get; set; } = 0.25;
 }
 
 /// <summary>Drops whole channels while training (Keras <c>SpatialDropout2D</c>, PyTorch <c>nn.Dropout2d</c>).</summary>
@@ -475,10 +497,10 @@ public sealed class UpSampling2DAttribute : LayerAttribute
     public UpSampling2DAttribute(object size) { }
 
     /// <summary>Nearest (default) or bilinear.</summary>
-    public Interpolation Interpolation { get; set; }
+    public object? Interpolation { get; set; }
 
     /// <summary>PyTorch's align_corners for bilinear (Keras' bilinear is false, the default).</summary>
-    public bool AlignCorners { get; set; }
+    public object? AlignCorners { get; set; }
 }
 
 /// <summary>Average pooling to a fixed output size, whatever the input (PyTorch <c>nn.AdaptiveAvgPool2d</c>).</summary>
@@ -550,20 +572,20 @@ public sealed class SeparableConv2DAttribute : LayerAttribute
     public SeparableConv2DAttribute(object filters, object kernelSize, object? strides = null) { }
 
     /// <summary>Valid (default), same (TensorFlow's) or half (PyTorch's kernel // 2).</summary>
-    public Padding Padding { get; set; }
+    public object? Padding { get; set; }
 
     /// <summary>Explicit zero padding on every side; not together with Padding.Same or Half.</summary>
-    public int Pad { get; set; }
+    public object? Pad { get; set; }
 
     /// <summary>Spacing between the depthwise kernel's taps.</summary>
-    public int Dilation { get; set; } = 1;
+    public object? Dilation { get; set; } = 1;
 
     /// <summary>Depthwise outputs per input channel (default 1).</summary>
-    public int DepthMultiplier { get; set; } = 1;
+    public object? DepthMultiplier { get; set; } = 1;
 
     /// <summary>A bias on the pointwise convolution (default true).</summary>
-    public bool UseBias { get; set; } = true;
+    public object? UseBias { get; set; } = true;
 
     /// <summary>An activation applied to the output (Keras' <c>activation=</c>).</summary>
-    public Activation Activation { get; set; }
+    public object? Activation { get; set; }
 }

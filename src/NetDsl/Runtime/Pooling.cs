@@ -25,4 +25,11 @@ public static class Pooling
         using var counts = functional.avg_pool2d(mask, window, stride);
         return sums / counts;
     }
+
+    /// <summary>Average pooling over an input padded with zeros that count in every window's divisor (PyTorch's count_include_pad).</summary>
+    public static Tensor AverageZeroPadded(Tensor x, long window, long stride, SpatialPadding padding)
+    {
+        using var padded = functional.pad(x, new[] { padding.Left, padding.Right, padding.Top, padding.Bottom });
+        return functional.avg_pool2d(padded, window, stride);
+    }
 }

@@ -178,3 +178,27 @@ public partial class Separable { }
 [Dropout(0.5), SpatialDropout2D(0.5), AlphaDropout(0.5)]
 [Flatten]
 public partial class Dropouts { }
+
+/// <summary>A block whose activation is an enum parameter, and whose sizes and options are expressions.</summary>
+[Conv2D("filters", 3, Pad = "dilation", Dilation = "dilation", Groups = "groups", UseBias = "groups == 1", Name = "conv")]
+[Activation("act", Name = "act")]
+[BatchNorm(When = "act == Activation.ReLU", Name = "bn")]
+public sealed class ConvActAttribute : BlockAttribute
+{
+    public ConvActAttribute(int filters, int groups, int dilation, Activation act) { }
+
+    public ConvActAttribute(object filters, object groups, object dilation, object act) { }
+}
+
+[Network, Input(4, 9, 9)]
+[ConvAct(8, 2, 2, Activation.HardSwish, Name = "first")]
+[ConvAct(8, 1, 1, Activation.ReLU, Name = "second")]
+[Conv2D(6, 1, Activation = Activation.SiLU, Name = "point")]
+[Activation(Activation.None, Name = "same")]
+[AveragePooling2D(3, 2, Pad = 1, CeilMode = true, Name = "ceil")]
+[AveragePooling2D(3, 1, Pad = 1, CountIncludePad = true, From = "same", Name = "counted")]
+[AveragePooling2D(2, 2, CeilMode = true, CountIncludePad = true, From = "same", Name = "ceil_unpadded")]
+[AveragePooling2D(2, 2, Padding = Padding.Same, CountIncludePad = true, From = "same", Name = "same_counted")]
+[Flatten(From = "ceil", Name = "f1"), Flatten(From = "counted", Name = "f2"), Flatten(From = "ceil_unpadded", Name = "f3"), Flatten(From = "same_counted", Name = "f4")]
+[Concatenate("f1", "f2", "f3", "f4")]
+public partial class Options { }

@@ -68,6 +68,7 @@ public sealed class PyTorchParityTests : IClassFixture<ParityFixtures>
     {
         typeof(Convolutions), typeof(Pools), typeof(Activations), typeof(Merges), typeof(Norms), typeof(Sequences), typeof(Resampling),
         typeof(Residual), typeof(SamePadding), typeof(CustomLayer), typeof(NonSquare), typeof(Separable), typeof(Dropouts),
+        typeof(Options),
     };
 
     private readonly ParityFixtures fixtures;
@@ -142,7 +143,7 @@ public sealed class PyTorchParityTests : IClassFixture<ParityFixtures>
         foreach (var type in Networks)
         {
             var summary = (string)type.GetField("Summary")!.GetValue(null)!;
-            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(summary, @" \((\w+)\)"))
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(summary, @" \((\w+)[,)]"))
             {
                 covered.Add(match.Groups[1].Value);
             }

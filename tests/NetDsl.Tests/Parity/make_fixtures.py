@@ -328,7 +328,41 @@ class Dropouts(nn.Module):
         return self.conv(x).flatten(1)
 
 
-CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Separable, Dropouts]
+class Options(nn.Module):
+    """A block with its activation as an enum parameter and expression options; average pooling's ceil and count modes."""
+
+    input_shape = (4, 9, 9)
+
+    class ConvAct(nn.Module):
+        def __init__(self, inputs, filters, groups, dilation, act, norm):
+            super().__init__()
+            self.conv = nn.Conv2d(inputs, filters, 3, padding=dilation, dilation=dilation, groups=groups, bias=groups == 1)
+            self.act_fn = act
+            if norm:
+                self.bn = nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01)
+
+        def forward(self, x):
+            x = self.act_fn(self.conv(x))
+            return self.bn(x) if hasattr(self, "bn") else x
+
+    def __init__(self):
+        super().__init__()
+        self.first = Options.ConvAct(4, 8, 2, 2, F.hardswish, False)
+        self.second = Options.ConvAct(8, 8, 1, 1, F.relu, True)
+        self.point = nn.Conv2d(8, 6, 1)
+
+    def forward(self, x):
+        x = F.silu(self.point(self.second(self.first(x))))                                # [6, 9, 9]
+        ceil = F.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False)  # [6, 5, 5]
+        counted = F.avg_pool2d(x, 3, 1, padding=1)                                        # count_include_pad=True
+        ceil_unpadded = F.avg_pool2d(x, 2, 2, ceil_mode=True)                             # [6, 5, 5]
+        before, after = tf_same(9, 2, 2)                                                  # (0, 1): asymmetric
+        same_counted = F.avg_pool2d(F.pad(x, (before, after, before, after)), 2, 2)       # the zeros count
+        return torch.cat([t.flatten(1) for t in (ceil, counted, ceil_unpadded, same_counted)], dim=1)
+
+
+CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Separable, Dropouts,
+         Options]
 
 
 def randomise(module, generator):

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
 using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Model;
+using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
 
 namespace NetDsl.Generators.Layers.Kinds;
@@ -203,4 +205,58 @@ internal static class Axes
         }
         return resolved;
     }
+}
+
+internal sealed record ChosenActivation(LoweredNode? Chosen) : LayerArguments;
+
+/// <summary>
+/// Activation (Keras <c>layers.Activation</c>): the activation layer an <c>Activation</c> value names, with that layer's
+/// defaults (LeakyReLU α 0.3, ELU α 1, exact GELU, Softmax over the last axis); <c>Activation.None</c> is the identity.
+/// The same choice serves <c>Activation = …</c> on Conv2D, Dense and the other weighted layers.
+/// </summary>
+internal sealed class ActivationKind : LayerKind
+{
+    private static readonly string[] Kinds = { "", "ReLU", "ReLU6", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "ELU", "GELU", "SiLU", "HardSigmoid", "HardSwish", "Mish" };
+
+    public override string Name => "Activation";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Activation() };
+
+    public override bool HasActivationShorthand => false; // its argument is the layer itself
+
+    public override bool IsActivation => true;
+
+    /// <summary>The kind and arguments of NetDsl.Activation's member <paramref name="activation"/> (in its declared order).</summary>
+    public static (string Kind, LayerArguments Arguments) Choose(long activation, Shape output)
+    {
+        var kind = Kinds[activation];
+        LayerArguments arguments = kind switch
+        {
+            "Softmax" => new SoftmaxArguments(output.Rank),
+            "LeakyReLU" => new SlopeArguments(0.3),
+            "ELU" => new SlopeArguments(1.0),
+            "GELU" => new GeluArguments(false),
+            _ => NoArguments.Instance,
+        };
+        return (kind, arguments);
+    }
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var activation = context.Enum("activation", 0);
+        if (activation == 0)
+        {
+            return new LayerOutcome(context.Input, new ChosenActivation(null));
+        }
+        var (kind, arguments) = Choose(activation, context.Input);
+        var chosen = new LoweredNode(context.Layer.Name, kind, new[] { 0 }.ToEquatableArray(), new[] { context.Input }.ToEquatableArray(), context.Input,
+            arguments, 0, 0, 0, LayerRegularizers.None, null);
+        return new LayerOutcome(context.Input, new ChosenActivation(chosen));
+    }
+
+    public override string SummaryType(LoweredNode node) =>
+        ((ChosenActivation)node.Arguments).Chosen is { } chosen ? Name + ", " + chosen.Kind : Name + ", None";
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).Forward(chosen, module, inputs) : inputs[0];
 }

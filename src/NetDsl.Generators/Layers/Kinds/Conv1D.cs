@@ -19,8 +19,8 @@ internal sealed class Conv1DKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
-        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"),
-        ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("groups"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(),
+        ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("groups"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Activation(),
         ArgumentSpec.Double("kernelL1"), ArgumentSpec.Double("kernelL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
 
@@ -43,17 +43,17 @@ internal sealed class Conv1DKind : LayerKind
         long before = 0, after = 0;
         if (context.Has("pad"))
         {
-            if (context.Int("padding", Windows.Valid) != Windows.Valid)
+            if (context.Enum("padding", Windows.Valid) != Windows.Valid)
             {
                 throw context.Invalid("pad", "Pad and Padding both set the padding; keep one");
             }
             before = after = context.NonNegative("pad", 0);
         }
-        else if (context.Int("padding", Windows.Valid) == Windows.Same)
+        else if (context.Enum("padding", Windows.Valid) == Windows.Same)
         {
             (before, after) = ShapeRules.SameAxis(input.Length, effective, stride);
         }
-        else if (context.Int("padding", Windows.Valid) == Windows.Half)
+        else if (context.Enum("padding", Windows.Valid) == Windows.Half)
         {
             before = after = checked(dilation * (kernel - 1) / 2);
         }

@@ -18,8 +18,8 @@ internal sealed class Conv2DKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
-        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"),
-        ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("groups"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(),
+        ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("groups"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Activation(),
         ArgumentSpec.Int("kernelHeight"), ArgumentSpec.Int("kernelWidth"), ArgumentSpec.Int("strideHeight"), ArgumentSpec.Int("strideWidth"),
         ArgumentSpec.Int("padHeight"), ArgumentSpec.Int("padWidth"),
         ArgumentSpec.Double("kernelL1"), ArgumentSpec.Double("kernelL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),

@@ -20,7 +20,7 @@ internal sealed class Conv2DTransposeKind : LayerKind
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
         ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Int("pad"),
-        ArgumentSpec.Int("outputPadding"), ArgumentSpec.Int("dilation"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Int("outputPadding"), ArgumentSpec.Int("dilation"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Activation(),
         ArgumentSpec.Double("kernelL1"), ArgumentSpec.Double("kernelL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
 

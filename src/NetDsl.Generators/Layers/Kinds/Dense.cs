@@ -14,7 +14,7 @@ internal sealed class DenseKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
-        ArgumentSpec.Int("units"), ArgumentSpec.Int("inFeatures"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Int("units"), ArgumentSpec.Int("inFeatures"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Activation(),
         ArgumentSpec.Double("kernelL1"), ArgumentSpec.Double("kernelL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
 

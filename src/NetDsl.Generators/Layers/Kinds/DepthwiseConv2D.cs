@@ -13,8 +13,8 @@ internal sealed class DepthwiseConv2DKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
-        ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
-        ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(), ArgumentSpec.Int("pad"),
+        ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"), ArgumentSpec.Activation(),
         ArgumentSpec.Int("kernelHeight"), ArgumentSpec.Int("kernelWidth"), ArgumentSpec.Int("strideHeight"), ArgumentSpec.Int("strideWidth"),
         ArgumentSpec.Int("padHeight"), ArgumentSpec.Int("padWidth"),
         ArgumentSpec.Double("depthwiseL1"), ArgumentSpec.Double("depthwiseL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),

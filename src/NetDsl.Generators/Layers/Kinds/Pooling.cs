@@ -5,19 +5,24 @@ using static NetDsl.Generators.Layers.TorchSharpNames;
 
 namespace NetDsl.Generators.Layers.Kinds;
 
-internal sealed record PoolArguments(long Window, long Stride, Pads Pads, bool Ceil) : LayerArguments;
+internal sealed record PoolArguments(long Window, long Stride, Pads Pads, bool Ceil) : LayerArguments
+{
+    /// <summary>Average pooling: padded zeros count in the divisor (PyTorch's count_include_pad).</summary>
+    public bool CountPadded { get; init; }
+}
 
 /// <summary>MaxPooling2D and AveragePooling2D share their window arithmetic.</summary>
 internal static class Pool
 {
-    public static readonly IReadOnlyList<ArgumentSpec> Arguments = new[]
+    public static readonly IReadOnlyList<ArgumentSpec> AverageArguments = new[]
     {
-        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
+        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(), ArgumentSpec.Int("pad"),
+        ArgumentSpec.Bool("ceilMode"), ArgumentSpec.Bool("countIncludePad"),
     };
 
     public static readonly IReadOnlyList<ArgumentSpec> MaxArguments = new[]
     {
-        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"), ArgumentSpec.Int("pad"),
+        ArgumentSpec.Int("poolSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(), ArgumentSpec.Int("pad"),
         ArgumentSpec.Bool("ceilMode"),
     };
 
@@ -38,12 +43,12 @@ internal static class Pool
             throw context.Invalid("pad", $"pad = {pads.Top} must be at most half the pool size ({size}), as in PyTorch");
         }
         var ceil = context.Bool("ceilMode", false);
-        if (ceil && context.Int("padding", Windows.Valid) == Windows.Same)
+        if (ceil && context.Enum("padding", Windows.Valid) == Windows.Same)
         {
             throw context.Invalid("ceilMode", "CeilMode and Padding.Same both decide the last window; keep one");
         }
         var output = Windows.Output(context, context.Input.Channels, window, pads, pooling: true, ceil);
-        return new LayerOutcome(output, new PoolArguments(size, stride, pads, ceil));
+        return new LayerOutcome(output, new PoolArguments(size, stride, pads, ceil) { CountPadded = context.Bool("countIncludePad", false) });
     }
 
     /// <summary>NetDsl's pooling over explicit (possibly asymmetric) padding: −∞ cells for max, uncounted cells for the average.</summary>
@@ -84,20 +89,31 @@ internal sealed class MaxPooling2DKind : LayerKind
 
 /// <summary>
 /// AveragePooling2D (Keras <c>AveragePooling2D</c>; PyTorch <c>nn.AvgPool2d(count_include_pad=False)</c>): each
-/// window's mean over its real cells; padded cells are not counted.
+/// window's mean over its real cells; padded cells are not counted unless <c>CountIncludePad</c> (PyTorch's default).
 /// </summary>
 internal sealed class AveragePooling2DKind : LayerKind
 {
     public override string Name => "AveragePooling2D";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.Arguments;
+    public override IReadOnlyList<ArgumentSpec> Arguments => Pool.AverageArguments;
 
     public override LayerOutcome Lower(LayerContext context) => Pool.Lower(context);
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
     {
         var a = (PoolArguments)node.Arguments;
-        return a.Pads.IsZero ? $"{Functional}.avg_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})" : Pool.Padded("AverageSame", a, inputs[0]);
+        if (a.Pads.IsZero && !a.Ceil)
+        {
+            return $"{Functional}.avg_pool2d({inputs[0]}, {Int(a.Window)}, {Int(a.Stride)})";
+        }
+        if (a.Pads.IsSymmetric && a.Pads.Top * 2 <= a.Window && a.Pads.Left * 2 <= a.Window)
+        {
+            // torch's own padding; with ceil mode a window past the padded input averages only what it covers.
+            var count = a.CountPadded || a.Pads.IsZero ? string.Empty : ", count_include_pad: false";
+            var ceil = a.Ceil ? ", ceil_mode: true" : string.Empty;
+            return $"{Functional}.avg_pool2d({inputs[0]}, {Longs(new[] { a.Window, a.Window })}, {Longs(new[] { a.Stride, a.Stride })}, {Longs(new[] { a.Pads.Top, a.Pads.Left })}{ceil}{count})";
+        }
+        return Pool.Padded(a.CountPadded ? "AverageZeroPadded" : "AverageSame", a, inputs[0]);
     }
 }
 

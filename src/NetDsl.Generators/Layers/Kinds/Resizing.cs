@@ -19,13 +19,13 @@ internal sealed class UpSampling2DKind : LayerKind
 
     public override string Stem => "up_sampling2d";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("size"), ArgumentSpec.Enum("interpolation"), ArgumentSpec.Bool("alignCorners") };
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("size"), ArgumentSpec.Enum("interpolation", "NetDsl.Interpolation"), ArgumentSpec.Bool("alignCorners") };
 
     public override LayerOutcome Lower(LayerContext context)
     {
         context.RequireImage();
         var size = context.Positive("size", 2);
-        var bilinear = context.Int("interpolation", 0) == 1;
+        var bilinear = context.Enum("interpolation", 0) == 1;
         var align = context.Bool("alignCorners", false);
         if (align && !bilinear)
         {

@@ -18,9 +18,9 @@ internal sealed class SeparableConv2DKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]
     {
-        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Enum("padding"),
+        ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(),
         ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"),
-        ArgumentSpec.Enum("activation"),
+        ArgumentSpec.Activation(),
     };
 
     public override LayerOutcome Lower(LayerContext context)
