@@ -512,4 +512,29 @@ public sealed class GeneratorRegressionTests
         // a: 17 → conv (pad 2, dilation 2) 17 → pool 3/2 with pad 1 and ceil 9; b: 9 → conv (pad 1) 9 → pool 3/2 4.
         assembly.Type("Staged").GetProperty("OutputShape")!.GetValue(null).Should().Be(Shape.Image(8, 4, 4));
     }
+
+    [Fact]
+    public void SeparableConv2D_regularizes_its_depthwise_and_pointwise_kernels_and_its_bias()
+    {
+        var run = Accepted("""
+            [Network, Input(3, 8, 8)]
+            [SeparableConv2D(4, 3, DepthwiseL2 = 0.1, PointwiseL1 = 0.01, BiasL2 = 0.5, Name = "sep")]
+            public partial class Sep { }
+            [Network, Input(3, 8, 8), DefaultRegularizer(L2 = 0.02)]
+            [SeparableConv2D(4, 3, Name = "sep")]
+            public partial class SepDefault { }
+            """);
+        using var assembly = run.Load();
+        using var scope = NewDisposeScope();
+        var own = Check(assembly, "Sep");
+        var state = own.state_dict();
+        double Sum(Tensor t, bool square) => (square ? t.square() : t.abs()).sum().item<float>();
+        var expected = 0.1 * Sum(state["sep.depthwise.weight"], true) + 0.01 * Sum(state["sep.pointwise.weight"], false) + 0.5 * Sum(state["sep.pointwise.bias"], true);
+        ((IRegularizedModule)own).RegularizationLoss().item<float>().Should().BeApproximately((float)expected, (float)expected * 1e-5f);
+
+        var byDefault = Check(assembly, "SepDefault");
+        state = byDefault.state_dict();
+        expected = 0.02 * (Sum(state["sep.depthwise.weight"], true) + Sum(state["sep.pointwise.weight"], true));
+        ((IRegularizedModule)byDefault).RegularizationLoss().item<float>().Should().BeApproximately((float)expected, (float)expected * 1e-5f);
+    }
 }

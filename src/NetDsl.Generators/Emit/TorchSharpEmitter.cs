@@ -431,22 +431,16 @@ internal static class TorchSharpEmitter
                 {
                     continue;
                 }
-                var bias = LayerCatalog.Get(node.Kind).HasBias(node);
-                if (lambdas.KernelL1 != 0)
+                foreach (var term in lambdas.Terms)
                 {
-                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L1({This(i)}.weight!, {Number(lambdas.KernelL1)}));");
-                }
-                if (lambdas.KernelL2 != 0)
-                {
-                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L2({This(i)}.weight!, {Number(lambdas.KernelL2)}));");
-                }
-                if (lambdas.BiasL1 != 0 && bias)
-                {
-                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L1({This(i)}.bias!, {Number(lambdas.BiasL1)}));");
-                }
-                if (lambdas.BiasL2 != 0 && bias)
-                {
-                    terms.Add($"terms.Add(global::NetDsl.Regularizer.L2({This(i)}.bias!, {Number(lambdas.BiasL2)}));");
+                    if (term.L1 != 0)
+                    {
+                        terms.Add($"terms.Add(global::NetDsl.Regularizer.L1({This(i)}.{term.Parameter}!, {Number(term.L1)}));");
+                    }
+                    if (term.L2 != 0)
+                    {
+                        terms.Add($"terms.Add(global::NetDsl.Regularizer.L2({This(i)}.{term.Parameter}!, {Number(term.L2)}));");
+                    }
                 }
             }
             W.Line("/// <summary>Sum of the regularization terms (Keras semantics: L1 λ·Σ|w|, L2 λ·Σw²).</summary>")

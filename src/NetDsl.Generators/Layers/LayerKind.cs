@@ -63,17 +63,32 @@ internal sealed class ArgumentSpec
     public static ArgumentSpec TypeOf(string name) => new(name, ArgumentType.Type);
 }
 
-/// <summary>Which network-wide default regularizer reaches a weighted layer, and the property of its kernel λs.</summary>
+/// <summary>A kernel a regularizer can reach: the stem of its λ properties and the parameter's path below the module.</summary>
+internal sealed record KernelFacts(string Property, string Parameter);
+
+/// <summary>Which network-wide default regularizer reaches a weighted layer, and the properties of its λs.</summary>
 internal sealed class WeightFacts
 {
     public WeightFacts(string kernelProperty, bool isDense)
+        : this(isDense, "bias", new KernelFacts(kernelProperty, "weight"))
     {
-        KernelProperty = kernelProperty;
-        IsDense = isDense;
     }
 
-    /// <summary>"kernel" (KernelL1/KernelL2) or "depthwise" (DepthwiseL1/DepthwiseL2).</summary>
-    public string KernelProperty { get; }
+    public WeightFacts(bool isDense, string biasParameter, params KernelFacts[] kernels)
+    {
+        IsDense = isDense;
+        BiasParameter = biasParameter;
+        Kernels = kernels;
+    }
+
+    /// <summary>
+    /// Each kernel: "kernel" (KernelL1/KernelL2 on .weight), "depthwise" (DepthwiseL1/DepthwiseL2), and for
+    /// SeparableConv2D both "depthwise" and "pointwise" on its two convolutions.
+    /// </summary>
+    public IReadOnlyList<KernelFacts> Kernels { get; }
+
+    /// <summary>The bias's path below the module (BiasL1/BiasL2).</summary>
+    public string BiasParameter { get; }
 
     /// <summary>Dense (RegularizedLayers.Dense) rather than a convolution (RegularizedLayers.Convolutions).</summary>
     public bool IsDense { get; }

@@ -8,12 +8,15 @@ namespace NetDsl.Generators.Lowering;
 // every padding explicit, every node's input and output shapes known. Value-equal records, like the parsed model, so
 // the incremental pipeline caches them; every emitter (TorchSharp today, ONNX and PyTorch next) reads only this.
 
-/// <summary>λs of the weights of one layer after the network-wide default has been applied.</summary>
-internal sealed record LayerRegularizers(double KernelL1, double KernelL2, double BiasL1, double BiasL2)
-{
-    public static readonly LayerRegularizers None = new(0, 0, 0, 0);
+/// <summary>The λs of one parameter of a layer's module: its path below the module ("weight", "Pointwise.bias").</summary>
+internal sealed record WeightPenalty(string Parameter, double L1, double L2);
 
-    public bool Any => KernelL1 != 0 || KernelL2 != 0 || BiasL1 != 0 || BiasL2 != 0;
+/// <summary>λs of the weights of one layer after the network-wide default has been applied (only non-zero ones).</summary>
+internal sealed record LayerRegularizers(EquatableArray<WeightPenalty> Terms)
+{
+    public static readonly LayerRegularizers None = new(EquatableArray<WeightPenalty>.Empty);
+
+    public bool Any => Terms.Count > 0;
 }
 
 /// <summary>One layer (or block use) of a lowered scope.</summary>

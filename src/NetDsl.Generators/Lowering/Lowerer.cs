@@ -245,20 +245,27 @@ internal sealed class Lowerer
             return LayerRegularizers.None;
         }
         double Constant(string name) => layer.Get(name)?.Double ?? 0;
-        var own = new LayerRegularizers(Constant(weights.KernelProperty + "L1"), Constant(weights.KernelProperty + "L2"), Constant("biasL1"), Constant("biasL2"));
+        var own = weights.Kernels.Select(k => new WeightPenalty(k.Parameter, Constant(k.Property + "L1"), Constant(k.Property + "L2")))
+            .Append(new WeightPenalty(weights.BiasParameter, Constant("biasL1"), Constant("biasL2")))
+            .Where(t => t.L1 != 0 || t.L2 != 0).ToList();
         var hasBias = kind.HasBias(node);
-        if ((own.BiasL1 != 0 || own.BiasL2 != 0) && !hasBias)
+        if (own.Any(t => t.Parameter == weights.BiasParameter) && !hasBias)
         {
             // UseBias given as an expression that is false for this use (a constant false is reported statically).
-            throw Fail("ND0006", layer.Get(own.BiasL1 != 0 ? "biasL1" : "biasL2")?.Span ?? context.Where, context.Path, own.BiasL1 != 0 ? "BiasL1" : "BiasL2", "bias (UseBias = false)");
+            var l1 = Constant("biasL1") != 0;
+            throw Fail("ND0006", layer.Get(l1 ? "biasL1" : "biasL2")?.Span ?? context.Where, context.Path, l1 ? "BiasL1" : "BiasL2", "bias (UseBias = false)");
         }
         var defaults = model.Regularizer;
-        if (own.Any || defaults is null || !(weights.IsDense ? defaults.Dense : defaults.Convolutions))
+        if (own.Count > 0 || defaults is null || !(weights.IsDense ? defaults.Dense : defaults.Convolutions) || defaults.L1 == 0 && defaults.L2 == 0)
         {
-            return own;
+            return new LayerRegularizers(own.ToEquatableArray());
         }
-        var bias = defaults.Biases && hasBias;
-        return new LayerRegularizers(defaults.L1, defaults.L2, bias ? defaults.L1 : 0, bias ? defaults.L2 : 0);
+        var terms = weights.Kernels.Select(k => new WeightPenalty(k.Parameter, defaults.L1, defaults.L2)).ToList();
+        if (defaults.Biases && hasBias)
+        {
+            terms.Add(new WeightPenalty(weights.BiasParameter, defaults.L1, defaults.L2));
+        }
+        return new LayerRegularizers(terms.ToEquatableArray());
     }
 
     public static bool UseBias(LayerSpec layer) => layer.Get("useBias") is not { Kind: ValueKind.Bool, Bool: false };

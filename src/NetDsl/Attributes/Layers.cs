@@ -561,7 +561,7 @@ public sealed class CustomAttribute : LayerAttribute
 /// Depthwise-separable 2-D convolution (Keras <c>SeparableConv2D</c>): a depthwise k×k convolution without bias, then a
 /// 1×1 convolution to <c>filters</c>; the module has the submodules <c>depthwise</c> and <c>pointwise</c>.
 /// </summary>
-public sealed class SeparableConv2DAttribute : LayerAttribute
+public sealed class SeparableConv2DAttribute : WeightedLayerAttribute
 {
     /// <param name="filters">Output channels.</param>
     /// <param name="kernelSize">Square kernel side of the depthwise part.</param>
@@ -583,9 +583,15 @@ public sealed class SeparableConv2DAttribute : LayerAttribute
     /// <summary>Depthwise outputs per input channel (default 1).</summary>
     public object? DepthMultiplier { get; set; } = 1;
 
-    /// <summary>A bias on the pointwise convolution (default true).</summary>
-    public object? UseBias { get; set; } = true;
+    /// <summary>λ of an L1 regularizer on the depthwise kernel (Keras' depthwise_regularizer).</summary>
+    public double DepthwiseL1 { get; set; }
 
-    /// <summary>An activation applied to the output (Keras' <c>activation=</c>).</summary>
-    public object? Activation { get; set; }
+    /// <summary>λ of an L2 regularizer on the depthwise kernel.</summary>
+    public double DepthwiseL2 { get; set; }
+
+    /// <summary>λ of an L1 regularizer on the pointwise kernel (Keras' pointwise_regularizer).</summary>
+    public double PointwiseL1 { get; set; }
+
+    /// <summary>λ of an L2 regularizer on the pointwise kernel.</summary>
+    public double PointwiseL2 { get; set; }
 }

@@ -23,6 +23,12 @@ public sealed class SeparableConv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The k×k convolution of each channel (no bias): <c>depthwise.weight</c> in the state dict.</summary>
+    public Conv2d Depthwise => depthwise;
+
+    /// <summary>The 1×1 convolution to the output channels: <c>pointwise.weight</c> and <c>pointwise.bias</c>.</summary>
+    public Conv2d Pointwise => pointwise;
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {

@@ -20,8 +20,14 @@ internal sealed class SeparableConv2DKind : LayerKind
     {
         ArgumentSpec.Int("filters"), ArgumentSpec.Int("kernelSize"), ArgumentSpec.Int("strides"), ArgumentSpec.Padding(),
         ArgumentSpec.Int("pad"), ArgumentSpec.Int("dilation"), ArgumentSpec.Int("depthMultiplier"), ArgumentSpec.Bool("useBias"),
-        ArgumentSpec.Activation(),
+        ArgumentSpec.Activation(), ArgumentSpec.Double("depthwiseL1"), ArgumentSpec.Double("depthwiseL2"), ArgumentSpec.Double("pointwiseL1"),
+        ArgumentSpec.Double("pointwiseL2"), ArgumentSpec.Double("biasL1"), ArgumentSpec.Double("biasL2"),
     };
+
+    /// <summary>Keras' depthwise_regularizer, pointwise_regularizer and bias_regularizer, on the runtime module's two convolutions.</summary>
+    public override WeightFacts Weights { get; } = new(isDense: false, "Pointwise.bias", new KernelFacts("depthwise", "Depthwise.weight"), new KernelFacts("pointwise", "Pointwise.weight"));
+
+    public override bool HasBias(LoweredNode node) => ((SeparableArguments)node.Arguments).Bias;
 
     public override LayerOutcome Lower(LayerContext context)
     {
