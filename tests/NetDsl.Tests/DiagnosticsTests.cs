@@ -220,6 +220,51 @@ public sealed class DiagnosticsTests
         "Parameter 'sizes' of block B has type int[] (params): block parameters are int, long, bool, double or an enum (or string or object, for an expression over the enclosing block's parameters)",
         "sizes");
 
+    // ---- Blocks with several inputs -----------------------------------------------------------------------------
+
+    private const string UpBlock = """
+        [BlockInputs("x", "skip")]
+        [UpSampling2D(2, Name = "up"), Concatenate("up", "skip", Name = "cat")]
+        public sealed class UpAttribute : BlockAttribute { public UpAttribute(int unused = 0) { } }
+
+        """;
+
+    [Fact]
+    public void Block_of_two_inputs_used_without_names_is_ND0002() => Expect(
+        UpBlock + "[Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = \"down\")] [Up(Name = \"dec\")] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error,
+        "Net.dec: Up reads 2 inputs (x, skip) but none is named: write From = \"…, …\" with one name for each",
+        "Up(Name = \"dec\")");
+
+    [Fact]
+    public void Block_of_two_inputs_given_three_names_is_ND0002() => Expect(
+        UpBlock + "[Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = \"down\")] [Up(From = \"down, input, down\")] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error,
+        "Net.up_1: Up reads 2 inputs (x, skip) but From names 3: write From = \"…, …\" with one name for each",
+        "down");
+
+    [Fact]
+    public void Two_names_for_a_layer_of_one_input_is_ND0002() => Expect(
+        "[Network, Input(4, 8, 8)] [Conv2D(4, 1, Name = \"a\")] [Conv2D(4, 1, From = \"a, input\")] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error,
+        "Net.conv2d_2: From names 2 outputs, but Conv2D reads one (several are for a block with [BlockInputs]; a merge names its inputs in its constructor)",
+        "input");
+
+    [Fact]
+    public void Unknown_name_in_a_list_is_ND0021_on_that_name() => Single(
+        UpBlock + "[Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = \"down\")] [Up(From = \"down, inputt\")] public partial class Net { }")
+        .Should().Match<Diagnostic>(d => d.Id == "ND0021" && Text(d) == "inputt" && d.GetMessage().Contains("did you mean 'input'?"));
+
+    [Fact]
+    public void Bad_block_input_names_are_ND0002()
+    {
+        // The block then reads one input, so its layers' names and its uses get their own errors too.
+        var diagnostics = TestCompilation.Analyze(Usings +
+            "[BlockInputs(\"a\", \"a\")] [Add(\"a\", \"a\")] public sealed class PairAttribute : BlockAttribute { }\n" +
+            "[Network, Input(4)] [Dense(4, Name = \"d\")] [Pair(From = \"d, d\")] public partial class Net { }");
+        diagnostics.Should().Contain(d => d.Id == "ND0002" && d.GetMessage() == "Pair: 'a' is named twice" && Text(d) == "BlockInputs(\"a\", \"a\")");
+    }
+
     // ---- Enum values and expressions in properties ----------------------------------------------------------
 
     [Fact]

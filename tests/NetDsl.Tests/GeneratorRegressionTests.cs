@@ -537,4 +537,29 @@ public sealed class GeneratorRegressionTests
         expected = 0.02 * (Sum(state["sep.depthwise.weight"], true) + Sum(state["sep.pointwise.weight"], true));
         ((IRegularizedModule)byDefault).RegularizationLoss().item<float>().Should().BeApproximately((float)expected, (float)expected * 1e-5f);
     }
+
+    [Fact]
+    public void A_block_of_three_inputs_named_like_generated_locals_compiles_and_runs()
+    {
+        // Inputs called x and h: forward's chain variable moves out of their way.
+        var run = Accepted("""
+            [BlockInputs("x", "h", "input")]
+            [Conv2D(4, 1, Name = "a")]
+            [Conv2D(4, 1, From = "h", Name = "b")]
+            [Add("a", "b", "input", Name = "sum"), ReLU(Name = "out")]
+            public sealed class Tri : BlockAttribute { public Tri(int unused = 0) { } }
+            [Network, Input(4, 6, 6)]
+            [Conv2D(4, 3, Pad = 1, Name = "c1")]
+            [Conv2D(4, 3, Pad = 1, Name = "c2")]
+            [Tri(From = "c1, c2, input", Name = "tri")]
+            [Tri(From = "tri, tri, c1", Name = "tri2")]
+            public partial class Three { }
+            """);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Three");
+        module.named_modules().Select(m => m.name).Should().Contain(new[] { "tri.a", "tri.b", "tri2.a", "tri2.b" });
+        var summary = (string)assembly.Type("Three").GetField("Summary")!.GetValue(null)!;
+        summary.Should().Contain("tri.b (Conv2D)").And.Contain("tri.sum (Add)");
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain("forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor h, global::TorchSharp.torch.Tensor input)");
+    }
 }

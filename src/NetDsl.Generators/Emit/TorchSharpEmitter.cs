@@ -255,7 +255,7 @@ internal static class TorchSharpEmitter
             var origin = block.TypeName.Length == 0 ? string.Empty : $" (from {Xml(block.TypeName)})";
             writer.Line($"/// <summary>{Xml(block.Name)}{Xml(arguments)}{origin} on {block.Body.Input} → {block.Body.OutputShape}.</summary>")
                 .Line(GeneratedCode)
-                .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleBase}, {RegularizedModule}");
+                .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleOf(block.Body.InputCount)}, {RegularizedModule}");
             scope.Fields();
             writer.Line("/// <summary>Creates the block; <paramref name=\"name\"/> is its module name.</summary>")
                 .Open($"public {CSharpNames.Escape(className)}(string name) : base(name)");
@@ -263,19 +263,23 @@ internal static class TorchSharpEmitter
             writer.Line("this.RegisterComponents();")
                 .Close()
                 .Line()
-                .Line("/// <summary>Shape of one input sample.</summary>")
+                .Line(block.Body.InputCount == 1 ? "/// <summary>Shape of one input sample.</summary>" : $"/// <summary>Shape of one sample of the first input ({Xml(block.Body.InputNames[0])}).</summary>")
                 .Line($"public {ShapeType} InputShape {{ get; }} = {ShapeLiteral(block.Body.Input)};")
                 .Line()
                 .Line("/// <summary>Shape of one output sample.</summary>")
                 .Line($"public {ShapeType} OutputShape {{ get; }} = {ShapeLiteral(block.Body.OutputShape)};")
                 .Line()
                 .Line("/// <inheritdoc/>")
-                .Open($"public override {Tensor} forward({Tensor} input)");
+                .Open($"public override {Tensor} forward({string.Join(", ", scope.Parameters.Select(p => Tensor + " " + p))})");
             scope.Forward();
             writer.Close().Line();
             scope.Regularization();
             writer.Close();
         }
+
+        /// <summary>TorchSharp's module type of a forward with <paramref name="inputs"/> tensors.</summary>
+        private static string ModuleOf(int inputs) =>
+            inputs == 1 ? ModuleBase : "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(Tensor, inputs + 1)) + ">";
 
         public static bool HasRegularizers(LoweredScope scope) =>
             scope.Nodes.Any(n => n.Regularizers.Any || n.Block is { } block && HasRegularizers(block.Body));
@@ -327,6 +331,29 @@ internal static class TorchSharpEmitter
 
         /// <summary>A C# name for a module name: the copies of a Repeat are named 0, 1, … and their fields _0, _1, ….</summary>
         private static string Identifier(string name) => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) ? name : "_" + name;
+
+        /// <summary>forward's parameters: <c>input</c>, or for a block with [BlockInputs] its input names.</summary>
+        public IReadOnlyList<string> Parameters
+        {
+            get
+            {
+                if (parameters is null)
+                {
+                    if (scope.InputCount == 1)
+                    {
+                        parameters = new[] { "input" };
+                    }
+                    else
+                    {
+                        var allocator = new NameAllocator(System.Array.Empty<string>());
+                        parameters = scope.InputNames.Select(n => CSharpNames.Escape(allocator.Allocate(Identifier(n)))).ToArray();
+                    }
+                }
+                return parameters;
+            }
+        }
+
+        private string[]? parameters;
 
         private string This(int index) => "this." + CSharpNames.Escape(fields[index]!);
 
@@ -383,14 +410,16 @@ internal static class TorchSharpEmitter
                 }
             }
             // An output read only by the next layer lives in x; any other gets a local named after its layer.
-            var locals = new NameAllocator(new[] { "input", "x" });
+            // x, unless an input has that name.
+            var chain = new[] { "x", "h", "y", "z" }.FirstOrDefault(n => !Parameters.Contains(n)) ?? new NameAllocator(Parameters.Concat(new[] { "input" })).Allocate("x");
+            var locals = new NameAllocator(Parameters.Concat(new[] { "input", chain }));
             var values = new string[count];
             var declared = false;
             for (var i = 0; i < count; i++)
             {
                 var node = scope.Nodes[i];
-                var inputs = node.Inputs.Select(k => k < 0 ? "input" : values[k]).ToList();
-                var expression = node.IsBlock ? $"{This(i)}.forward({inputs[0]})" : LayerCatalog.Get(node.Kind).Forward(node, fields[i] is null ? null : This(i), inputs);
+                var inputs = node.Inputs.Select(k => k < 0 ? Parameters[-k - 1] : values[k]).ToList();
+                var expression = node.IsBlock ? $"{This(i)}.forward({string.Join(", ", inputs)})" : LayerCatalog.Get(node.Kind).Forward(node, fields[i] is null ? null : This(i), inputs);
                 if (node.Activation is { } activation)
                 {
                     expression = LayerCatalog.Get(activation.Kind).Forward(activation, null, new[] { expression });
@@ -398,9 +427,9 @@ internal static class TorchSharpEmitter
                 var comment = $" // {node.Output}";
                 if (readers[i].Count == 1 && readers[i][0] == i + 1 || i == scope.Output && readers[i].Count == 0)
                 {
-                    W.Line($"{(declared ? string.Empty : "var ")}x = {expression};{comment}");
+                    W.Line($"{(declared ? string.Empty : "var ")}{chain} = {expression};{comment}");
                     declared = true;
-                    values[i] = "x";
+                    values[i] = chain;
                 }
                 else
                 {
@@ -409,7 +438,7 @@ internal static class TorchSharpEmitter
                     values[i] = local;
                 }
             }
-            W.Line($"return {(scope.Output < 0 ? "input" : values[scope.Output])};");
+            W.Line($"return {(scope.Output < 0 ? Parameters[-scope.Output - 1] : values[scope.Output])};");
         }
 
         public void Regularization()

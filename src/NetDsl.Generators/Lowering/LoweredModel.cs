@@ -49,12 +49,26 @@ internal sealed record LoweredNode(
 /// <param name="Arguments">Its concrete arguments as written in a doc comment: "outChannels: 24".</param>
 internal sealed record LoweredBlock(string TypeName, string Name, EquatableArray<string> Arguments, LoweredScope Body);
 
-/// <summary>A layer list with its input; <paramref name="Output"/> is the index of the node whose output it returns (−1: its input).</summary>
+/// <summary>
+/// A layer list with its input; <paramref name="Output"/> is the index of the node whose output it returns (−1: its
+/// input). A block with several inputs has the others in <see cref="ExtraInputs"/>: node input −2 is the second.
+/// </summary>
 internal sealed record LoweredScope(Shape Input, EquatableArray<LoweredNode> Nodes, int Output)
 {
-    public Shape OutputShape => Output < 0 ? Input : Nodes[Output].Output;
+    /// <summary>The shapes of inputs 2, 3, … of a block with [BlockInputs].</summary>
+    public EquatableArray<Shape> ExtraInputs { get; init; } = EquatableArray<Shape>.Empty;
 
-    public Shape ShapeOf(int index) => index < 0 ? Input : Nodes[index].Output;
+    /// <summary>The names the scope's layers read its inputs by ("input", or the block's [BlockInputs]).</summary>
+    public EquatableArray<string> InputNames { get; init; } = new[] { "input" }.ToEquatableArray();
+
+    public int InputCount => 1 + ExtraInputs.Count;
+
+    public Shape OutputShape => ShapeOf(Output);
+
+    public Shape ShapeOf(int index) => index == -1 ? Input : index < -1 ? ExtraInputs[-index - 2] : Nodes[index].Output;
+
+    /// <summary>The name of node input <paramref name="index"/>: a scope input's name, or the node's.</summary>
+    public string NameOf(int index) => index < 0 ? InputNames[-index - 1] : Nodes[index].Name;
 
     /// <summary>Trainable and non-trainable values and multiply-adds of all its nodes (checked: ND0018 beyond 64 bits).</summary>
     public (long Trainable, long NonTrainable, long MultiplyAdds) Totals()

@@ -45,7 +45,7 @@ internal sealed class Lowerer
     }
 
     public LoweredNetwork Lower(Shape input) =>
-        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(enumMembers), input, string.Empty, null, null, new List<string>()), model.GlorotUniform);
+        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(enumMembers), new[] { input }, new[] { InputName }, string.Empty, null, null, new List<string>()), model.GlorotUniform);
 
     private Exception Fail(string id, SourceSpan? span, params string[] arguments)
     {
@@ -56,7 +56,8 @@ internal sealed class Lowerer
     private LoweredScope LowerScope(
         EquatableArray<LayerSpec> layers,
         Dictionary<string, ExpressionValue> variables,
-        Shape input,
+        IReadOnlyList<Shape> input,
+        IReadOnlyList<string> inputNames,
         string prefix,
         SourceSpan? usage,
         BlockDefinition? owner,
@@ -79,7 +80,7 @@ internal sealed class Lowerer
         }
         try
         {
-            return LowerLayers(layers, variables, input, prefix, usage, owner, stack);
+            return LowerLayers(layers, variables, input, inputNames, prefix, usage, owner, stack);
         }
         finally
         {
@@ -90,7 +91,8 @@ internal sealed class Lowerer
     private LoweredScope LowerLayers(
         EquatableArray<LayerSpec> layers,
         Dictionary<string, ExpressionValue> variables,
-        Shape input,
+        IReadOnlyList<Shape> scopeInputs,
+        IReadOnlyList<string> scopeInputNames,
         string prefix,
         SourceSpan? usage,
         BlockDefinition? owner,
@@ -101,7 +103,7 @@ internal sealed class Lowerer
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var present = new HashSet<string>(StringComparer.Ordinal);
         var current = -1;
-        Shape ShapeOf(int index) => index < 0 ? input : nodes[index].Output;
+        Shape ShapeOf(int index) => index < 0 ? scopeInputs[-index - 1] : nodes[index].Output;
 
         foreach (var layer in layers)
         {
@@ -115,19 +117,19 @@ internal sealed class Lowerer
                 foreach (var reference in layer.Inputs)
                 {
                     inputSpans.Add(usage is null ? reference.Span : null);
-                    // The static checks made sure every name is the input or an earlier layer of this scope.
-                    inputs.Add(reference.Name == InputName && !names.ContainsKey(InputName) ? -1 : names[reference.Name]);
+                    // The static checks made sure every name is a scope input or an earlier layer of this scope.
+                    inputs.Add(names.TryGetValue(reference.Name, out var index) ? index : -1 - IndexOf(scopeInputNames, reference.Name));
                     inputNames.Add(reference.Name);
                 }
             }
             else
             {
                 inputs.Add(current);
-                inputNames.Add(current < 0 ? InputName : nodes[current].Name);
+                inputNames.Add(current < 0 ? scopeInputNames[-current - 1] : nodes[current].Name);
                 if (kind is Layers.Kinds.AddKind)
                 {
                     inputs.Add(-1); // [Add]: the residual shortcut from the scope's input
-                    inputNames.Add(InputName);
+                    inputNames.Add(scopeInputNames[0]);
                 }
             }
 
@@ -164,7 +166,23 @@ internal sealed class Lowerer
                 report("ND0103", specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, nodes[i].Output.ToString() });
             }
         }
-        return new LoweredScope(input, nodes.ToEquatableArray(), current);
+        return new LoweredScope(scopeInputs[0], nodes.ToEquatableArray(), current)
+        {
+            ExtraInputs = scopeInputs.Skip(1).ToEquatableArray(),
+            InputNames = scopeInputNames.ToEquatableArray(),
+        };
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+        throw new StopLowering(); // unreachable: the static checks report unknown names
     }
 
     private LoweredNode LowerOne(
@@ -326,7 +344,7 @@ internal sealed class Lowerer
         }
         stack.Add(layer.BlockType);
         owners.Add(block);
-        var body = LowerScope(block.Body, inner, shape, path + ".", where, block, stack);
+        var body = LowerScope(block.Body, inner, shapes, block.Inputs, path + ".", where, block, stack);
         owners.RemoveAt(owners.Count - 1);
         stack.RemoveAt(stack.Count - 1);
 

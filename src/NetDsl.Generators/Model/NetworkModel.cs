@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace NetDsl.Generators.Model;
 
 // The backend-neutral description of a network, as parsed from attributes. Every type here is a value-equal record
@@ -136,6 +138,12 @@ internal sealed record BlockDefinition(
 
     /// <summary>The block's [Let]s, in source order.</summary>
     public EquatableArray<LetDefinition> Lets { get; init; } = EquatableArray<LetDefinition>.Empty;
+
+    /// <summary>[BlockInputs("x", "skip")]: the names of its inputs; empty for a block of one input, called "input".</summary>
+    public EquatableArray<string> InputNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The names its layers read its inputs by.</summary>
+    public IReadOnlyList<string> Inputs => InputNames.Count == 0 ? new[] { "input" } : InputNames;
 }
 
 /// <summary>

@@ -17,6 +17,7 @@ internal static class NetworkParser
     public const string NetworkAttributeName = "NetDsl.NetworkAttribute";
     public const string VariantAttributeName = "NetDsl.VariantAttribute";
     private const string InputAttributeName = "NetDsl.InputAttribute";
+    private const string BlockInputsAttributeName = "NetDsl.BlockInputsAttribute";
     private const string RegularizerAttributeName = "NetDsl.DefaultRegularizerAttribute";
     private const string LayerBaseName = "NetDsl.LayerAttribute";
     private const string BlockBaseName = "NetDsl.BlockAttribute";
@@ -716,7 +717,15 @@ internal static class NetworkParser
                         }
                         else
                         {
-                            inputs.Add(new NameReference(from, value.Span));
+                            // "a, b": one name per input of a block with several (each with its own span in the string).
+                            var offset = 0;
+                            foreach (var part in from.Split(','))
+                            {
+                                var trimmed = part.Trim();
+                                var start = offset + part.IndexOf(trimmed, StringComparison.Ordinal);
+                                inputs.Add(new NameReference(trimmed, from.Contains(",") ? Shapes.ShapeInference.Sub(value.Span, start, Math.Max(trimmed.Length, 1)) : value.Span));
+                                offset += part.Length + 1;
+                            }
                         }
                     }
                     continue;
@@ -940,10 +949,30 @@ internal static class NetworkParser
                     contract = EquatableArray<long>.Empty;
                 }
             }
+            var inputNames = EquatableArray<string>.Empty;
+            if (blockClass.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, BlockInputsAttributeName)) is { } inputsAttribute &&
+                inputsAttribute.ConstructorArguments.FirstOrDefault() is { Kind: TypedConstantKind.Array } list)
+            {
+                var names = list.Values.Select(v => v.Value as string ?? string.Empty).ToList();
+                var why = names.Count is < 2 or > 6 ? $"a block reads 2 to 6 named inputs, not {names.Count}"
+                    : names.FirstOrDefault(n => !SyntaxFacts.IsValidIdentifier(n)) is { } bad ? $"'{bad}' is not an identifier"
+                    : names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice ? $"'{twice.Key}' is named twice"
+                    : names.FirstOrDefault(n => parameters.ContainsKey(n) || Lowerer.ImplicitVariables.Contains(n)) is { } clash ? $"'{clash}' is also a parameter's name"
+                    : null;
+                if (why is null)
+                {
+                    inputNames = names.ToEquatableArray();
+                }
+                else
+                {
+                    diagnostics.Add(new DiagnosticInfo("ND0002", AttributeSpan(inputsAttribute), new[] { blockName, why }.ToEquatableArray()));
+                }
+            }
             blocks[key] = new BlockDefinition(key, blockName, order.Select(n => parameters[n]).ToEquatableArray(), body, span)
             {
                 DeclaredInput = contract,
                 Lets = ParseLets(blockClass),
+                InputNames = inputNames,
             };
         }
 

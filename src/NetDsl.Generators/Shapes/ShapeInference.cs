@@ -133,7 +133,7 @@ internal static class ShapeInference
                     continue;
                 }
                 var chained = node.Inputs.Count == 1 && node.Inputs[0] == i - 1;
-                var connected = chained ? string.Empty : string.Join(", ", node.Inputs.Select(k => k < 0 ? Lowerer.InputName : scope.Nodes[k].Name));
+                var connected = chained ? string.Empty : string.Join(", ", node.Inputs.Select(scope.NameOf));
                 var type = LayerCatalog.Find(node.Kind)?.SummaryType(node) ?? node.Kind;
                 type = node.Activation is { } activation ? type + ", " + activation.Kind : type;
                 rows.Add(new LayerRow(prefix + node.Name, type, node.Output, node.Trainable, node.NonTrainable, node.MultiplyAdds, connected));
@@ -205,7 +205,8 @@ internal static class ShapeInference
                         }
                     }
                 }
-                CheckInputs(layers, i, scopeName);
+                CheckInputs(layers, i, scopeName, owner?.Inputs ?? new[] { Lowerer.InputName });
+                CheckInputCount(layer, scopeName);
                 if (LayerCatalog.Find(layer.Kind)?.Weights is not null && Lowerer.UseBias(layer) && layer.Get("activation") is null or { Kind: ValueKind.Enum, Int: 0 } && i + 1 < layers.Count &&
                     layers[i + 1].Kind == "BatchNorm" && layers[i + 1].Inputs.Count == 0 &&
                     layers[i + 1].When is not { Kind: ValueKind.Bool, Bool: false } && Equals(layer.When?.Text, layers[i + 1].When?.Text))
@@ -372,14 +373,14 @@ internal static class ShapeInference
         /// Every name a layer reads must be the scope's input or a layer written above it: ND0021 for a name that is
         /// nowhere (with the nearest existing name), ND0023 for one written below it or for the layer itself.
         /// </summary>
-        private void CheckInputs(EquatableArray<LayerSpec> layers, int index, string scopeName)
+        private void CheckInputs(EquatableArray<LayerSpec> layers, int index, string scopeName, IReadOnlyList<string> scopeInputs)
         {
             var layer = layers[index];
             var earlier = layers.Take(index).Select(l => l.Name).ToList();
             foreach (var reference in layer.Inputs)
             {
                 var name = reference.Name;
-                if (earlier.Contains(name) || name == Lowerer.InputName)
+                if (earlier.Contains(name) || scopeInputs.Contains(name))
                 {
                     continue;
                 }
@@ -395,11 +396,40 @@ internal static class ShapeInference
                 }
                 else
                 {
-                    var candidates = earlier.Distinct().Concat(new[] { Lowerer.InputName }).ToList();
+                    var candidates = earlier.Distinct().Concat(scopeInputs).ToList();
                     var nearest = candidates.OrderBy(c => Distance(c, name)).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();
                     var hint = nearest is not null && Distance(nearest, name) <= Math.Max(2, name.Length / 3) ? $"; did you mean '{nearest}'?" : string.Empty;
                     Report("ND0021", span, where, name, string.Join(", ", candidates), hint);
                 }
+            }
+        }
+
+        /// <summary>
+        /// A block with [BlockInputs] gets one name per input (From = "a, b"); every other layer reads one output,
+        /// except a merge, which names its inputs in its constructor.
+        /// </summary>
+        private void CheckInputCount(LayerSpec layer, string scopeName)
+        {
+            var where = scopeName + "." + layer.Name;
+            if (layer.IsBlock && layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var block) && block.Inputs.Count > 1)
+            {
+                var names = string.Join(", ", block.Inputs);
+                if (layer.Inputs.Count != block.Inputs.Count)
+                {
+                    var given = layer.Inputs.Count == 0 ? "none is named" : $"From names {layer.Inputs.Count}";
+                    Report("ND0002", layer.Inputs.Count == 0 ? layer.Span : layer.Inputs[0].Span ?? layer.Span, where,
+                        $"{block.Name} reads {block.Inputs.Count} inputs ({names}) but {given}: write From = \"{string.Join(", ", block.Inputs.Select(_ => "…"))}\" with one name for each");
+                }
+                else if (layer.Repeat is not null)
+                {
+                    Report("ND0002", layer.Repeat.Span ?? layer.Span, where, $"Repeat chains copies of a block of one input; {block.Name} reads {block.Inputs.Count} ({names})");
+                }
+                return;
+            }
+            if (layer.Inputs.Count > 1 && (layer.IsBlock || LayerCatalog.Find(layer.Kind)?.InputsArgument is null))
+            {
+                Report("ND0002", layer.Inputs[1].Span ?? layer.Span, where,
+                    $"From names {layer.Inputs.Count} outputs, but {KindName(layer)} reads one (several are for a block with [BlockInputs]; a merge names its inputs in its constructor)");
             }
         }
 

@@ -30,6 +30,8 @@ public abstract class LayerAttribute : Attribute
     /// The name of the output this layer reads instead of the previous layer's: an earlier layer of the same network
     /// or block, or <c>"input"</c> (the network's or block's input). A branch starts here, e.g. a shortcut projection
     /// <c>[Conv2D(64, 1, Name = "proj", From = "input")]</c>. Merges name their inputs in their constructor instead.
+    /// A block with several inputs (<see cref="BlockInputsAttribute"/>) takes one name per input, separated by commas:
+    /// <c>From = "bottom, enc3"</c>.
     /// </summary>
     public string? From { get; set; }
 

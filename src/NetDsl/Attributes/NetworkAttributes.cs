@@ -40,6 +40,20 @@ public sealed class InputAttribute : Attribute
 }
 
 /// <summary>
+/// The names of a block's inputs, for a block that reads more than one (a U-Net decoder level reads the upsampled map
+/// and the skip connection): <c>[BlockInputs("x", "skip")]</c>. Its layers read them by name (<c>From = "skip"</c>, a
+/// merge's inputs); the first layer reads the first. A use names what it passes in the same order:
+/// <c>[Up(128, From = "bottom, enc3")]</c>. The generated block's <c>forward</c> takes one tensor per name. A block's
+/// <see cref="InputAttribute"/> contract applies to its first input.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class BlockInputsAttribute : Attribute
+{
+    /// <param name="names">Two to six names, each a C#-style identifier, all different.</param>
+    public BlockInputsAttribute(params string[] names) { }
+}
+
+/// <summary>
 /// Derives a network from a base network without copying its layers: the variant has the same layers,
 /// changed as this attribute (and a <see cref="DefaultRegularizerAttribute"/> on the variant) says.
 /// </summary>

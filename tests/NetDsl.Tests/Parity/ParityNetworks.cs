@@ -202,3 +202,21 @@ public sealed class ConvActAttribute : BlockAttribute
 [Flatten(From = "ceil", Name = "f1"), Flatten(From = "counted", Name = "f2"), Flatten(From = "ceil_unpadded", Name = "f3"), Flatten(From = "same_counted", Name = "f4")]
 [Concatenate("f1", "f2", "f3", "f4")]
 public partial class Options { }
+
+/// <summary>A U-Net decoder level as a block of two inputs: the map to upsample and the skip connection.</summary>
+[BlockInputs("x", "skip")]
+[UpSampling2D(2, Name = "up")]
+[Concatenate("up", "skip", Name = "cat")]
+[Conv2D("filters", 3, Pad = 1, Name = "conv"), ReLU(Name = "relu")]
+public sealed class UpLevelAttribute : BlockAttribute
+{
+    public UpLevelAttribute(int filters) { }
+}
+
+[Network, Input(3, 8, 8)]
+[Conv2D(4, 3, Pad = 1, Name = "enc"), ReLU(Name = "enc_relu")]
+[MaxPooling2D(2, Name = "down")]
+[Conv2D(8, 3, Pad = 1, Name = "mid")]
+[UpLevel(4, From = "mid, enc_relu", Name = "dec")]
+[Conv2D(2, 1, Name = "head")]
+public partial class TwoInputs { }

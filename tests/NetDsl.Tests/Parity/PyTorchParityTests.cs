@@ -68,7 +68,7 @@ public sealed class PyTorchParityTests : IClassFixture<ParityFixtures>
     {
         typeof(Convolutions), typeof(Pools), typeof(Activations), typeof(Merges), typeof(Norms), typeof(Sequences), typeof(Resampling),
         typeof(Residual), typeof(SamePadding), typeof(CustomLayer), typeof(NonSquare), typeof(Separable), typeof(Dropouts),
-        typeof(Options),
+        typeof(Options), typeof(TwoInputs),
     };
 
     private readonly ParityFixtures fixtures;

@@ -361,8 +361,35 @@ class Options(nn.Module):
         return torch.cat([t.flatten(1) for t in (ceil, counted, ceil_unpadded, same_counted)], dim=1)
 
 
+class TwoInputs(nn.Module):
+    """A block of two inputs (a U-Net decoder level): upsample the first, concatenate the second, convolve."""
+
+    input_shape = (3, 8, 8)
+
+    class UpLevel(nn.Module):
+        def __init__(self, inputs, filters):
+            super().__init__()
+            self.conv = nn.Conv2d(inputs, filters, 3, padding=1)
+
+        def forward(self, x, skip):
+            up = F.interpolate(x, scale_factor=2, mode="nearest")
+            return F.relu(self.conv(torch.cat([up, skip], dim=1)))
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Conv2d(3, 4, 3, padding=1)
+        self.mid = nn.Conv2d(4, 8, 3, padding=1)
+        self.dec = TwoInputs.UpLevel(8 + 4, 4)
+        self.head = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        enc = F.relu(self.enc(x))                       # [4, 8, 8]
+        mid = self.mid(F.max_pool2d(enc, 2))            # [8, 4, 4]
+        return self.head(self.dec(mid, enc))            # [2, 8, 8]
+
+
 CASES = [Convolutions, Pools, Activations, Merges, Norms, Sequences, Resampling, Residual, SamePadding, CustomLayer, NonSquare, Separable, Dropouts,
-         Options]
+         Options, TwoInputs]
 
 
 def randomise(module, generator):
