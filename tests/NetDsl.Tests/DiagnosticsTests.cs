@@ -244,6 +244,18 @@ public sealed class DiagnosticsTests
         "down");
 
     [Fact]
+    public void Block_input_nothing_reads_is_warning_ND0103_on_the_block() => Expect(
+        """
+        [BlockInputs("x", "skip")]
+        [UpSampling2D(2, Name = "up")]
+        public sealed class UpAttribute : BlockAttribute { public UpAttribute(int unused = 0) { } }
+        [Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = "down")] [Up(From = "down, input")] public partial class Net { }
+        """,
+        "ND0103", DiagnosticSeverity.Warning,
+        "Up.skip (an input): its output [N, 4, 8, 8] is never read: no later layer takes it as its input (by position, From or a merge); name it where it is needed, or remove it",
+        "UpAttribute");
+
+    [Fact]
     public void Two_names_for_a_layer_of_one_input_is_ND0002() => Expect(
         "[Network, Input(4, 8, 8)] [Conv2D(4, 1, Name = \"a\")] [Conv2D(4, 1, From = \"a, input\")] public partial class Net { }",
         "ND0002", DiagnosticSeverity.Error,

@@ -166,6 +166,15 @@ internal sealed class Lowerer
                 report("ND0103", specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, nodes[i].Output.ToString() });
             }
         }
+        // A named input of a block that nothing reads: a forgotten skip connection.
+        for (var k = 0; scopeInputs.Count > 1 && k < scopeInputs.Count; k++)
+        {
+            var index = -1 - k;
+            if (index != current && !nodes.Any(n => n.Inputs.Contains(index)))
+            {
+                report("ND0103", owner?.Span ?? usage, new[] { (owner?.Name ?? model.ClassName) + "." + scopeInputNames[k] + " (an input)", scopeInputs[k].ToString() });
+            }
+        }
         return new LoweredScope(scopeInputs[0], nodes.ToEquatableArray(), current)
         {
             ExtraInputs = scopeInputs.Skip(1).ToEquatableArray(),
