@@ -270,6 +270,94 @@ internal sealed class FuzzBinary : FuzzExpr
     }
 }
 
+/// <summary>A [Let] value read by name: written as the name, worth what its body is worth where it is read.</summary>
+internal sealed class FuzzLetRef : FuzzExpr
+{
+    public FuzzLetRef(FuzzLet let) => Let = let;
+
+    public FuzzLet Let { get; }
+
+    public override bool IsAtom => true;
+
+    public override FuzzValue Evaluate(IReadOnlyDictionary<string, FuzzValue> variables) => Let.Body.Evaluate(variables);
+
+    public override void Write(StringBuilder output, bool compact) => output.Append(Let.Name);
+}
+
+/// <summary>
+/// A call: a built-in function (min, max of two numbers, an int if both are; floor, ceil, round to even and int
+/// toward zero, each an int) or a [Let] function, whose body is evaluated with its parameters bound to the arguments.
+/// </summary>
+internal sealed class FuzzCall : FuzzExpr
+{
+    public FuzzCall(string name, FuzzLet? function, params FuzzExpr[] arguments)
+    {
+        Name = name;
+        Function = function;
+        Arguments = arguments;
+    }
+
+    public string Name { get; }
+
+    public FuzzLet? Function { get; }
+
+    public IReadOnlyList<FuzzExpr> Arguments { get; }
+
+    public override bool IsAtom => true;
+
+    public override FuzzValue Evaluate(IReadOnlyDictionary<string, FuzzValue> variables)
+    {
+        var values = Arguments.Select(a => a.Evaluate(variables)).ToList();
+        if (Function is { } function)
+        {
+            var inner = new Dictionary<string, FuzzValue>(variables, StringComparer.Ordinal);
+            for (var i = 0; i < function.Parameters.Count; i++)
+            {
+                inner[function.Parameters[i]] = values[i];
+            }
+            return function.Body.Evaluate(inner);
+        }
+        if (values.Any(v => v.IsBool))
+        {
+            throw new FuzzEvaluationException(Name + " of a bool");
+        }
+        if (Name is "min" or "max")
+        {
+            var (a, b) = (values[0], values[1]);
+            return a.IsInt && b.IsInt
+                ? FuzzValue.Int(Name == "min" ? Math.Min(a.Number, b.Number) : Math.Max(a.Number, b.Number))
+                : FuzzValue.Double(Name == "min" ? Math.Min(a.Real, b.Real) : Math.Max(a.Real, b.Real));
+        }
+        var x = values[0];
+        if (x.IsInt)
+        {
+            return x;
+        }
+        return FuzzValue.Int((long)(Name switch
+        {
+            "floor" => Math.Floor(x.Real),
+            "ceil" => Math.Ceiling(x.Real),
+            "round" => Math.Round(x.Real, MidpointRounding.ToEven),
+            "int" => Math.Truncate(x.Real),
+            _ => throw new FuzzEvaluationException("function " + Name),
+        }));
+    }
+
+    public override void Write(StringBuilder output, bool compact)
+    {
+        output.Append(Name).Append('(');
+        for (var i = 0; i < Arguments.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Append(compact ? "," : ", ");
+            }
+            Arguments[i].Write(output, compact);
+        }
+        output.Append(')');
+    }
+}
+
 internal sealed class FuzzConditional : FuzzExpr
 {
     public FuzzConditional(FuzzExpr condition, FuzzExpr whenTrue, FuzzExpr whenFalse)

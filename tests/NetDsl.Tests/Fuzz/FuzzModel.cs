@@ -5,18 +5,55 @@ using System.Linq;
 
 namespace NetDsl.Tests.Fuzz;
 
-/// <summary>One sample's shape as the fuzzer tracks it: an image [C, H, W] or a vector [F] (batch implicit).</summary>
-internal readonly record struct FuzzShape(bool IsImage, long Channels, long Height, long Width)
+/// <summary>
+/// One sample's shape as the fuzzer tracks it (batch implicit): an image [C, H, W] (rank 3), a sequence [C, L]
+/// (rank 2, the length kept in <see cref="Height"/>) or a vector [F] (rank 1).
+/// </summary>
+internal readonly record struct FuzzShape(int Rank, long Channels, long Height, long Width)
 {
-    public static FuzzShape Image(long channels, long height, long width) => new(true, channels, height, width);
+    public static FuzzShape Image(long channels, long height, long width) => new(3, channels, height, width);
 
-    public static FuzzShape Vector(long features) => new(false, features, 0, 0);
+    public static FuzzShape Sequence(long channels, long length) => new(2, channels, length, 0);
 
-    public long Size => IsImage ? Channels * Height * Width : Channels;
+    public static FuzzShape Vector(long features) => new(1, features, 0, 0);
 
-    public long[] WithBatch(long batch) => IsImage ? new[] { batch, Channels, Height, Width } : new[] { batch, Channels };
+    public bool IsImage => Rank == 3;
 
-    public override string ToString() => IsImage ? $"[N, {Channels}, {Height}, {Width}]" : $"[N, {Channels}]";
+    public bool IsSequence => Rank == 2;
+
+    public bool IsFlat => Rank == 1;
+
+    public long Length => Height;
+
+    /// <summary>What the expressions' inputHeight and inputWidth read: an image's sides, 0 for a sequence or a vector.</summary>
+    public long ImageHeight => IsImage ? Height : 0;
+
+    public long ImageWidth => IsImage ? Width : 0;
+
+    /// <summary>The sizes of a sample, channels (or features) first.</summary>
+    public long[] Axes => Rank switch
+    {
+        3 => new[] { Channels, Height, Width },
+        2 => new[] { Channels, Height },
+        _ => new[] { Channels },
+    };
+
+    /// <summary>The last axis: the width of an image, the length of a sequence, the features of a vector.</summary>
+    public long Last => Axes[^1];
+
+    public long Size => Axes.Aggregate(1L, (a, d) => a * d);
+
+    public long[] WithBatch(long batch) => Axes.Prepend(batch).ToArray();
+
+    public static FuzzShape? FromAxes(long[] axes) => axes.Length switch
+    {
+        1 => Vector(axes[0]),
+        2 => Sequence(axes[0], axes[1]),
+        3 => Image(axes[0], axes[1], axes[2]),
+        _ => null,
+    };
+
+    public override string ToString() => "[N, " + string.Join(", ", Axes) + "]";
 }
 
 internal enum FuzzKind
@@ -42,6 +79,73 @@ internal enum FuzzKind
     Concatenate,
     Reshape,
     Block,
+
+    // The later vocabulary.
+    Sigmoid,
+    Tanh,
+    SiLU,
+    HardSigmoid,
+    HardSwish,
+    Mish,
+    LeakyReLU,
+    ELU,
+    GELU,
+    Softmax,
+    PReLU,
+    LayerNormalization,
+    GroupNormalization,
+    InstanceNormalization,
+    SpatialDropout2D,
+    AlphaDropout,
+    Conv1D,
+    Conv2DTranspose,
+    SeparableConv2D,
+    UpSampling2D,
+    AdaptiveAveragePooling2D,
+    Cropping2D,
+    Permute,
+    ChannelShuffle,
+    GlobalMaxPooling2D,
+    Custom,
+}
+
+/// <summary>A [Let] of a network or block class: a value ("name") or a function ("name(v, d)").</summary>
+internal sealed class FuzzLet
+{
+    public FuzzLet(string name, IReadOnlyList<string> parameters, FuzzExpr body)
+    {
+        Name = name;
+        Parameters = parameters;
+        Body = body;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Parameters { get; }
+
+    public FuzzExpr Body { get; }
+
+    public bool IsFunction => Parameters.Count > 0;
+
+    public string Header => IsFunction ? Name + "(" + string.Join(", ", Parameters) + ")" : Name;
+}
+
+/// <summary>A [Custom] module class of the program: its output per input, and its trainable parameters.</summary>
+internal sealed class FuzzCustomModule
+{
+    public FuzzCustomModule(string name, int style, long parameters)
+    {
+        Name = name;
+        Style = style;
+        Parameters = parameters;
+    }
+
+    public string Name { get; }
+
+    /// <summary>0: x·2 (shape kept, no parameters), 1: a learned per-channel scale (C parameters, built from the input Shape), 2: space-to-depth by 2.</summary>
+    public int Style { get; }
+
+    public long Parameters { get; }
 }
 
 /// <summary>A double as the source writes it (the text) and as C# reads it (the value).</summary>
@@ -110,6 +214,9 @@ internal sealed class FuzzBlockArg
     /// <summary>As an argument of the typed constructor, or (quoted) of the all-string one.</summary>
     public string Render(bool asString) =>
         asString ? "\"" + (Expression?.Render() ?? LiteralValue.Literal) + "\"" : Text ?? LiteralValue.Literal;
+
+    /// <summary>As an argument of the object constructor: an expression quoted, a constant as its C# literal.</summary>
+    public string RenderObject() => Expression is not null ? "\"" + Expression.Render() + "\"" : Text ?? LiteralValue.Literal;
 }
 
 /// <summary>One layer or block usage as written in an attribute.</summary>
@@ -173,6 +280,68 @@ internal sealed class FuzzLayer
 
     public FuzzBlock? Block { get; set; }
 
+    // ---- the later vocabulary ----
+
+    /// <summary>A kernel written as an expression (the window layers' object overloads); null: <see cref="Kernel"/>.</summary>
+    public FuzzArg? KernelArg { get; set; }
+
+    /// <summary>3: Padding.Half (with 0 none written, 1 Valid, 2 Same).</summary>
+    public bool Half => PaddingStyle == 3;
+
+    public int? Pad { get; set; }
+
+    public int? PadHeight { get; set; }
+
+    public int? PadWidth { get; set; }
+
+    public int? Dilation { get; set; }
+
+    public int? Groups { get; set; }
+
+    public int? KernelHeight { get; set; }
+
+    public int? KernelWidth { get; set; }
+
+    public int? StrideHeight { get; set; }
+
+    public int? StrideWidth { get; set; }
+
+    public bool? CeilMode { get; set; }
+
+    public int? OutputPadding { get; set; }
+
+    /// <summary>Keras' activation= shorthand on a weighted layer (an Activation member name), or null.</summary>
+    public string? Activation { get; set; }
+
+    public int? InFeatures { get; set; }
+
+    public bool? Affine { get; set; }
+
+    public bool? TrackRunningStats { get; set; }
+
+    public FuzzNumber? Alpha { get; set; }
+
+    public bool? Approximate { get; set; }
+
+    public bool? Channelwise { get; set; }
+
+    public FuzzNumber? Init { get; set; }
+
+    /// <summary>UpSampling2D's factor; AdaptiveAveragePooling2D's sizes (one or two).</summary>
+    public int[] Sizes { get; set; } = Array.Empty<int>();
+
+    public bool? Bilinear { get; set; }
+
+    public bool? AlignCorners { get; set; }
+
+    public FuzzCustomModule? CustomModule { get; set; }
+
+    /// <summary>Custom's declared output, one argument per axis (literals or expressions).</summary>
+    public List<FuzzArg> OutputShape { get; private set; } = new();
+
+    /// <summary>Custom's declared trainable parameters (the Parameters property; written where not 0).</summary>
+    public long CustomParameters { get; set; }
+
     /// <summary>From = "name": the output this layer reads instead of the previous one (never on a merge).</summary>
     public string? From { get; set; }
 
@@ -201,6 +370,9 @@ internal sealed class FuzzLayer
     /// <summary>The usage calls the all-string constructor of the block.</summary>
     public bool BlockStringCtor { get; set; }
 
+    /// <summary>The usage calls the object constructor of the block (constants and expression strings mixed).</summary>
+    public bool BlockObjectCtor { get; set; }
+
     /// <summary>Constructor arguments written as name: value.</summary>
     public bool NamedArguments { get; set; }
 
@@ -214,6 +386,7 @@ internal sealed class FuzzLayer
         copy.Regularizers = new List<(string, FuzzNumber)>(Regularizers);
         copy.BlockArgs = new Dictionary<string, FuzzBlockArg>(BlockArgs, StringComparer.Ordinal);
         copy.Inputs = new List<string>(Inputs);
+        copy.OutputShape = new List<FuzzArg>(OutputShape);
         return copy;
     }
 
@@ -239,14 +412,49 @@ internal sealed class FuzzLayer
         FuzzKind.Minimum => "minimum",
         FuzzKind.Concatenate => "concatenate",
         FuzzKind.Reshape => "reshape",
+        FuzzKind.Sigmoid => "sigmoid",
+        FuzzKind.Tanh => "tanh",
+        FuzzKind.SiLU => "silu",
+        FuzzKind.HardSigmoid => "hard_sigmoid",
+        FuzzKind.HardSwish => "hard_swish",
+        FuzzKind.Mish => "mish",
+        FuzzKind.LeakyReLU => "leaky_relu",
+        FuzzKind.ELU => "elu",
+        FuzzKind.GELU => "gelu",
+        FuzzKind.Softmax => "softmax",
+        FuzzKind.PReLU => "prelu",
+        FuzzKind.LayerNormalization => "layer_norm",
+        FuzzKind.GroupNormalization => "group_norm",
+        FuzzKind.InstanceNormalization => "instance_norm",
+        FuzzKind.SpatialDropout2D => "spatial_dropout2d",
+        FuzzKind.AlphaDropout => "alpha_dropout",
+        FuzzKind.Conv1D => "conv1d",
+        FuzzKind.Conv2DTranspose => "conv2d_transpose",
+        FuzzKind.SeparableConv2D => "separable_conv2d",
+        FuzzKind.UpSampling2D => "up_sampling2d",
+        FuzzKind.AdaptiveAveragePooling2D => "adaptive_average_pooling2d",
+        FuzzKind.Cropping2D => "cropping2d",
+        FuzzKind.Permute => "permute",
+        FuzzKind.ChannelShuffle => "channel_shuffle",
+        FuzzKind.GlobalMaxPooling2D => "global_max_pooling2d",
+        FuzzKind.Custom => "custom",
         _ => block!.Stem,
     };
 
     /// <summary>The layer is a module: a kind with one, a block, or any repeated layer (the container of its copies).</summary>
-    public bool OwnsModule => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.Dropout or FuzzKind.Block ||
+    public bool OwnsModule => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.Dropout or FuzzKind.Block or
+        FuzzKind.PReLU or FuzzKind.LayerNormalization or FuzzKind.GroupNormalization or FuzzKind.InstanceNormalization or FuzzKind.SpatialDropout2D or
+        FuzzKind.AlphaDropout or FuzzKind.Conv1D or FuzzKind.Conv2DTranspose or FuzzKind.SeparableConv2D or FuzzKind.Custom ||
         Repeat is not null;
 
-    public bool IsWeighted => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense;
+    public bool IsWeighted => Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.Conv1D or FuzzKind.Conv2DTranspose;
+
+    /// <summary>The kinds that take Keras' activation= shorthand.</summary>
+    public bool TakesActivation => IsWeighted || Kind == FuzzKind.SeparableConv2D;
+
+    /// <summary>The activations a variant's BatchNorm-after-activation moves BatchNorm past (every activation but Softmax).</summary>
+    public static bool IsActivationKind(FuzzKind kind) => kind is FuzzKind.ReLU or FuzzKind.ReLU6 or FuzzKind.Sigmoid or FuzzKind.Tanh or FuzzKind.SiLU or
+        FuzzKind.HardSigmoid or FuzzKind.HardSwish or FuzzKind.Mish or FuzzKind.LeakyReLU or FuzzKind.ELU or FuzzKind.GELU or FuzzKind.PReLU;
 
     /// <summary>Gives every layer of one scope its documented name (counters per kind, named layers count too).</summary>
     public static void AssignNames(IEnumerable<FuzzLayer> scope)
@@ -325,6 +533,15 @@ internal sealed class FuzzBlock
 
     public List<FuzzLayer> Body { get; set; } = new();
 
+    /// <summary>The class's [Let]s, in order.</summary>
+    public List<FuzzLet> Lets { get; } = new();
+
+    /// <summary>A third public constructor taking every parameter as object (constants and expressions mixed).</summary>
+    public bool ObjectCtor { get; set; }
+
+    /// <summary>The class's [Input] contract, a size 0 (InputAttribute.Any) leaving that axis free; null: none.</summary>
+    public long[]? InputContract { get; set; }
+
     public FuzzBlock CloneWithBody(List<FuzzLayer> body)
     {
         var copy = new FuzzBlock(Name, Stem)
@@ -337,8 +554,11 @@ internal sealed class FuzzBlock
             NoSuffix = NoSuffix,
             Qualified = Qualified,
             Body = body,
+            ObjectCtor = ObjectCtor,
+            InputContract = InputContract,
         };
         copy.Parameters.AddRange(Parameters);
+        copy.Lets.AddRange(Lets);
         return copy;
     }
 }
@@ -405,6 +625,9 @@ internal sealed class FuzzNetwork
 
     public List<FuzzLayer> Layers { get; } = new();
 
+    /// <summary>The network class's [Let]s (constants, and functions of their parameters).</summary>
+    public List<FuzzLet> Lets { get; } = new();
+
     /// <summary>Members of the user's part; <see cref="Self"/> stands for the class name, which a mutation may still change.</summary>
     public List<string> Members { get; } = new();
 
@@ -446,13 +669,18 @@ internal sealed class FuzzProgram
     public List<FuzzBlock> Blocks { get; } = new();
 
     public List<FuzzNetwork> Networks { get; } = new();
+
+    /// <summary>[Custom] module classes the layers name, declared next to the networks.</summary>
+    public List<FuzzCustomModule> CustomModules { get; } = new();
+
+    public string? CustomNamespace { get; set; }
 }
 
 internal sealed record FuzzRegularizedWeight(string Path, double KernelL1, double KernelL2, double BiasL1, double BiasL2);
 
 internal sealed record FuzzBatchNormSetting(string Path, double Epsilon, double TorchMomentum);
 
-internal sealed record FuzzDropoutSetting(string Path, double Rate);
+internal sealed record FuzzDropoutSetting(string Path, double Rate, string Kind = "Dropout");
 
 /// <summary>What the fuzzer's own shape tracking says one network must be.</summary>
 internal sealed record FuzzExpectation(

@@ -16,7 +16,9 @@ internal static class FuzzRenderer
         var q = program.Qualifier ?? string.Empty;
         var networks = program.Networks.Select(n => new Declaration(n.Namespace, n.Container, NetworkLines(n, q, program))).ToList();
         var blocks = program.Blocks.Select(b => new Declaration(b.Namespace, null, BlockLines(b, q))).ToList();
+        networks.AddRange(program.CustomModules.Select(m => new Declaration(program.CustomNamespace, null, CustomModuleLines(m))));
         var namespaces = program.Networks.Select(n => n.Namespace).Concat(program.Blocks.Select(b => b.Namespace))
+            .Concat(program.CustomModules.Count > 0 ? new[] { program.CustomNamespace } : Array.Empty<string?>())
             .Where(n => n is not null).Select(n => n!).Distinct(StringComparer.Ordinal).ToList();
 
         var files = new List<(string, string)>();
@@ -138,7 +140,9 @@ internal static class FuzzRenderer
 
     private static string Quote(string text) => "\"" + text + "\"";
 
-    public static string InputText(FuzzShape input, bool named, string q) => input.IsImage
+    public static string InputText(FuzzShape input, bool named, string q) => input.IsSequence
+        ? named ? $"{q}Input(channels: {input.Channels}, length: {input.Length})" : $"{q}Input({input.Channels}, {input.Length})"
+        : input.IsImage
         ? named
             ? $"{q}Input(channels: {input.Channels}, height: {input.Height}, width: {input.Width})"
             : $"{q}Input({input.Channels}, {input.Height}, {input.Width})"
@@ -211,6 +215,8 @@ internal static class FuzzRenderer
             header.Add(RegularizerText(regularizer, q));
         }
 
+        header.AddRange(network.Lets.Select(l => LetText(l, q)));
+
         var layerLines = new List<string>();
         var index = 0;
         foreach (var size in network.Grouping)
@@ -244,6 +250,48 @@ internal static class FuzzRenderer
         return lines;
     }
 
+    public static string LetText(FuzzLet let, string q) => $"{q}Let({Quote(let.Header)}, {Quote(let.Body.Render())})";
+
+    private static List<string> CustomModuleLines(FuzzCustomModule module)
+    {
+        const string tensor = "global::TorchSharp.torch.Tensor";
+        var lines = new List<string> { $"public sealed class {module.Name} : global::TorchSharp.torch.nn.Module<{tensor}, {tensor}>", "{" };
+        switch (module.Style)
+        {
+            case 0:
+                lines.Add($"    public {module.Name}() : base(\"{module.Name}\") {{ }}");
+                lines.Add("");
+                lines.Add($"    public override {tensor} forward({tensor} x) => x * 2;");
+                break;
+            case 1:
+                // One learned scale per channel, shaped [C, 1, …] from the input Shape, so it broadcasts over the positions.
+                lines.Add("    private readonly global::TorchSharp.Modules.Parameter scale;");
+                lines.Add("");
+                lines.Add($"    public {module.Name}(global::NetDsl.Shape input) : base(\"{module.Name}\")");
+                lines.Add("    {");
+                lines.Add("        var size = new long[input.Rank];");
+                lines.Add("        for (var i = 0; i < size.Length; i++) { size[i] = i == 0 ? input.Channels : 1; }");
+                lines.Add("        scale = new global::TorchSharp.Modules.Parameter(global::TorchSharp.torch.ones(size));");
+                lines.Add("        RegisterComponents();");
+                lines.Add("    }");
+                lines.Add("");
+                lines.Add($"    public override {tensor} forward({tensor} x) => x * scale;");
+                break;
+            default:
+                // Space-to-depth by 2 (PyTorch's pixel_unshuffle).
+                lines.Add($"    public {module.Name}() : base(\"{module.Name}\") {{ }}");
+                lines.Add("");
+                lines.Add($"    public override {tensor} forward({tensor} x)");
+                lines.Add("    {");
+                lines.Add("        var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);");
+                lines.Add("        return x.reshape(n, c, h / 2, 2, w / 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(n, c * 4, h / 2, w / 2);");
+                lines.Add("    }");
+                break;
+        }
+        lines.Add("}");
+        return lines;
+    }
+
     // ---- layers ------------------------------------------------------------------------------------------------
 
     private static string KindName(FuzzKind kind) => kind.ToString();
@@ -267,7 +315,7 @@ internal static class FuzzRenderer
                     named = true;
                     continue;
                 }
-                arguments.Add((named ? parameter.CSharpName + ": " : string.Empty) + argument.Render(layer.BlockStringCtor));
+                arguments.Add((named ? parameter.CSharpName + ": " : string.Empty) + (layer.BlockObjectCtor ? argument.RenderObject() : argument.Render(layer.BlockStringCtor)));
             }
         }
         else
@@ -302,15 +350,54 @@ internal static class FuzzRenderer
         switch (layer.Kind)
         {
             case FuzzKind.Conv2D:
+            case FuzzKind.Conv1D:
+            case FuzzKind.Conv2DTranspose:
+            case FuzzKind.SeparableConv2D:
                 Add("filters", layer.Filters!.Render());
-                Add("kernelSize", layer.Kernel.ToString(CultureInfo.InvariantCulture));
+                Add("kernelSize", layer.KernelArg?.Render() ?? layer.Kernel.ToString(CultureInfo.InvariantCulture));
                 if (!layer.StridesOmitted)
                 {
                     Add("strides", layer.Strides!.Render());
                 }
                 break;
+            case FuzzKind.UpSampling2D:
+                if (layer.Sizes.Length > 0)
+                {
+                    Add("size", I(layer.Sizes[0]));
+                }
+                break;
+            case FuzzKind.AdaptiveAveragePooling2D:
+                if (layer.Sizes.Length == 1)
+                {
+                    Add("size", I(layer.Sizes[0]));
+                }
+                else
+                {
+                    Add("height", I(layer.Sizes[0]));
+                    Add("width", I(layer.Sizes[1]));
+                }
+                break;
+            case FuzzKind.GroupNormalization:
+            case FuzzKind.ChannelShuffle:
+                if (layer.Groups is { } groups)
+                {
+                    Add("groups", I(groups));
+                }
+                break;
+            case FuzzKind.SpatialDropout2D:
+            case FuzzKind.AlphaDropout:
+                Add("rate", layer.RateExpression is null ? layer.Rate.Text : Quote(layer.RateExpression.Render(layer.RateCompact)));
+                break;
+            case FuzzKind.Permute:
+                arguments.AddRange(layer.Dimensions.Select(d => I(d)));
+                break;
+            case FuzzKind.Custom:
+                // params object[]: positionally.
+                arguments.Add("typeof(" + layer.CustomModule!.Name + ")");
+                arguments.AddRange(layer.OutputShape.Select(a => a.Render()));
+                break;
             case FuzzKind.DepthwiseConv2D:
-                Add("kernelSize", layer.Kernel.ToString(CultureInfo.InvariantCulture));
+                Add("kernelSize", layer.KernelArg?.Render() ?? layer.Kernel.ToString(CultureInfo.InvariantCulture));
                 if (!layer.StridesOmitted)
                 {
                     Add("strides", layer.Strides!.Render());
@@ -323,10 +410,11 @@ internal static class FuzzRenderer
                 Add("rate", layer.RateExpression is null ? layer.Rate.Text : Quote(layer.RateExpression.Render(layer.RateCompact)));
                 break;
             case FuzzKind.ZeroPadding2D:
+            case FuzzKind.Cropping2D:
             {
                 var names = layer.Pads.Length switch
                 {
-                    1 => new[] { "padding" },
+                    1 => new[] { layer.Kind == FuzzKind.Cropping2D ? "cropping" : "padding" },
                     2 => new[] { "vertical", "horizontal" },
                     _ => new[] { "top", "bottom", "left", "right" },
                 };
@@ -369,7 +457,61 @@ internal static class FuzzRenderer
     {
         if (layer.PaddingStyle != 0)
         {
-            properties.Add("Padding = " + q + "Padding." + (layer.Same ? "Same" : "Valid"));
+            properties.Add("Padding = " + q + "Padding." + (layer.Same ? "Same" : layer.Half ? "Half" : "Valid"));
+        }
+        void Int(string property, int? value)
+        {
+            if (value is { } v)
+            {
+                properties.Add(property + " = " + I(v));
+            }
+        }
+        void Bool(string property, bool? value)
+        {
+            if (value is { } v)
+            {
+                properties.Add(property + " = " + (v ? "true" : "false"));
+            }
+        }
+        Int("Pad", layer.Pad);
+        Int("PadHeight", layer.PadHeight);
+        Int("PadWidth", layer.PadWidth);
+        Int("KernelHeight", layer.KernelHeight);
+        Int("KernelWidth", layer.KernelWidth);
+        Int("StrideHeight", layer.StrideHeight);
+        Int("StrideWidth", layer.StrideWidth);
+        Int("Dilation", layer.Dilation);
+        if (layer.Kind is FuzzKind.Conv2D or FuzzKind.Conv1D)
+        {
+            Int("Groups", layer.Groups);
+        }
+        Int("OutputPadding", layer.OutputPadding);
+        Int("InFeatures", layer.InFeatures);
+        Bool("CeilMode", layer.CeilMode);
+        Bool("Affine", layer.Affine);
+        Bool("TrackRunningStats", layer.TrackRunningStats);
+        Bool("Approximate", layer.Approximate);
+        Bool("Channelwise", layer.Channelwise);
+        if (layer.Alpha is { } alpha)
+        {
+            properties.Add("Alpha = " + alpha.Text);
+        }
+        if (layer.Init is { } init)
+        {
+            properties.Add("Init = " + init.Text);
+        }
+        if (layer.Bilinear is { } bilinear)
+        {
+            properties.Add("Interpolation = " + q + "Interpolation." + (bilinear ? "Bilinear" : "Nearest"));
+        }
+        Bool("AlignCorners", layer.AlignCorners);
+        if (layer.Activation is { } activation)
+        {
+            properties.Add("Activation = " + q + "Activation." + activation);
+        }
+        if (layer.Kind == FuzzKind.Custom && layer.CustomParameters != 0)
+        {
+            properties.Add("Parameters = " + layer.CustomParameters.ToString(CultureInfo.InvariantCulture));
         }
         if (layer.Axis is { } axis)
         {
@@ -399,14 +541,23 @@ internal static class FuzzRenderer
 
     // ---- blocks ------------------------------------------------------------------------------------------------
 
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
     private static List<string> BlockLines(FuzzBlock block, string q)
     {
-        var lines = block.Body.Select(l => "[" + Layer(l, q) + "]").ToList();
+        var lines = new List<string>();
+        if (block.InputContract is { } contract)
+        {
+            lines.Add("[" + q + "Input(" + string.Join(", ", contract.Select(d => d == 0 ? q + "InputAttribute.Any" : I(d))) + ")]");
+        }
+        lines.AddRange(block.Lets.Select(l => "[" + LetText(l, q) + "]"));
+        lines.AddRange(block.Body.Select(l => "[" + Layer(l, q) + "]"));
         lines.Add($"{block.Modifiers} class {block.ClassName} : {q}BlockAttribute");
         lines.Add("{");
         var typed = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p =>
             p.Declared + " " + p.CSharpName + (p.Default is { } d ? " = " + (p.DefaultText ?? d.Literal) : string.Empty))) + ") { }";
         var strings = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p => "string " + p.CSharpName)) + ") { }";
+        var objects = "    public " + block.ClassName + "(" + string.Join(", ", block.Parameters.Select(p => "object " + p.CSharpName)) + ") { }";
         if (block.Parameters.Count > 0 || block.ExplicitEmptyCtor)
         {
             if (block.StringCtor && block.StringCtorFirst)
@@ -417,6 +568,10 @@ internal static class FuzzRenderer
             if (block.StringCtor && !block.StringCtorFirst)
             {
                 lines.Add(strings);
+            }
+            if (block.ObjectCtor)
+            {
+                lines.Add(objects);
             }
         }
         lines.Add("}");

@@ -196,8 +196,9 @@ internal static class FuzzRuntime
                     {
                         continue; // reported as a module-name mismatch
                     }
-                    var rate = found is Dropout d ? d.p : (double?)null;
-                    if (rate is null || !Close(rate.Value, dropout.Rate))
+                    var moduleType = dropout.Kind switch { "SpatialDropout2D" => "Dropout2d", "AlphaDropout" => "AlphaDropout", _ => "Dropout" };
+                    var rate = found is Dropout d ? d.p : DropoutRate(found);
+                    if (found.GetType().Name != moduleType || (found is Dropout || rate is not null) && (rate is null || !Close(rate.Value, dropout.Rate)))
                     {
                         Violate(FuzzProperties.RuntimeDropout, string.Create(CultureInfo.InvariantCulture,
                             $"{dropout.Path} ({found.GetType().Name}): p = {rate:R}; the fuzzer expects {dropout.Rate:R}"));
@@ -238,6 +239,24 @@ internal static class FuzzRuntime
     {
         var line = text.Split('\n')[0];
         return line.Length > 300 ? line.Substring(0, 300) + "…" : line;
+    }
+
+    /// <summary>The p of a dropout module other than Dropout (Dropout2d, AlphaDropout), where TorchSharp exposes it.</summary>
+    private static double? DropoutRate(nn.Module module)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
+        for (var t = module.GetType(); t is not null; t = t.BaseType)
+        {
+            if (t.GetProperty("p", flags) is { } property && property.GetValue(module) is { } value)
+            {
+                return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            }
+            if ((t.GetField("p", flags) ?? t.GetField("_p", flags)) is { } field && field.GetValue(module) is { } stored)
+            {
+                return Convert.ToDouble(stored, CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
     }
 
     private static bool Close(double actual, double expected) => Math.Abs(actual - expected) <= 1e-9 * Math.Abs(expected) + 1e-300;

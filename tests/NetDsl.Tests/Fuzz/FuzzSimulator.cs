@@ -12,6 +12,7 @@ internal sealed class FuzzSimulation
     public const long MaxSide = 40;
     public const long MaxFeatures = 4096;
     public const long MaxRepeat = 4;
+    public const long MaxLength = 128;
 
     public FuzzSimulation(bool torchDefaults, FuzzRegularizer? defaults, bool limits)
     {
@@ -257,10 +258,13 @@ internal static class FuzzSimulator
         return true;
     }
 
-    private static bool WithinLimits(FuzzShape shape) => shape.IsImage
-        ? shape.Channels is >= 1 and <= FuzzSimulation.MaxChannels && shape.Height is >= 1 and <= FuzzSimulation.MaxSide &&
-          shape.Width is >= 1 and <= FuzzSimulation.MaxSide
-        : shape.Channels is >= 1 and <= FuzzSimulation.MaxFeatures;
+    private static bool WithinLimits(FuzzShape shape) => shape.Rank switch
+    {
+        3 => shape.Channels is >= 1 and <= FuzzSimulation.MaxChannels && shape.Height is >= 1 and <= FuzzSimulation.MaxSide &&
+            shape.Width is >= 1 and <= FuzzSimulation.MaxSide,
+        2 => shape.Channels is >= 1 and <= FuzzSimulation.MaxChannels && shape.Length is >= 1 and <= FuzzSimulation.MaxLength,
+        _ => shape.Channels is >= 1 and <= FuzzSimulation.MaxFeatures,
+    };
 
     private static bool Fail(FuzzSimulation sim, FuzzLayer layer, string why)
     {
@@ -270,24 +274,45 @@ internal static class FuzzSimulator
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
-    private static bool Window(long side, long window, long stride, bool same, out long output)
+    private static bool Window(long side, long window, long stride, bool same, out long output) =>
+        Side(side, window, stride, 1, same ? 2 : 0, 0, false, out output);
+
+    /// <summary>
+    /// One spatial axis of a window layer (docs/layers.md, "Padding"): effective kernel e = d·(k − 1) + 1; Same:
+    /// ceil(n / s); Half: p = floor((e − 1) / 2) on both sides; else p = Pad; out = floor((n + 2p − e) / s) + 1, or with
+    /// ceil mode ceil(…) + 1, less one when the last window would start beyond the input and the leading padding.
+    /// </summary>
+    private static bool Side(long n, long kernel, long stride, long dilation, int padding, long pad, bool ceil, out long output)
     {
-        if (same)
+        var effective = dilation * (kernel - 1) + 1;
+        if (padding == 2)
         {
-            output = CeilDiv(side, stride);
+            output = CeilDiv(n, stride);
             return output >= 1;
         }
-        output = side < window ? 0 : (side - window) / stride + 1;
-        return side >= window;
+        var p = padding == 3 ? (effective - 1) / 2 : pad;
+        var span = n + 2 * p - effective;
+        if (span < 0)
+        {
+            output = 0;
+            return false;
+        }
+        output = (ceil ? CeilDiv(span, stride) : span / stride) + 1;
+        if (ceil && (output - 1) * stride >= n + p)
+        {
+            output--;
+        }
+        return output >= 1;
     }
 
     /// <summary>A sample's sizes, channels (or features) first.</summary>
-    private static long[] Axes(FuzzShape shape) => shape.IsImage ? new[] { shape.Channels, shape.Height, shape.Width } : new[] { shape.Channels };
+    private static long[] Axes(FuzzShape shape) => shape.Axes;
 
     private static bool FromAxes(long[] axes, out FuzzShape shape)
     {
-        shape = axes.Length == 3 ? FuzzShape.Image(axes[0], axes[1], axes[2]) : FuzzShape.Vector(axes.Length == 1 ? axes[0] : 0);
-        return axes.Length is 1 or 3;
+        var made = FuzzShape.FromAxes(axes);
+        shape = made ?? FuzzShape.Vector(0);
+        return made is not null;
     }
 
     /// <summary>Element-wise merges: equal ranks; on each axis the sizes are equal or 1, and the output takes the one that is not 1.</summary>
@@ -298,7 +323,7 @@ internal static class FuzzSimulator
         {
             return Fail(sim, layer, $"{inputs.Count} inputs");
         }
-        if (inputs.Any(s => s.IsImage != inputs[0].IsImage))
+        if (inputs.Any(s => s.Rank != inputs[0].Rank))
         {
             return Fail(sim, layer, "inputs of different ranks");
         }
@@ -320,7 +345,7 @@ internal static class FuzzSimulator
     private static bool Concatenate(FuzzSimulation sim, FuzzLayer layer, IReadOnlyList<FuzzShape> inputs, out FuzzShape output)
     {
         output = inputs[0];
-        if (inputs.Count < 2 || inputs.Any(s => s.IsImage != inputs[0].IsImage))
+        if (inputs.Count < 2 || inputs.Any(s => s.Rank != inputs[0].Rank))
         {
             return Fail(sim, layer, "fewer than two inputs, or different ranks");
         }
@@ -348,6 +373,7 @@ internal static class FuzzSimulator
     {
         var shape = inputs[0];
         output = shape;
+        variables ??= new Dictionary<string, FuzzValue>();
         switch (layer.Kind)
         {
             case FuzzKind.Conv2D:
@@ -357,28 +383,119 @@ internal static class FuzzSimulator
                 {
                     return Fail(sim, layer, "needs an image");
                 }
-                var kernel = (long)layer.Kernel;
+                var kernel = layer.KernelArg?.Value(variables) ?? layer.Kernel;
                 var stride = layer.Strides?.Value(variables) ?? 1;
                 var multiplier = (long)(layer.DepthMultiplier ?? 1);
                 var filters = layer.Kind == FuzzKind.Conv2D ? layer.Filters!.Value(variables) : shape.Channels * multiplier;
-                if (kernel < 1 || stride < 1 || filters < 1 || multiplier < 1)
+                var groups = layer.Kind == FuzzKind.Conv2D ? layer.Groups ?? 1 : shape.Channels;
+                var (kh, kw) = ((long)(layer.KernelHeight ?? kernel), (long)(layer.KernelWidth ?? kernel));
+                var (sh, sw) = ((long)(layer.StrideHeight ?? stride), (long)(layer.StrideWidth ?? stride));
+                var dilation = (long)(layer.Dilation ?? 1);
+                if (kernel < 1 || stride < 1 || filters < 1 || multiplier < 1 || groups < 1 || kh < 1 || kw < 1 || sh < 1 || sw < 1 || dilation < 1)
                 {
                     return Fail(sim, layer, "non-positive argument");
                 }
-                if (!Window(shape.Height, kernel, stride, layer.Same, out var height) || !Window(shape.Width, kernel, stride, layer.Same, out var width))
+                if (shape.Channels % groups != 0 || filters % groups != 0)
+                {
+                    return Fail(sim, layer, "groups do not divide the channels and filters");
+                }
+                if (!Sides(layer, shape, kh, kw, sh, sw, dilation, false, out var height, out var width))
                 {
                     return Fail(sim, layer, "kernel larger than the input");
                 }
                 output = FuzzShape.Image(filters, height, width);
-                var perOutput = layer.Kind == FuzzKind.Conv2D ? shape.Channels : 1;
-                sim.Trainable += kernel * kernel * perOutput * filters + (layer.HasBias ? filters : 0);
+                sim.Trainable += kh * kw * (shape.Channels / groups) * filters + (layer.HasBias ? filters : 0);
+                sim.Modules.Add(path);
+                Regularize(sim, layer, path);
+                return true;
+            }
+            case FuzzKind.SeparableConv2D:
+            {
+                if (!shape.IsImage)
+                {
+                    return Fail(sim, layer, "needs an image");
+                }
+                var kernel = layer.KernelArg?.Value(variables) ?? layer.Kernel;
+                var stride = layer.Strides?.Value(variables) ?? 1;
+                var multiplier = (long)(layer.DepthMultiplier ?? 1);
+                var filters = layer.Filters!.Value(variables);
+                var dilation = (long)(layer.Dilation ?? 1);
+                if (kernel < 1 || stride < 1 || filters < 1 || multiplier < 1 || dilation < 1)
+                {
+                    return Fail(sim, layer, "non-positive argument");
+                }
+                if (!Sides(layer, shape, kernel, kernel, stride, stride, dilation, false, out var height, out var width))
+                {
+                    return Fail(sim, layer, "kernel larger than the input");
+                }
+                output = FuzzShape.Image(filters, height, width);
+                var middle = shape.Channels * multiplier;
+                sim.Trainable += kernel * kernel * middle + middle * filters + (layer.HasBias ? filters : 0);
+                sim.Modules.Add(path);
+                sim.Modules.Add(path + ".depthwise");
+                sim.Modules.Add(path + ".pointwise");
+                return true;
+            }
+            case FuzzKind.Conv2DTranspose:
+            {
+                if (!shape.IsImage)
+                {
+                    return Fail(sim, layer, "needs an image");
+                }
+                var kernel = layer.KernelArg?.Value(variables) ?? layer.Kernel;
+                var stride = layer.Strides?.Value(variables) ?? 1;
+                var filters = layer.Filters!.Value(variables);
+                var dilation = (long)(layer.Dilation ?? 1);
+                var pad = (long)(layer.Pad ?? 0);
+                var extra = (long)(layer.OutputPadding ?? 0);
+                if (kernel < 1 || stride < 1 || filters < 1 || dilation < 1 || pad < 0 || extra < 0 || extra >= stride && extra >= dilation)
+                {
+                    return Fail(sim, layer, "bad argument");
+                }
+                // PyTorch's ConvTranspose2d: (n − 1)·s − 2·p + d·(k − 1) + output_padding + 1.
+                long Side(long n) => (n - 1) * stride - 2 * pad + dilation * (kernel - 1) + extra + 1;
+                output = FuzzShape.Image(filters, Side(shape.Height), Side(shape.Width));
+                if (output.Height < 1 || output.Width < 1)
+                {
+                    return Fail(sim, layer, "output side below 1");
+                }
+                sim.Trainable += shape.Channels * filters * kernel * kernel + (layer.HasBias ? filters : 0);
+                sim.Modules.Add(path);
+                Regularize(sim, layer, path);
+                return true;
+            }
+            case FuzzKind.Conv1D:
+            {
+                if (!shape.IsSequence)
+                {
+                    return Fail(sim, layer, "needs a sequence");
+                }
+                var kernel = layer.KernelArg?.Value(variables) ?? layer.Kernel;
+                var stride = layer.Strides?.Value(variables) ?? 1;
+                var filters = layer.Filters!.Value(variables);
+                var groups = (long)(layer.Groups ?? 1);
+                var dilation = (long)(layer.Dilation ?? 1);
+                if (kernel < 1 || stride < 1 || filters < 1 || groups < 1 || dilation < 1)
+                {
+                    return Fail(sim, layer, "non-positive argument");
+                }
+                if (shape.Channels % groups != 0 || filters % groups != 0)
+                {
+                    return Fail(sim, layer, "groups do not divide the channels and filters");
+                }
+                if (!Side(shape.Length, kernel, stride, dilation, layer.PaddingStyle, layer.Pad ?? 0, false, out var length))
+                {
+                    return Fail(sim, layer, "kernel longer than the sequence");
+                }
+                output = FuzzShape.Sequence(filters, length);
+                sim.Trainable += kernel * (shape.Channels / groups) * filters + (layer.HasBias ? filters : 0);
                 sim.Modules.Add(path);
                 Regularize(sim, layer, path);
                 return true;
             }
             case FuzzKind.Dense:
             {
-                if (shape.IsImage)
+                if (!shape.IsFlat)
                 {
                     return Fail(sim, layer, "needs a flat input");
                 }
@@ -386,6 +503,10 @@ internal static class FuzzSimulator
                 if (units < 1)
                 {
                     return Fail(sim, layer, "units < 1");
+                }
+                if (layer.InFeatures is { } declared && declared != shape.Channels)
+                {
+                    return Fail(sim, layer, $"InFeatures = {declared} on {shape}");
                 }
                 output = FuzzShape.Vector(units);
                 sim.Trainable += shape.Channels * units + (layer.HasBias ? units : 0);
@@ -401,21 +522,74 @@ internal static class FuzzSimulator
                 {
                     return Fail(sim, layer, "epsilon or momentum out of range");
                 }
-                sim.Trainable += 2 * shape.Channels;
-                sim.NonTrainable += 2 * shape.Channels;
+                sim.Trainable += layer.Affine == false ? 0 : 2 * shape.Channels;
+                sim.NonTrainable += layer.TrackRunningStats == false ? 0 : 2 * shape.Channels;
                 sim.Modules.Add(path);
                 sim.BatchNorms.Add(new FuzzBatchNormSetting(path, epsilon, 1 - momentum));
                 return true;
             }
+            case FuzzKind.LayerNormalization:
+            case FuzzKind.GroupNormalization:
+            case FuzzKind.InstanceNormalization:
+            {
+                if (layer.Epsilon is { } e && !(e.Value > 0))
+                {
+                    return Fail(sim, layer, "epsilon ≤ 0");
+                }
+                if (layer.Kind == FuzzKind.GroupNormalization)
+                {
+                    var groups = (long)(layer.Groups ?? 32);
+                    if (shape.IsFlat || groups < 1 || shape.Channels % groups != 0)
+                    {
+                        return Fail(sim, layer, "groups do not divide the channels, or a flat input");
+                    }
+                }
+                if (layer.Kind == FuzzKind.InstanceNormalization && !shape.IsImage)
+                {
+                    return Fail(sim, layer, "needs an image");
+                }
+                // LayerNormalization: over the last axis; the others: per channel.
+                var features = layer.Kind == FuzzKind.LayerNormalization ? shape.Last : shape.Channels;
+                sim.Trainable += layer.Affine == false ? 0 : 2 * features;
+                sim.Modules.Add(path);
+                return true;
+            }
+            case FuzzKind.PReLU:
+                sim.Trainable += layer.Channelwise == true ? shape.Channels : 1;
+                sim.Modules.Add(path);
+                return true;
+            case FuzzKind.LeakyReLU:
+                return layer.Alpha is not { } slope || slope.Value >= 0 || Fail(sim, layer, "alpha < 0");
+            case FuzzKind.ELU:
+                return layer.Alpha is not { } scale || scale.Value > 0 || Fail(sim, layer, "alpha ≤ 0");
+            case FuzzKind.Softmax:
+            {
+                var axis = layer.Axis ?? -1;
+                var resolved = axis < 0 ? axis + shape.Rank + 1 : axis;
+                return resolved >= 1 && resolved <= shape.Rank || Fail(sim, layer, "axis outside the input");
+            }
             case FuzzKind.ReLU:
             case FuzzKind.ReLU6:
+            case FuzzKind.Sigmoid:
+            case FuzzKind.Tanh:
+            case FuzzKind.SiLU:
+            case FuzzKind.HardSigmoid:
+            case FuzzKind.HardSwish:
+            case FuzzKind.Mish:
+            case FuzzKind.GELU:
                 return true;
             case FuzzKind.Dropout:
+            case FuzzKind.SpatialDropout2D:
+            case FuzzKind.AlphaDropout:
             {
+                if (layer.Kind == FuzzKind.SpatialDropout2D && !shape.IsImage)
+                {
+                    return Fail(sim, layer, "needs an image");
+                }
                 var rate = layer.Rate.Value;
                 if (layer.RateExpression is not null)
                 {
-                    var value = layer.RateExpression.Evaluate(variables ?? new Dictionary<string, FuzzValue>());
+                    var value = layer.RateExpression.Evaluate(variables);
                     if (value.IsBool)
                     {
                         return Fail(sim, layer, "a bool rate");
@@ -427,18 +601,26 @@ internal static class FuzzSimulator
                     return Fail(sim, layer, "rate out of range");
                 }
                 sim.Modules.Add(path);
-                sim.Dropouts.Add(new FuzzDropoutSetting(path, rate));
+                sim.Dropouts.Add(new FuzzDropoutSetting(path, rate, layer.Kind.ToString()));
                 return true;
             }
             case FuzzKind.Flatten:
+                if (shape.IsFlat)
+                {
+                    return Fail(sim, layer, "nothing to flatten");
+                }
+                output = FuzzShape.Vector(shape.Size);
+                return true;
             case FuzzKind.GlobalAveragePooling2D:
+            case FuzzKind.GlobalMaxPooling2D:
                 if (!shape.IsImage)
                 {
                     return Fail(sim, layer, "needs an image");
                 }
-                output = FuzzShape.Vector(layer.Kind == FuzzKind.Flatten ? shape.Size : shape.Channels);
+                output = FuzzShape.Vector(shape.Channels);
                 return true;
             case FuzzKind.ZeroPadding2D:
+            case FuzzKind.Cropping2D:
             {
                 if (!shape.IsImage)
                 {
@@ -453,10 +635,11 @@ internal static class FuzzSimulator
                 };
                 if (top < 0 || bottom < 0 || left < 0 || right < 0)
                 {
-                    return Fail(sim, layer, "negative padding");
+                    return Fail(sim, layer, "negative side");
                 }
-                output = FuzzShape.Image(shape.Channels, shape.Height + top + bottom, shape.Width + left + right);
-                return true;
+                var sign = layer.Kind == FuzzKind.Cropping2D ? -1 : 1;
+                output = FuzzShape.Image(shape.Channels, shape.Height + sign * (top + bottom), shape.Width + sign * (left + right));
+                return output.Height >= 1 && output.Width >= 1 || Fail(sim, layer, "cropped to nothing");
             }
             case FuzzKind.MaxPooling2D:
             case FuzzKind.AveragePooling2D:
@@ -475,11 +658,82 @@ internal static class FuzzSimulator
                 {
                     stride = pool;
                 }
-                if (!Window(shape.Height, pool, stride, layer.Same, out var height) || !Window(shape.Width, pool, stride, layer.Same, out var width))
+                var ceil = layer.CeilMode == true;
+                if (layer.Pad is { } pad && (pad < 0 || 2 * pad > pool) || ceil && layer.Same)
+                {
+                    return Fail(sim, layer, "pad above half the window, or ceil mode with Same");
+                }
+                if (!Side(shape.Height, pool, stride, 1, layer.PaddingStyle, layer.Pad ?? 0, ceil, out var height) ||
+                    !Side(shape.Width, pool, stride, 1, layer.PaddingStyle, layer.Pad ?? 0, ceil, out var width))
                 {
                     return Fail(sim, layer, "window larger than the input");
                 }
                 output = FuzzShape.Image(shape.Channels, height, width);
+                return true;
+            }
+            case FuzzKind.UpSampling2D:
+            {
+                var factor = layer.Sizes.Length > 0 ? layer.Sizes[0] : 2;
+                if (!shape.IsImage || factor < 1 || layer.AlignCorners == true && layer.Bilinear != true)
+                {
+                    return Fail(sim, layer, "needs an image, a factor ≥ 1, and bilinear for AlignCorners");
+                }
+                output = FuzzShape.Image(shape.Channels, shape.Height * factor, shape.Width * factor);
+                return true;
+            }
+            case FuzzKind.AdaptiveAveragePooling2D:
+            {
+                var (h, w) = layer.Sizes.Length == 1 ? (layer.Sizes[0], layer.Sizes[0]) : (layer.Sizes[0], layer.Sizes[1]);
+                if (!shape.IsImage || h < 1 || w < 1)
+                {
+                    return Fail(sim, layer, "needs an image and sizes ≥ 1");
+                }
+                output = FuzzShape.Image(shape.Channels, h, w);
+                return true;
+            }
+            case FuzzKind.ChannelShuffle:
+            {
+                var groups = (long)(layer.Groups ?? 1);
+                return shape.IsImage && groups >= 1 && shape.Channels % groups == 0 || Fail(sim, layer, "needs an image, and groups dividing the channels");
+            }
+            case FuzzKind.Permute:
+            {
+                var order = layer.Dimensions;
+                if (order.Length != shape.Rank || !order.OrderBy(d => d).SequenceEqual(Enumerable.Range(1, shape.Rank)))
+                {
+                    return Fail(sim, layer, "not an order of the axes");
+                }
+                var axes = shape.Axes;
+                return FromAxes(order.Select(d => axes[d - 1]).ToArray(), out output);
+            }
+            case FuzzKind.Custom:
+            {
+                // Its declared output: expressions read this layer's own input size.
+                var own = new Dictionary<string, FuzzValue>(variables, StringComparer.Ordinal)
+                {
+                    ["inputChannels"] = FuzzValue.Int(shape.Channels),
+                    ["inputHeight"] = FuzzValue.Int(shape.ImageHeight),
+                    ["inputWidth"] = FuzzValue.Int(shape.ImageWidth),
+                };
+                var declared = layer.OutputShape.Select(a => a.Value(own)).ToArray();
+                if (declared.Length is < 1 or > 3 || declared.Any(d => d < 1) || !FromAxes(declared, out output))
+                {
+                    return Fail(sim, layer, "declared output outside what the fuzzer tracks");
+                }
+                var module = layer.CustomModule!;
+                // What the module really gives and has: the declaration must say so, or the network throws when built or run.
+                var (actual, parameters) = module.Style switch
+                {
+                    0 => (shape, 0L),
+                    1 => (shape, shape.Channels),
+                    _ => (shape.IsImage && shape.Height % 2 == 0 && shape.Width % 2 == 0 ? FuzzShape.Image(shape.Channels * 4, shape.Height / 2, shape.Width / 2) : (FuzzShape?)null, 0L),
+                };
+                if (actual != output || parameters != layer.CustomParameters)
+                {
+                    return Fail(sim, layer, "the declaration differs from what the module does");
+                }
+                sim.Trainable += parameters;
+                sim.Modules.Add(path);
                 return true;
             }
             case FuzzKind.Add when layer.Inputs.Count == 0:
@@ -512,11 +766,16 @@ internal static class FuzzSimulator
             case FuzzKind.Block:
             {
                 var block = layer.Block!;
+                if (block.InputContract is { } contract &&
+                    (contract.Length != shape.Rank || contract.Zip(shape.Axes).Any(p => p.First != 0 && p.First != p.Second)))
+                {
+                    return Fail(sim, layer, "the block's [Input] contract differs from " + shape);
+                }
                 var inner = new Dictionary<string, FuzzValue>(StringComparer.Ordinal)
                 {
                     ["inputChannels"] = FuzzValue.Int(shape.Channels),
-                    ["inputHeight"] = FuzzValue.Int(shape.Height),
-                    ["inputWidth"] = FuzzValue.Int(shape.Width),
+                    ["inputHeight"] = FuzzValue.Int(shape.ImageHeight),
+                    ["inputWidth"] = FuzzValue.Int(shape.ImageWidth),
                 };
                 foreach (var parameter in block.Parameters)
                 {
@@ -540,12 +799,26 @@ internal static class FuzzSimulator
                     }
                     inner[parameter.Name] = value;
                 }
+                // A Let value is evaluated where the scope starts: one that fails (a division by zero) fails the use.
+                foreach (var let in block.Lets.Where(l => !l.IsFunction))
+                {
+                    let.Body.Evaluate(inner);
+                }
                 sim.Modules.Add(path);
                 return Run(sim, block.Body, inner, shape, path + ".", out output);
             }
             default:
                 throw new InvalidOperationException(layer.Kind.ToString());
         }
+    }
+
+    /// <summary>Height and width of a 2-D window layer's output from its Padding, Pad, PadHeight and PadWidth.</summary>
+    private static bool Sides(FuzzLayer layer, FuzzShape shape, long kh, long kw, long sh, long sw, long dilation, bool ceil, out long height, out long width)
+    {
+        var pad = (long)(layer.Pad ?? 0);
+        width = 0;
+        return Side(shape.Height, kh, sh, dilation, layer.PaddingStyle, layer.PadHeight ?? pad, ceil, out height) &&
+            Side(shape.Width, kw, sw, dilation, layer.PaddingStyle, layer.PadWidth ?? pad, ceil, out width);
     }
 
     /// <summary>
@@ -632,13 +905,36 @@ internal static class FuzzVariants
         }
         if (placement == 1)
         {
-            // Layer → BN → Activation becomes Layer → Activation → BN wherever the two run under the same condition.
+            // BN → Activation becomes Activation → BN wherever the activation reads the BatchNorm (by position or by
+            // its name) and the two run under the same condition: the activation reads what the BatchNorm read, the
+            // BatchNorm the activation, and every later name of either means the same place of the pair as before
+            // (the pair's output, now the BatchNorm's, or its middle, now the activation's).
             for (var i = 0; i + 1 < result.Count; i++)
             {
-                if (result[i].Kind == FuzzKind.BatchNorm && result[i + 1].Kind is FuzzKind.ReLU or FuzzKind.ReLU6 &&
-                    result[i].WhenText == result[i + 1].WhenText)
+                var (norm, activation) = (result[i], result[i + 1]);
+                if (norm.Kind == FuzzKind.BatchNorm && FuzzLayer.IsActivationKind(activation.Kind) && (activation.From is null || activation.From == norm.FinalName) &&
+                    norm.WhenText == activation.WhenText)
                 {
-                    (result[i], result[i + 1]) = (result[i + 1], result[i]);
+                    var first = activation.Clone();
+                    first.From = norm.From;
+                    var second = norm.Clone();
+                    second.From = null;
+                    result[i] = first;
+                    result[i + 1] = second;
+                    for (var later = i + 2; later < result.Count; later++)
+                    {
+                        if (result[later].References.Any(r => r == norm.FinalName || r == activation.FinalName))
+                        {
+                            var copy = result[later].Clone();
+                            string Swap(string r) => r == activation.FinalName ? norm.FinalName : r == norm.FinalName ? activation.FinalName : r;
+                            copy.From = copy.From is null ? null : Swap(copy.From);
+                            for (var k = 0; k < copy.Inputs.Count; k++)
+                            {
+                                copy.Inputs[k] = Swap(copy.Inputs[k]);
+                            }
+                            result[later] = copy;
+                        }
+                    }
                     i++;
                 }
             }

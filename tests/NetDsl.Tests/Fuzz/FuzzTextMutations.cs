@@ -254,8 +254,10 @@ internal static class FuzzTextMutations
                 }
                 var before = line.Substring(0, c).TrimEnd();
                 var property = before.EndsWith('=');
+                // A [Let]'s header ("width", "half(v)") is a name too, not an expression.
                 var isName = before.EndsWith("Name =", StringComparison.Ordinal) || before.EndsWith("From =", StringComparison.Ordinal) ||
-                    !property && calls.Count > 0 && Merges.Contains(calls.Peek());
+                    !property && calls.Count > 0 && Merges.Contains(calls.Peek()) ||
+                    calls.Count > 0 && calls.Peek() == "Let" && before.EndsWith("Let(", StringComparison.Ordinal);
                 if (!isName)
                 {
                     result.Add((i, c + 1, end - c - 1, before.EndsWith("When =", StringComparison.Ordinal)));

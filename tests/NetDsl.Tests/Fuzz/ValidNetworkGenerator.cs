@@ -309,6 +309,11 @@ internal sealed class ValidNetworkGenerator
             var width = Chance(0.7) ? height : rng.Next(4, 33);
             return FuzzShape.Image(channels, height, width);
         }
+        if (Chance(0.25))
+        {
+            // A sequence [C, L], Conv1D's input.
+            return FuzzShape.Sequence(Pick(new long[] { 1, 2, 3, 4, 8 }), rng.Next(4, 65));
+        }
         return FuzzShape.Vector(Chance(0.5) ? rng.Next(1, 33) : rng.Next(1, 257));
     }
 
@@ -339,14 +344,18 @@ internal sealed class ValidNetworkGenerator
         scopeNames.Push(new[] { network.ClassName.TrimStart('@') }.Concat(Program.Blocks.Select(b => b.Name)).ToList());
         var layers = GenerateScope(shape, null, 0, target, new HashSet<FuzzBlock>(), out var state);
         var output = state.CurrentShape;
-        if (output.IsImage && Chance(0.6))
+        if (!output.IsFlat && Chance(0.6))
         {
             var names = new HashSet<string>(layers.Where(l => l.ExplicitName is not null).Select(l => l.ExplicitName!), StringComparer.Ordinal);
-            var head = new FuzzLayer(output.Size <= FuzzSimulation.MaxFeatures && Chance(0.5) ? FuzzKind.Flatten : FuzzKind.GlobalAveragePooling2D);
+            var head = new FuzzLayer(output.Size <= FuzzSimulation.MaxFeatures && Chance(0.5) ? FuzzKind.Flatten : Chance(0.8) ? FuzzKind.GlobalAveragePooling2D : FuzzKind.GlobalMaxPooling2D);
             var dense = MakeDense(null);
             if (Chance(0.4))
             {
                 dense.ExplicitName = FreshName(names);
+            }
+            if (output.IsSequence)
+            {
+                head = Chance(0.5) ? new FuzzLayer(FuzzKind.Flatten) : new FuzzLayer(FuzzKind.Reshape) { Dimensions = new[] { -1 } };
             }
             var candidate = new List<FuzzLayer> { head, dense };
             if (Simulates(candidate, null, state, out _))
@@ -585,18 +594,37 @@ internal sealed class ValidNetworkGenerator
         var blocks = options.AllowBlocks && depth < 2 ? 10 : 0;
         var add = shape == scopeInput ? 6 : 0;
         int kind;
+        // 104: an activation of any kind; 105: a reshape to another rank.
         if (shape.IsImage)
         {
-            kind = Weighted(((int)FuzzKind.Conv2D, 22), ((int)FuzzKind.DepthwiseConv2D, 9), ((int)FuzzKind.BatchNorm, 8), ((int)FuzzKind.ReLU, 6),
-                ((int)FuzzKind.ReLU6, 4), ((int)FuzzKind.Dropout, 4), ((int)FuzzKind.ZeroPadding2D, 6), ((int)FuzzKind.MaxPooling2D, 7),
-                ((int)FuzzKind.AveragePooling2D, 6), ((int)FuzzKind.Flatten, shape.Size <= FuzzSimulation.MaxFeatures ? 3 : 0),
-                ((int)FuzzKind.GlobalAveragePooling2D, 3), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks),
-                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0), (102, GraphWeight), (103, GateWeight));
+            var small = shape.Height * shape.Width <= 100;
+            kind = Weighted(((int)FuzzKind.Conv2D, 22), ((int)FuzzKind.DepthwiseConv2D, 8), ((int)FuzzKind.BatchNorm, 8), (104, 11),
+                ((int)FuzzKind.Dropout, 3), ((int)FuzzKind.ZeroPadding2D, 5), ((int)FuzzKind.MaxPooling2D, 7),
+                ((int)FuzzKind.AveragePooling2D, 5), ((int)FuzzKind.Flatten, shape.Size <= FuzzSimulation.MaxFeatures ? 3 : 0),
+                ((int)FuzzKind.GlobalAveragePooling2D, 2), ((int)FuzzKind.GlobalMaxPooling2D, 1), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks),
+                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0), (102, GraphWeight), (103, GateWeight),
+                ((int)FuzzKind.SeparableConv2D, 3), ((int)FuzzKind.Conv2DTranspose, small ? 3 : 1), ((int)FuzzKind.UpSampling2D, small ? 2 : 0),
+                ((int)FuzzKind.AdaptiveAveragePooling2D, 2), ((int)FuzzKind.Cropping2D, 2), ((int)FuzzKind.ChannelShuffle, shape.Channels > 1 ? 1 : 0),
+                ((int)FuzzKind.Permute, 1), ((int)FuzzKind.GroupNormalization, 2), ((int)FuzzKind.InstanceNormalization, 1), ((int)FuzzKind.LayerNormalization, 1),
+                ((int)FuzzKind.SpatialDropout2D, 1), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1), (105, 1));
+        }
+        else if (shape.IsSequence)
+        {
+            kind = Weighted(((int)FuzzKind.Conv1D, 24), ((int)FuzzKind.BatchNorm, 6), (104, 9), ((int)FuzzKind.LayerNormalization, 3),
+                ((int)FuzzKind.GroupNormalization, 2), ((int)FuzzKind.Dropout, 3), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Permute, 2),
+                ((int)FuzzKind.Flatten, 2), (105, 3), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1), ((int)FuzzKind.Add, add),
+                ((int)FuzzKind.Block, blocks / 2), (100, inBlock ? 4 : 0), (102, GraphWeight));
         }
         else
         {
-            kind = Weighted(((int)FuzzKind.Dense, 30), ((int)FuzzKind.BatchNorm, 12), ((int)FuzzKind.ReLU, 10), ((int)FuzzKind.ReLU6, 4),
-                ((int)FuzzKind.Dropout, 8), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0), (102, GraphWeight));
+            kind = Weighted(((int)FuzzKind.Dense, 30), ((int)FuzzKind.BatchNorm, 11), (104, 15),
+                ((int)FuzzKind.Dropout, 7), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0), (102, GraphWeight),
+                ((int)FuzzKind.LayerNormalization, 2), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1),
+                (105, shape.Channels >= 4 ? 2 : 0));
+        }
+        if (kind == 104)
+        {
+            kind = (int)AnyActivation();
         }
         if (kind == 100)
         {
@@ -614,13 +642,19 @@ internal sealed class ValidNetworkGenerator
         {
             return Gate(scope, scopeLayers, variables, names);
         }
-        FuzzLayer? layer = (FuzzKind)kind == FuzzKind.Block ? BlockUsage(scope, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
+        FuzzLayer? layer = kind == 105 ? MakeRankChange(shape) : (FuzzKind)kind == FuzzKind.Block ? BlockUsage(scope, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
         if (layer is null)
         {
             return null;
         }
-        if (Chance(inBlock ? 1.6 * RepeatChance : RepeatChance) && layer.Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or FuzzKind.ReLU or
-            FuzzKind.ReLU6 or FuzzKind.Dropout or FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D or FuzzKind.Block)
+        if (layer.Kind == FuzzKind.Dense && Chance(0.12))
+        {
+            // The input width as a contract (a literal, so only where the scope's input is fixed).
+            layer.InFeatures = (int)shape.Channels;
+        }
+        if (Chance(inBlock ? 1.6 * RepeatChance : RepeatChance) && (layer.Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.Dense or FuzzKind.BatchNorm or
+            FuzzKind.Dropout or FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D or FuzzKind.Block or FuzzKind.Conv1D or FuzzKind.SeparableConv2D or
+            FuzzKind.LayerNormalization or FuzzKind.GroupNormalization || FuzzLayer.IsActivationKind(layer.Kind)))
         {
             MakeRepeated(layer, variables);
         }
@@ -645,8 +679,11 @@ internal sealed class ValidNetworkGenerator
             return null;
         }
         var kinds = shape.IsImage
-            ? new[] { FuzzKind.Conv2D, FuzzKind.DepthwiseConv2D, FuzzKind.MaxPooling2D, FuzzKind.AveragePooling2D, FuzzKind.BatchNorm, FuzzKind.ZeroPadding2D, FuzzKind.Dropout }
-            : new[] { FuzzKind.Dense, FuzzKind.BatchNorm, FuzzKind.Dropout };
+            ? new[] { FuzzKind.Conv2D, FuzzKind.DepthwiseConv2D, FuzzKind.MaxPooling2D, FuzzKind.AveragePooling2D, FuzzKind.BatchNorm, FuzzKind.ZeroPadding2D, FuzzKind.Dropout,
+                FuzzKind.SeparableConv2D, FuzzKind.GroupNormalization, FuzzKind.Cropping2D, AnyActivation() }
+            : shape.IsSequence
+                ? new[] { FuzzKind.Conv1D, FuzzKind.BatchNorm, FuzzKind.LayerNormalization, AnyActivation() }
+                : new[] { FuzzKind.Dense, FuzzKind.BatchNorm, FuzzKind.Dropout, FuzzKind.LayerNormalization, AnyActivation() };
         var kind = Pick(kinds);
         var a = Make(kind, shape, variables);
         var b = Make(kind, shape, variables);
@@ -683,7 +720,7 @@ internal sealed class ValidNetworkGenerator
         {
             layers.Add(new FuzzLayer(FuzzKind.BatchNorm));
         }
-        layers.Add(new FuzzLayer(Chance(0.5) ? FuzzKind.ReLU : FuzzKind.ReLU6));
+        layers.Add(MakeActivation(AnyActivation(), FuzzShape.Vector(1)));
         var add = new FuzzLayer(FuzzKind.Add);
         var bools = variables.Where(v => v.Value.IsBool && !v.Key.StartsWith("input", StringComparison.Ordinal)).Select(v => v.Key).OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (bools.Count > 0 && Chance(0.6))
@@ -711,14 +748,10 @@ internal sealed class ValidNetworkGenerator
         scope.NamesOf(node).Where(n => n.Length > 0 && (n != "input" || !scope.Names.ContainsKey("input"))).ToList();
 
     /// <summary>
-    /// The names a graph construct reads for <paramref name="node"/>, without an activation right after a BatchNorm:
-    /// the simulator models a variant's BatchNorm-after-activation swap by position only, so it keeps names out of
-    /// such pairs (the generator swaps the names too; GeneratorRegressionTests covers those sources).
+    /// The names a graph construct reads for <paramref name="node"/>. Names inside a BatchNorm → activation pair are
+    /// read too: the simulator swaps the names with the layers where a variant moves BatchNorm after the activation.
     /// </summary>
-    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) =>
-        Readable(scope, node).Where(n => !Enumerable.Range(1, Math.Max(0, scopeLayers.Count - 1)).Any(k =>
-            scopeLayers[k].FinalName == n && scopeLayers[k].Kind is FuzzKind.ReLU or FuzzKind.ReLU6 && scopeLayers[k - 1].Kind == FuzzKind.BatchNorm &&
-            scopeLayers[k].WhenText == scopeLayers[k - 1].WhenText)).ToList();
+    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) => Readable(scope, node);
 
     /// <summary>The name <paramref name="layer"/>, the last of <paramref name="piece"/>, gets after the scope's layers.</summary>
     private static string NameIn(List<FuzzLayer> scopeLayers, List<FuzzLayer> piece, FuzzLayer layer)
@@ -759,9 +792,26 @@ internal sealed class ValidNetworkGenerator
     private FuzzLayer? BranchStart(FuzzShape source, FuzzShape target, long? channels, Dictionary<string, FuzzValue>? variables)
     {
         var options = new List<FuzzLayer>();
-        if (!target.IsImage)
+        if (source == target && (channels is null || channels == source.Channels) && Chance(0.3))
         {
-            if (!source.IsImage)
+            // A BatchNorm or an activation that reads an earlier output by name.
+            return Chance(0.5) ? MakeBatchNorm() : MakeActivation(AnyActivation(), source);
+        }
+        if (target.IsSequence)
+        {
+            if (!source.IsSequence || source.Length != target.Length)
+            {
+                return null;
+            }
+            return new FuzzLayer(FuzzKind.Conv1D)
+            {
+                Filters = ChannelsArg(channels ?? Pick(new long[] { 2, 4, 8 }), variables), Kernel = Pick(new[] { 1, 3, 5 }), PaddingStyle = Chance(0.5) ? 2 : 3,
+                Strides = FuzzArg.Of(1), StridesOmitted = true,
+            };
+        }
+        if (target.IsFlat)
+        {
+            if (source.IsFlat)
             {
                 var dense = MakeDense(variables);
                 dense.Units = ChannelsArg(channels ?? Pick(new long[] { 2, 4, 8, 16 }), variables);
@@ -833,13 +883,17 @@ internal sealed class ValidNetworkGenerator
             case 0:
                 return MakeBatchNorm();
             case 1:
-                return new FuzzLayer(Chance(0.6) ? FuzzKind.ReLU : FuzzKind.ReLU6);
+                return MakeActivation(AnyActivation(), shape);
             case 2:
                 return MakeDropout(variables);
             default:
                 if (shape.IsImage)
                 {
                     return SameConvolution(channels, 1, variables);
+                }
+                if (shape.IsSequence)
+                {
+                    return new FuzzLayer(FuzzKind.Conv1D) { Filters = ChannelsArg(channels, variables), Kernel = 3, PaddingStyle = 2, Strides = FuzzArg.Of(1), StridesOmitted = true };
                 }
                 var dense = MakeDense(variables);
                 dense.Units = ChannelsArg(channels, variables);
@@ -909,11 +963,6 @@ internal sealed class ValidNetworkGenerator
             for (var i = rng.Next(0, 3); i > 0; i--)
             {
                 var next = BranchLayer(shape, width, variables);
-                if (last.Kind == FuzzKind.BatchNorm && next.Kind is FuzzKind.ReLU or FuzzKind.ReLU6 && i == 1)
-                {
-                    // The merge names the branch's end, which must not be an activation right after a BatchNorm.
-                    break;
-                }
                 last = next;
                 piece.Add(last);
                 shape = Output(last, shape, variables) ?? shape;
@@ -968,7 +1017,7 @@ internal sealed class ValidNetworkGenerator
             var expand = MakeDense(variables);
             expand.Units = ChannelsArg(shape.Channels, variables);
             piece.Add(reduce);
-            piece.Add(new FuzzLayer(Chance(0.5) ? FuzzKind.ReLU : FuzzKind.ReLU6));
+            piece.Add(MakeActivation(AnyActivation(), FuzzShape.Vector(shape.Channels)));
             piece.Add(expand);
         }
         var reshape = new FuzzLayer(FuzzKind.Reshape) { Dimensions = Chance(0.6) ? new[] { -1, 1, 1 } : new[] { (int)shape.Channels, 1, 1 } };
@@ -1079,11 +1128,21 @@ internal sealed class ValidNetworkGenerator
             FuzzKind.Dropout => MakeDropout(variables),
             FuzzKind.ZeroPadding2D => MakePadding(),
             FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D => MakePooling(kind),
+            FuzzKind.Conv1D => MakeConv1D(shape, variables),
+            FuzzKind.Conv2DTranspose => MakeTranspose(variables),
+            FuzzKind.SeparableConv2D => MakeSeparable(shape, variables),
+            FuzzKind.LayerNormalization or FuzzKind.GroupNormalization or FuzzKind.InstanceNormalization => MakeNormalization(kind, shape),
+            FuzzKind.SpatialDropout2D => MakeDropout(variables, kind),
+            FuzzKind.AlphaDropout => new FuzzLayer(kind) { Rate = Pick(Rates) }, // no string overload
+            FuzzKind.UpSampling2D or FuzzKind.AdaptiveAveragePooling2D or FuzzKind.Cropping2D or FuzzKind.ChannelShuffle or FuzzKind.Permute => MakeResize(kind, shape),
+            FuzzKind.Custom => MakeCustom(shape, variables),
+            _ when FuzzLayer.IsActivationKind(kind) || kind == FuzzKind.Softmax => MakeActivation(kind, shape),
             _ => new FuzzLayer(kind),
         };
         if (layer is not null)
         {
-            layer.NamedArguments = Chance(0.15);
+            // Custom's outputShape is params object[]: positional only.
+            layer.NamedArguments = kind != FuzzKind.Custom && Chance(0.15);
             layer.Suffix = Chance(0.05);
         }
         return layer;
@@ -1114,6 +1173,7 @@ internal sealed class ValidNetworkGenerator
         }
         layer.UseBias = Chance(0.3) ? false : Chance(0.15) ? true : null;
         MaybeRegularize(layer, kind == FuzzKind.Conv2D ? "Kernel" : "Depthwise");
+        ConvolutionOptions(layer, shape, variables);
         return layer;
     }
 
@@ -1126,9 +1186,9 @@ internal sealed class ValidNetworkGenerator
     }
 
     /// <summary>A literal rate, or an expression: over the block's parameters inside a block, of constants outside.</summary>
-    private FuzzLayer MakeDropout(Dictionary<string, FuzzValue>? variables)
+    private FuzzLayer MakeDropout(Dictionary<string, FuzzValue>? variables, FuzzKind kind = FuzzKind.Dropout)
     {
-        var layer = new FuzzLayer(FuzzKind.Dropout) { Rate = Pick(Rates) };
+        var layer = new FuzzLayer(kind) { Rate = Pick(Rates) };
         var factory = new FuzzExprFactory(rng, variables ?? new Dictionary<string, FuzzValue>());
         if (Chance(variables is null ? 0.05 : factory.HasDoubles ? 0.6 : 0.25))
         {
@@ -1149,6 +1209,14 @@ internal sealed class ValidNetworkGenerator
         {
             layer.Momentum = Pick(Momenta);
         }
+        if (Chance(0.1))
+        {
+            layer.Affine = Chance(0.2);
+        }
+        if (Chance(0.1))
+        {
+            layer.TrackRunningStats = Chance(0.2);
+        }
         return layer;
     }
 
@@ -1159,12 +1227,320 @@ internal sealed class ValidNetworkGenerator
         return new FuzzLayer(FuzzKind.ZeroPadding2D) { Pads = pads };
     }
 
-    private FuzzLayer MakePooling(FuzzKind kind) => new(kind)
+    private FuzzLayer MakePooling(FuzzKind kind)
     {
-        PoolSize = Chance(0.3) ? null : rng.Next(1, 4),
-        PoolStrides = Chance(0.35) ? null : Chance(0.25) ? 0 : rng.Next(1, 4),
-        PaddingStyle = Chance(0.3) ? 2 : Chance(0.1) ? 1 : 0,
+        var layer = new FuzzLayer(kind)
+        {
+            PoolSize = Chance(0.3) ? null : rng.Next(1, 4),
+            PoolStrides = Chance(0.35) ? null : Chance(0.25) ? 0 : rng.Next(1, 4),
+            PaddingStyle = Chance(0.3) ? 2 : Chance(0.1) ? 1 : Chance(0.06) ? 3 : 0,
+        };
+        var size = layer.PoolSize ?? 2;
+        if (layer.PaddingStyle is 0 or 1 && size >= 2 && Chance(0.15))
+        {
+            layer.Pad = rng.Next(0, size / 2 + 1); // at most half the window, as PyTorch
+        }
+        if (kind == FuzzKind.MaxPooling2D && !layer.Same && Chance(0.15))
+        {
+            layer.CeilMode = Chance(0.8);
+        }
+        return layer;
+    }
+
+    // ---- the later vocabulary ----------------------------------------------------------------------------------------
+
+    private static readonly FuzzKind[] Activations =
+    {
+        FuzzKind.ReLU, FuzzKind.ReLU6, FuzzKind.Sigmoid, FuzzKind.Tanh, FuzzKind.SiLU, FuzzKind.HardSigmoid, FuzzKind.HardSwish, FuzzKind.Mish,
+        FuzzKind.LeakyReLU, FuzzKind.ELU, FuzzKind.GELU, FuzzKind.PReLU,
     };
+
+    // The members of NetDsl's Activation enum (Keras' activation= shorthand), None aside.
+    private static readonly string[] ShorthandActivations = { "ReLU", "ReLU6", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "ELU", "GELU", "SiLU", "HardSigmoid", "HardSwish", "Mish" };
+
+    private static readonly FuzzNumber[] Slopes = { FuzzNumber.Of("0.01", 0.01), FuzzNumber.Of("0.2", 0.2), FuzzNumber.Of("0", 0), FuzzNumber.Of("0.3d", 0.3), FuzzNumber.Of("1.5", 1.5) };
+    private static readonly FuzzNumber[] Scales = { FuzzNumber.Of("0.5", 0.5), FuzzNumber.Of("1.0", 1.0), FuzzNumber.Of("2", 2), FuzzNumber.Of("0.1f", 0.1f) };
+
+    /// <summary>An activation: ReLU half the time, else any of the others.</summary>
+    private FuzzKind AnyActivation() => Chance(0.4) ? FuzzKind.ReLU : Pick(Activations);
+
+    private FuzzLayer MakeActivation(FuzzKind kind, FuzzShape shape)
+    {
+        var layer = new FuzzLayer(kind);
+        switch (kind)
+        {
+            case FuzzKind.LeakyReLU:
+                layer.Alpha = Chance(0.5) ? Pick(Slopes) : null;
+                break;
+            case FuzzKind.ELU:
+                layer.Alpha = Chance(0.5) ? Pick(Scales) : null;
+                break;
+            case FuzzKind.GELU:
+                layer.Approximate = Chance(0.5) ? Chance(0.6) : null;
+                break;
+            case FuzzKind.PReLU:
+                layer.Channelwise = Chance(0.6) ? Chance(0.7) : null;
+                layer.Init = Chance(0.3) ? Pick(Slopes) : null;
+                break;
+            case FuzzKind.Softmax:
+                // PyTorch's dim: 1 … rank, or −1 … −rank.
+                layer.Axis = Chance(0.4) ? null : Chance(0.5) ? rng.Next(1, shape.Rank + 1) : -rng.Next(1, shape.Rank + 1);
+                break;
+        }
+        return layer;
+    }
+
+    /// <summary>The options every window layer of images shares: Padding (Valid, Same, Half) or Pad / PadHeight / PadWidth, Dilation.</summary>
+    private void WindowOptions(FuzzLayer layer, bool perAxisPads)
+    {
+        var roll = rng.NextDouble();
+        if (roll < 0.1)
+        {
+            layer.PaddingStyle = 3;
+        }
+        else if (roll < 0.25)
+        {
+            layer.PaddingStyle = Chance(0.2) ? 1 : 0;
+            if (perAxisPads && Chance(0.35))
+            {
+                layer.PadHeight = Chance(0.7) ? rng.Next(0, 3) : null;
+                layer.PadWidth = rng.Next(0, 3);
+                layer.Pad = Chance(0.3) ? rng.Next(0, 2) : null;
+            }
+            else
+            {
+                layer.Pad = rng.Next(0, 3);
+            }
+        }
+        if (Chance(0.1))
+        {
+            layer.Dilation = rng.Next(1, 3);
+        }
+    }
+
+    private void MaybeShorthand(FuzzLayer layer)
+    {
+        if (Chance(0.15))
+        {
+            layer.Activation = Pick(ShorthandActivations);
+        }
+    }
+
+    /// <summary>Now and then a kernel as an expression (the object overload) inside a block.</summary>
+    private void MaybeKernelExpression(FuzzLayer layer, Dictionary<string, FuzzValue>? variables)
+    {
+        if (variables is not null && Chance(0.12) && new FuzzExprFactory(rng, variables).IntIn(layer.Kernel, layer.Kernel) is { } kernel)
+        {
+            layer.KernelArg = FuzzArg.Of(kernel, Chance(0.3));
+        }
+    }
+
+    /// <summary>Conv2D and DepthwiseConv2D options beyond the first vocabulary: per-axis kernels and strides, pads, dilation, groups, the activation shorthand.</summary>
+    private void ConvolutionOptions(FuzzLayer layer, FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        if (!layer.Same && layer.PaddingStyle != 1 && Chance(0.5))
+        {
+            WindowOptions(layer, perAxisPads: true);
+        }
+        else if (Chance(0.08))
+        {
+            layer.Dilation = 2;
+        }
+        if (Chance(0.1))
+        {
+            layer.KernelHeight = Chance(0.7) ? Pick(new[] { 1, 3, 5, 7 }) : null;
+            layer.KernelWidth = Pick(new[] { 1, 3, 5, 7 });
+        }
+        if (Chance(0.08))
+        {
+            layer.StrideHeight = Chance(0.6) ? rng.Next(1, 3) : null;
+            layer.StrideWidth = rng.Next(1, 3);
+        }
+        if (layer.Kind == FuzzKind.Conv2D && !layer.Filters!.IsString && Chance(0.12))
+        {
+            var filters = layer.Filters.Literal;
+            var divisors = Enumerable.Range(1, (int)Math.Min(shape.Channels, filters)).Where(g => shape.Channels % g == 0 && filters % g == 0).ToList();
+            layer.Groups = Pick(divisors);
+        }
+        MaybeShorthand(layer);
+        MaybeKernelExpression(layer, variables);
+    }
+
+    private FuzzLayer MakeConv1D(FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.Conv1D)
+        {
+            Filters = IntArg(variables, 1, 32, Pick(new long[] { 2, 4, 6, 8, 8, 16 }), 0.4),
+            Kernel = Pick(new[] { 1, 3, 3, 5, 2 }),
+            PaddingStyle = Weighted((0, 40), (1, 8), (2, 35), (3, 17)),
+        };
+        var stride = Pick(new long[] { 1, 1, 1, 2, 2, 3 });
+        layer.Strides = IntArg(variables, 1, 3, stride, 0.3);
+        layer.StridesOmitted = !layer.Strides.IsString && layer.Strides.Literal == 1 && Chance(0.5);
+        if (layer.PaddingStyle is 0 or 1 && Chance(0.3))
+        {
+            layer.Pad = rng.Next(0, 3);
+        }
+        if (Chance(0.15))
+        {
+            layer.Dilation = rng.Next(1, 4);
+        }
+        if (!layer.Filters.IsString && Chance(0.2))
+        {
+            var filters = layer.Filters.Literal;
+            layer.Groups = Pick(Enumerable.Range(1, (int)Math.Min(shape.Channels, filters)).Where(g => shape.Channels % g == 0 && filters % g == 0).ToList());
+        }
+        layer.UseBias = Chance(0.25) ? false : null;
+        MaybeRegularize(layer, "Kernel");
+        MaybeShorthand(layer);
+        MaybeKernelExpression(layer, variables);
+        return layer;
+    }
+
+    private FuzzLayer MakeTranspose(Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.Conv2DTranspose)
+        {
+            Filters = IntArg(variables, 1, 16, Pick(new long[] { 2, 4, 4, 8, 3 }), 0.4),
+            Kernel = Pick(new[] { 2, 2, 3, 1, 4 }),
+        };
+        var stride = Pick(new long[] { 1, 2, 2 });
+        layer.Strides = FuzzArg.Of(stride);
+        layer.StridesOmitted = stride == 1 && Chance(0.5);
+        layer.Pad = Chance(0.4) ? rng.Next(0, 2) : null;
+        layer.OutputPadding = stride > 1 && Chance(0.3) ? 1 : null;
+        layer.Dilation = Chance(0.1) ? 2 : null;
+        layer.UseBias = Chance(0.25) ? false : null;
+        MaybeRegularize(layer, "Kernel");
+        MaybeShorthand(layer);
+        return layer;
+    }
+
+    private FuzzLayer? MakeSeparable(FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.SeparableConv2D) { PaddingStyle = Chance(0.4) ? 2 : 0 };
+        var maxKernel = layer.Same ? 5 : (int)Math.Min(5, Math.Min(shape.Height, shape.Width));
+        var kernels = new[] { 1, 3, 3, 5 }.Where(k => k <= maxKernel).ToList();
+        if (kernels.Count == 0)
+        {
+            return null;
+        }
+        layer.Kernel = Pick(kernels);
+        layer.Filters = IntArg(variables, 1, 32, Pick(new long[] { 4, 8, 8, 16, 6 }), 0.4);
+        layer.Strides = IntArg(variables, 1, 2, Pick(new long[] { 1, 1, 2 }), 0.3);
+        layer.StridesOmitted = !layer.Strides.IsString && layer.Strides.Literal == 1 && Chance(0.5);
+        if (!layer.Same && Chance(0.4))
+        {
+            WindowOptions(layer, perAxisPads: false);
+        }
+        layer.DepthMultiplier = Chance(0.25) ? rng.Next(1, 3) : null;
+        layer.UseBias = Chance(0.3) ? false : null;
+        MaybeShorthand(layer);
+        MaybeKernelExpression(layer, variables);
+        return layer;
+    }
+
+    private FuzzLayer MakeNormalization(FuzzKind kind, FuzzShape shape)
+    {
+        var layer = new FuzzLayer(kind);
+        if (kind == FuzzKind.GroupNormalization)
+        {
+            var divisors = Enumerable.Range(1, (int)shape.Channels).Where(g => shape.Channels % g == 0).ToList();
+            layer.Groups = shape.Channels % 32 == 0 && Chance(0.5) ? null : Pick(divisors);
+        }
+        if (Chance(0.25))
+        {
+            layer.Epsilon = Pick(Epsilons);
+        }
+        if (Chance(0.2))
+        {
+            layer.Affine = Chance(0.3);
+        }
+        return layer;
+    }
+
+    private FuzzLayer MakeResize(FuzzKind kind, FuzzShape shape)
+    {
+        var layer = new FuzzLayer(kind);
+        switch (kind)
+        {
+            case FuzzKind.UpSampling2D:
+                layer.Sizes = Chance(0.3) ? Array.Empty<int>() : new[] { Pick(new[] { 1, 2, 2, 3 }) };
+                if (Chance(0.5))
+                {
+                    layer.Bilinear = Chance(0.7);
+                    layer.AlignCorners = layer.Bilinear == true && Chance(0.5) ? Chance(0.7) : null;
+                }
+                break;
+            case FuzzKind.AdaptiveAveragePooling2D:
+                layer.Sizes = Chance(0.5) ? new[] { rng.Next(1, 6) } : new[] { rng.Next(1, 6), rng.Next(1, 6) };
+                break;
+            case FuzzKind.Cropping2D:
+                layer.Pads = Enumerable.Range(0, Pick(new[] { 1, 2, 4 })).Select(_ => rng.Next(0, 3)).ToArray();
+                break;
+            case FuzzKind.ChannelShuffle:
+                var divisors = Enumerable.Range(1, (int)shape.Channels).Where(g => shape.Channels % g == 0).ToList();
+                layer.Groups = Pick(divisors.Count > 1 ? divisors.Skip(1).ToList() : divisors);
+                break;
+            case FuzzKind.Permute:
+                layer.Dimensions = Enumerable.Range(1, shape.Rank).OrderBy(_ => rng.Next()).ToArray();
+                break;
+        }
+        return layer;
+    }
+
+    /// <summary>A [Custom] layer: x·2, a per-channel scale with C parameters (built from the input Shape), or space-to-depth.</summary>
+    private FuzzLayer? MakeCustom(FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var style = shape.IsImage && shape.Height % 2 == 0 && shape.Width % 2 == 0 && shape.Channels <= 8 && Chance(0.3) ? 2 : rng.Next(2);
+        var module = Program.CustomModules.FirstOrDefault(m => m.Style == style);
+        if (module is null)
+        {
+            module = new FuzzCustomModule(UniqueTypeName(style switch { 0 => "Doubler", 1 => "ChannelScale", _ => "SpaceToDepth" }), style, 0);
+            if (Program.CustomModules.Count == 0)
+            {
+                Program.CustomNamespace = AnyNamespace();
+            }
+            Program.CustomModules.Add(module);
+        }
+        var layer = new FuzzLayer(FuzzKind.Custom) { CustomModule = module, CustomParameters = style == 1 ? shape.Channels : 0 };
+        var names = new[] { "inputChannels", "inputHeight", "inputWidth" };
+        var axes = shape.Axes;
+        for (var i = 0; i < axes.Length; i++)
+        {
+            // Each declared size: a literal, or an expression over this layer's own input (inside a block, also its parameters).
+            var (value, expression) = style == 2
+                ? (i == 0 ? axes[0] * 4 : axes[i] / 2, (FuzzExpr)new FuzzBinary(i == 0 ? "*" : "/", new FuzzName(names[i]), new FuzzLiteral(i == 0 ? 4 : 2)))
+                : (axes[i], new FuzzName(names[i]));
+            // inputHeight and inputWidth are an image's (0 for a sequence), so a sequence's length is a literal.
+            layer.OutputShape.Add(Chance(0.5) && (i == 0 || shape.IsImage) ? FuzzArg.Of(expression, Chance(0.3)) : FuzzArg.Of(value));
+        }
+        return layer;
+    }
+
+    /// <summary>Shape-changing reshapes between the ranks: an image or a vector to a sequence, a sequence to a vector.</summary>
+    private FuzzLayer? MakeRankChange(FuzzShape shape)
+    {
+        var layer = new FuzzLayer(FuzzKind.Reshape);
+        if (shape.IsImage)
+        {
+            layer.Dimensions = Chance(0.5) ? new[] { (int)shape.Channels, -1 } : new[] { (int)shape.Channels, (int)(shape.Height * shape.Width) };
+            return layer;
+        }
+        if (shape.IsSequence)
+        {
+            layer.Dimensions = Chance(0.6) ? new[] { -1 } : new[] { (int)shape.Size };
+            return layer;
+        }
+        var channels = new[] { 2, 4, 8, 1 }.Where(c => shape.Channels % c == 0 && shape.Channels / c >= 2 && shape.Channels / c <= FuzzSimulation.MaxLength).ToList();
+        if (channels.Count == 0)
+        {
+            return null;
+        }
+        var c = Pick(channels);
+        layer.Dimensions = Chance(0.5) ? new[] { c, -1 } : new[] { c, (int)shape.Channels / c };
+        return layer;
+    }
 
     // ---- blocks ----------------------------------------------------------------------------------------------------
 
@@ -1314,8 +1690,8 @@ internal sealed class ValidNetworkGenerator
         var variables = new Dictionary<string, FuzzValue>(values, StringComparer.Ordinal)
         {
             ["inputChannels"] = FuzzValue.Int(shape.Channels),
-            ["inputHeight"] = FuzzValue.Int(shape.Height),
-            ["inputWidth"] = FuzzValue.Int(shape.Width),
+            ["inputHeight"] = FuzzValue.Int(shape.ImageHeight),
+            ["inputWidth"] = FuzzValue.Int(shape.ImageWidth),
         };
         if (twinOf is null)
         {
