@@ -1180,7 +1180,9 @@ internal static class FuzzMutations
         var names = new HashSet<string>(network.Layers.Select(l => l.FinalName), StringComparer.Ordinal) { "input" };
         var branch = shape.IsImage
             ? new FuzzLayer(FuzzKind.Conv2D) { Filters = FuzzArg.Of(other), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true }
-            : new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(other) };
+            : shape.IsSequence
+                ? new FuzzLayer(FuzzKind.Conv1D) { Filters = FuzzArg.Of(other), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true }
+                : new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(other) };
         branch.From = from;
         branch.ExplicitName = Inserted(rng, names);
         var kind = Pick(rng, new[] { FuzzKind.Add, FuzzKind.Subtract, FuzzKind.Multiply, FuzzKind.Average, FuzzKind.Maximum, FuzzKind.Minimum });
@@ -1188,9 +1190,9 @@ internal static class FuzzMutations
         merge.Inputs.AddRange(rng.Next(2) == 0 ? new[] { from, branch.ExplicitName } : new[] { branch.ExplicitName, from });
         network.Layers.InsertRange(index, new[] { branch, merge });
         FuzzLayer.AssignNames(network.Layers);
-        var axis = shape.IsImage ? "(channels) differs" : "(features) differs";
-        return ($"{network.ClassName}: {kind}({string.Join(", ", merge.Inputs)}) of {shape} and {other} {(shape.IsImage ? "channels" : "features")}",
-            new FuzzExpected("ND0022", true, new[] { kind + " needs", axis }) { MentionsShown = "<kind> needs, (" + (shape.IsImage ? "channels" : "features") + ") differs" });
+        var unit = shape.IsFlat ? "features" : "channels";
+        return ($"{network.ClassName}: {kind}({string.Join(", ", merge.Inputs)}) of {shape} and {other} {unit}",
+            new FuzzExpected("ND0022", true, new[] { kind + " needs", "(" + unit + ") differs" }) { MentionsShown = "<kind> needs, (" + unit + ") differs" });
     });
 
     /// <summary>

@@ -365,6 +365,10 @@ internal sealed class ValidNetworkGenerator
         }
         scopeNames.Pop();
         network.Layers.AddRange(layers);
+        if (Chance(0.12))
+        {
+            AddLets(network.Lets, network.Layers, inBlock: false, Array.Empty<string>());
+        }
         FuzzLayer.AssignNames(network.Layers);
         FinishLayout(network);
         if (Chance(0.12))
@@ -750,8 +754,17 @@ internal sealed class ValidNetworkGenerator
     /// <summary>
     /// The names a graph construct reads for <paramref name="node"/>. Names inside a BatchNorm → activation pair are
     /// read too: the simulator swaps the names with the layers where a variant moves BatchNorm after the activation.
+    /// Not "InputShape": a layer of that name read by a later one becomes a forward local called InputShape, which
+    /// hides the static InputShape that forward's input check reads (CS0841 in the generated code; reported, not
+    /// fixed here).
     /// </summary>
-    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) => Readable(scope, node);
+    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) =>
+        Readable(scope, node).Where(n => n != LocalBreakingName).ToList();
+
+    private const string LocalBreakingName = "InputShape";
+
+    /// <summary>A fresh name for a layer a later one reads by name (never <see cref="LocalBreakingName"/>).</summary>
+    private string? GraphName(HashSet<string> taken) => FreshName(taken) is { } name && name != LocalBreakingName ? name : null;
 
     /// <summary>The name <paramref name="layer"/>, the last of <paramref name="piece"/>, gets after the scope's layers.</summary>
     private static string NameIn(List<FuzzLayer> scopeLayers, List<FuzzLayer> piece, FuzzLayer layer)
@@ -967,7 +980,7 @@ internal sealed class ValidNetworkGenerator
                 piece.Add(last);
                 shape = Output(last, shape, variables) ?? shape;
             }
-            if (Chance(0.6) && FreshName(taken) is { } name)
+            if (Chance(0.6) && GraphName(taken) is { } name)
             {
                 last.ExplicitName = name;
                 taken.Add(name);
@@ -1021,7 +1034,7 @@ internal sealed class ValidNetworkGenerator
             piece.Add(expand);
         }
         var reshape = new FuzzLayer(FuzzKind.Reshape) { Dimensions = Chance(0.6) ? new[] { -1, 1, 1 } : new[] { (int)shape.Channels, 1, 1 } };
-        if (Chance(0.6) && FreshName(taken) is { } name)
+        if (Chance(0.6) && GraphName(taken) is { } name)
         {
             reshape.ExplicitName = name;
             taken.Add(name);
@@ -1542,6 +1555,111 @@ internal sealed class ValidNetworkGenerator
         return layer;
     }
 
+    // ---- [Let] -----------------------------------------------------------------------------------------------------
+
+    private static readonly string[] LetValueNames = { "chan", "mid", "lanes", "base_c", "size2", "step_s", "big" };
+    private static readonly string[] LetFunctionNames = { "same", "keep", "ident", "pass_through" };
+
+    /// <summary>A function of v (and d) that gives v back for every int v ≥ 1, through the built-in functions.</summary>
+    private (IReadOnlyList<string> Parameters, FuzzExpr Body) IdentityFunction()
+    {
+        var v = new FuzzName("v");
+        return rng.Next(7) switch
+        {
+            0 => (new[] { "v" }, new FuzzCall("max", null, v, new FuzzLiteral(1))),
+            1 => (new[] { "v" }, new FuzzCall("min", null, v, new FuzzLiteral(100000))),
+            2 => (new[] { "v" }, new FuzzCall("int", null, new FuzzBinary("*", v, new FuzzDoubleLiteral("1.0")))),
+            3 => (new[] { "v" }, new FuzzCall("floor", null, new FuzzBinary("+", v, new FuzzDoubleLiteral("0.25")))),
+            4 => (new[] { "v" }, new FuzzCall("ceil", null, new FuzzBinary("-", v, new FuzzDoubleLiteral("0.5")))),
+            5 => (new[] { "v" }, new FuzzCall("round", null, new FuzzBinary("/", v, new FuzzDoubleLiteral("1.0")))),
+            _ => (new[] { "v", "d" }, new FuzzBinary("-", new FuzzBinary("+", v, new FuzzName("d")), new FuzzName("d"))),
+        };
+    }
+
+    /// <summary>
+    /// [Let]s that change no value: an int argument (an expression in a block, a literal in a network) becomes a Let
+    /// value read by name, or goes through a Let function that gives it back; in a block now and then a When
+    /// condition becomes a bool Let. Expressions reading repeatIndex stay where they are (a Let is evaluated once,
+    /// where the scope starts).
+    /// </summary>
+    private void AddLets(List<FuzzLet> lets, List<FuzzLayer> layers, bool inBlock, IEnumerable<string> parameters)
+    {
+        var taken = new HashSet<string>(parameters, StringComparer.Ordinal);
+        var shared = layers.GroupBy(l => l.FinalName).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        static bool ReadsIndex(FuzzExpr e) => e switch
+        {
+            FuzzName n => n.Name == FuzzSimulator.RepeatIndex,
+            FuzzUnary u => ReadsIndex(u.Operand),
+            FuzzBinary b => ReadsIndex(b.Left) || ReadsIndex(b.Right),
+            FuzzConditional c => ReadsIndex(c.Condition) || ReadsIndex(c.WhenTrue) || ReadsIndex(c.WhenFalse),
+            FuzzCall c => c.Arguments.Any(ReadsIndex),
+            _ => false,
+        };
+        var sites = new List<(FuzzLayer Layer, int Which)>();
+        foreach (var layer in layers.Where(l => l.Kind is FuzzKind.Conv2D or FuzzKind.Dense or FuzzKind.Conv1D or FuzzKind.SeparableConv2D or FuzzKind.Conv2DTranspose or FuzzKind.DepthwiseConv2D))
+        {
+            var args = new[] { layer.Filters, layer.Units, layer.StridesOmitted ? null : layer.Strides };
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i] is { } a && (inBlock ? a.Expression is { } e && !ReadsIndex(e) : !a.IsString))
+                {
+                    sites.Add((layer, i));
+                }
+            }
+            if (inBlock && layer.When is { } when && !shared.Contains(layer.FinalName) && !ReadsIndex(when))
+            {
+                sites.Add((layer, 3));
+            }
+        }
+        FuzzLet? function = null;
+        foreach (var (layer, which) in sites.OrderBy(_ => rng.Next()).Take(rng.Next(1, 3)))
+        {
+            var old = which switch { 0 => layer.Filters, 1 => layer.Units, 2 => layer.Strides, _ => null };
+            var expression = which == 3 ? layer.When! : old!.Expression ?? new FuzzLiteral(old.Literal);
+            FuzzExpr replacement;
+            if (which != 3 && Chance(0.45))
+            {
+                if (function is null)
+                {
+                    var (ps, body) = IdentityFunction();
+                    function = new FuzzLet(Pick(LetFunctionNames.Where(n => !taken.Contains(n)).ToList()), ps, body);
+                    taken.Add(function.Name);
+                    lets.Add(function);
+                }
+                replacement = function.Parameters.Count == 1
+                    ? new FuzzCall(function.Name, function, expression)
+                    : new FuzzCall(function.Name, function, expression, new FuzzLiteral(rng.Next(1, 9)));
+            }
+            else
+            {
+                var free = LetValueNames.Where(n => !taken.Contains(n)).ToList();
+                if (free.Count == 0)
+                {
+                    continue;
+                }
+                var let = new FuzzLet(Pick(free), Array.Empty<string>(), expression);
+                taken.Add(let.Name);
+                lets.Add(let);
+                replacement = new FuzzLetRef(let);
+            }
+            switch (which)
+            {
+                case 0:
+                    layer.Filters = FuzzArg.Of(replacement, Chance(0.3));
+                    break;
+                case 1:
+                    layer.Units = FuzzArg.Of(replacement, Chance(0.3));
+                    break;
+                case 2:
+                    layer.Strides = FuzzArg.Of(replacement, Chance(0.3));
+                    break;
+                default:
+                    layer.When = replacement;
+                    break;
+            }
+        }
+    }
+
     // ---- blocks ----------------------------------------------------------------------------------------------------
 
     private FuzzLayer? BlockUsage(FuzzScope scope, Dictionary<string, FuzzValue>? variables, int depth, HashSet<FuzzBlock> defining)
@@ -1569,18 +1687,37 @@ internal sealed class ValidNetworkGenerator
         var layer = new FuzzLayer(FuzzKind.Block) { Block = block, NamedArguments = Chance(0.25), Suffix = Chance(0.05) };
         // Expressions as block arguments only make sense inside another block, where there are parameters to use.
         layer.BlockStringCtor = block.StringCtor && outer is not null && Chance(0.85);
+        // The object constructor (no defaults: every argument given) mixes constants and expression strings; outside a
+        // block the strings are constant expressions.
+        layer.BlockObjectCtor = !layer.BlockStringCtor && block.ObjectCtor && Chance(0.7);
         values = new Dictionary<string, FuzzValue>(StringComparer.Ordinal);
         var factory = outer is null ? null : new FuzzExprFactory(rng, outer);
         foreach (var parameter in block.Parameters)
         {
-            if (!layer.BlockStringCtor && parameter.Default is { } fallback && Chance(0.4))
+            if (!layer.BlockStringCtor && !layer.BlockObjectCtor && parameter.Default is { } fallback && Chance(0.4))
             {
                 values[parameter.Name] = fallback;
                 continue;
             }
             var (value, text) = RandomArgument(parameter);
             FuzzExpr? expression = null;
-            if (layer.BlockStringCtor && factory is not null && Chance(0.6))
+            if (layer.BlockObjectCtor)
+            {
+                // A constant boxed as object is written with the expression language's literal (no float suffix).
+                text = value.Literal;
+                if (Chance(0.5))
+                {
+                    expression = factory is not null && parameter.Type != FuzzType.Double
+                        ? parameter.Type == FuzzType.Bool ? factory.BoolOf(value.AsBool) : factory.IntIn(value.Number, value.Number)
+                        : parameter.Type switch
+                        {
+                            FuzzType.Bool => new FuzzBoolLiteral(value.AsBool),
+                            FuzzType.Int => new FuzzLiteral(value.Number),
+                            _ => new FuzzDoubleLiteral(FuzzValue.DoubleText(value.Real)),
+                        };
+                }
+            }
+            else if (layer.BlockStringCtor && factory is not null && Chance(0.6))
             {
                 switch (parameter.Type)
                 {
@@ -1683,6 +1820,7 @@ internal sealed class ValidNetworkGenerator
             }
         }
         block.StringCtor = count > 0 && Chance(0.5);
+        block.ObjectCtor = count > 0 && Chance(0.3);
         block.StringCtorFirst = Chance(0.3);
         block.ExplicitEmptyCtor = count == 0 && Chance(0.5);
 
@@ -1717,6 +1855,15 @@ internal sealed class ValidNetworkGenerator
             twinOf.Qualified = block.Qualified = true;
         }
         block.Body = body;
+        if (Chance(0.15))
+        {
+            // An [Input] contract the use just made meets; a size 0 (InputAttribute.Any) leaves an axis free.
+            block.InputContract = shape.Axes.Select((d, i) => Chance(i == 0 ? 0.2 : 0.6) ? 0 : d).ToArray();
+        }
+        if (Chance(0.3))
+        {
+            AddLets(block.Lets, body, inBlock: true, block.Parameters.Select(p => p.Name));
+        }
         FuzzLayer.AssignNames(body);
         Program.Blocks.Add(block);
         return usage;
