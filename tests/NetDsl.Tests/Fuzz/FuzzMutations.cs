@@ -95,6 +95,10 @@ internal static class FuzzMutations
         new("graph-merge-one-input", FuzzExpected.RefusedOnly("ND0002"), true, GraphMergeOneInput),
         new("graph-from-on-merge", FuzzExpected.RefusedOnly("ND0002"), true, GraphFromOnMerge),
         new("graph-rename-branch", Accepted, true, GraphRenameBranch),
+        new("dense-in-features-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, DenseInFeaturesMismatch),
+        new("block-input-contract-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, BlockInputContractMismatch),
+        new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0002"), true, GroupsNotDividing),
+        new("new-argument-invalid", FuzzExpected.RefusedOnly("ND0002"), true, NewArgumentInvalid),
     };
 
     /// <summary>Classes that are accepted as they are and whose failures only show when the network runs.</summary>
@@ -1308,5 +1312,120 @@ internal static class FuzzMutations
             }
         }
         return ($"{scope.Owner}: {old} → {name}", Accepted);
+    });
+
+    // ---- the later vocabulary ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One shape-keeping layer with a planted fault inserted into a network (every name from there on written out
+    /// first, so nothing is renamed): <paramref name="make"/> gives it for the shape where it goes, or null where it
+    /// does not apply; the expected ID only, with the message naming the fault.
+    /// </summary>
+    private static FuzzMutant InsertedFault(Random rng, string id, Func<FuzzShape, (FuzzLayer Layer, string Mention)?> make) => GraphMutant(rng, null, (_, program) =>
+    {
+        var network = Pick(rng, program.Networks.Where(n => !n.IsVariant).ToList());
+        foreach (var index in Enumerable.Range(0, network.Layers.Count + 1).OrderBy(_ => rng.Next()))
+        {
+            var scope = new FuzzScope(network.Input!.Value);
+            var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: false);
+            if (!FuzzSimulator.Continue(sim, network.Layers.Take(index).ToList(), null, scope, string.Empty) || make(scope.CurrentShape) is not { } fault)
+            {
+                continue;
+            }
+            Before(network, index);
+            fault.Layer.ExplicitName = Inserted(rng, new HashSet<string>(network.Layers.Select(l => l.FinalName), StringComparer.Ordinal) { "input" });
+            network.Layers.Insert(index, fault.Layer);
+            FuzzLayer.AssignNames(network.Layers);
+            return ($"{network.ClassName}: inserted [{FuzzRenderer.Layer(fault.Layer, string.Empty)}] at {index} on {scope.CurrentShape}",
+                new FuzzExpected(id, true, new[] { fault.Mention }) { MentionsShown = "the fault" });
+        }
+        return null;
+    });
+
+    /// <summary>A Dense whose InFeatures differs from its input's width (and units keep the width): ND0020 only.</summary>
+    private static FuzzMutant DenseInFeaturesMismatch(Random rng) => InsertedFault(rng, "ND0020", shape =>
+    {
+        if (!shape.IsFlat)
+        {
+            return null;
+        }
+        var declared = (int)shape.Channels + rng.Next(1, 5) * (rng.Next(2) == 0 ? 1 : -1);
+        if (declared < 1)
+        {
+            declared = (int)shape.Channels + 1;
+        }
+        return (new FuzzLayer(FuzzKind.Dense) { Units = FuzzArg.Of(shape.Channels), InFeatures = declared }, $"InFeatures = {I(declared)} declares the input [N, {I(declared)}]");
+    });
+
+    /// <summary>
+    /// A block used in a network gets an [Input] contract that its use there does not meet (channels beyond any
+    /// the fuzzer makes): ND0020 only, on every use.
+    /// </summary>
+    private static FuzzMutant BlockInputContractMismatch(Random rng) => GraphMutant(rng, null, (_, program) =>
+    {
+        var uses = program.Networks.Where(n => !n.IsVariant).SelectMany(n => n.Layers.Select((l, i) => (Network: n, Layer: l, Index: i)))
+            .Where(u => u.Layer.Kind == FuzzKind.Block && u.Layer.When is null).ToList();
+        if (uses.Count == 0)
+        {
+            return null;
+        }
+        var (network, layer, index) = Pick(rng, uses);
+        var scope = new FuzzScope(network.Input!.Value);
+        var sim = new FuzzSimulation(torchDefaults: false, defaults: null, limits: false);
+        if (!FuzzSimulator.Continue(sim, network.Layers.Take(index).ToList(), null, scope, string.Empty))
+        {
+            return null;
+        }
+        var shape = scope.CurrentShape;
+        var contract = shape.Axes.Select((d, i) => i == 0 ? 1000 + rng.Next(100) : rng.Next(2) == 0 ? 0 : d).ToArray();
+        layer.Block!.InputContract = contract;
+        return ($"{network.ClassName}.{layer.FinalName}: {layer.Block.Name} declares [Input({string.Join(", ", contract)})], used on {shape}",
+            new FuzzExpected("ND0020", true, new[] { $"{layer.Block.Name} declares the input" }) { MentionsShown = "<block> declares the input" });
+    });
+
+    /// <summary>Groups that do not divide the channels: Conv2D, Conv1D, GroupNormalization, ChannelShuffle; ND0002 only.</summary>
+    private static FuzzMutant GroupsNotDividing(Random rng) => InsertedFault(rng, "ND0002", shape =>
+    {
+        if (shape.IsFlat || shape.Channels < 2 && rng.Next(2) == 0)
+        {
+            return null;
+        }
+        var groups = Pick(rng, Enumerable.Range(2, (int)shape.Channels).Where(g => shape.Channels % g != 0).ToList());
+        var kinds = shape.IsImage ? new[] { FuzzKind.Conv2D, FuzzKind.GroupNormalization, FuzzKind.ChannelShuffle } : new[] { FuzzKind.Conv1D, FuzzKind.GroupNormalization };
+        var kind = Pick(rng, kinds);
+        var layer = new FuzzLayer(kind) { Groups = groups };
+        if (kind is FuzzKind.Conv2D or FuzzKind.Conv1D)
+        {
+            // A 1×1 convolution to the same channels: the shape is kept, whatever inference does after the error.
+            layer.Filters = FuzzArg.Of(shape.Channels);
+            layer.Kernel = 1;
+            layer.Strides = FuzzArg.Of(1);
+            layer.StridesOmitted = true;
+        }
+        return (layer, $"groups = {I(groups)} must divide");
+    });
+
+    /// <summary>One of the later arguments out of range, on a shape-keeping layer: ND0002 only, naming it.</summary>
+    private static FuzzMutant NewArgumentInvalid(Random rng) => InsertedFault(rng, "ND0002", shape =>
+    {
+        var choices = new List<(FuzzLayer, string)>
+        {
+            (new FuzzLayer(FuzzKind.Softmax) { Axis = rng.Next(2) == 0 ? 0 : shape.Rank + 1 }, "is not an axis of a sample"),
+            (new FuzzLayer(FuzzKind.Permute) { Dimensions = Enumerable.Repeat(1, shape.Rank + (shape.Rank == 1 ? 1 : 0)).ToArray() }, "is not an order of the"),
+            (new FuzzLayer(FuzzKind.LeakyReLU) { Alpha = FuzzNumber.Of("-0.5", -0.5) }, "alpha must be ≥ 0"),
+            (new FuzzLayer(FuzzKind.ELU) { Alpha = FuzzNumber.Of("0", 0) }, "alpha must be > 0"),
+            (new FuzzLayer(FuzzKind.LayerNormalization) { Epsilon = FuzzNumber.Of("0", 0) }, "epsilon must be > 0"),
+        };
+        if (shape.IsImage)
+        {
+            choices.Add((new FuzzLayer(FuzzKind.Conv2DTranspose) { Filters = FuzzArg.Of(shape.Channels), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true, OutputPadding = 1 },
+                "must be smaller than strides"));
+            choices.Add((new FuzzLayer(FuzzKind.UpSampling2D) { Sizes = new[] { 1 }, AlignCorners = true, Bilinear = rng.Next(2) == 0 ? false : null },
+                "AlignCorners applies to Interpolation.Bilinear only"));
+            choices.Add((new FuzzLayer(FuzzKind.MaxPooling2D) { PoolSize = 1, PoolStrides = 1, PaddingStyle = 2, CeilMode = true }, "CeilMode and Padding.Same"));
+            choices.Add((new FuzzLayer(FuzzKind.Conv2D) { Filters = FuzzArg.Of(shape.Channels), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true, PaddingStyle = rng.Next(2) == 0 ? 2 : 3, Pad = 0 },
+                "Pad and Padding both set the padding"));
+        }
+        return Pick(rng, choices);
     });
 }
