@@ -99,6 +99,7 @@ internal static class FuzzMutations
         new("block-input-contract-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, BlockInputContractMismatch),
         new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0002"), true, GroupsNotDividing),
         new("new-argument-invalid", FuzzExpected.RefusedOnly("ND0002"), true, NewArgumentInvalid),
+        new("custom-type-unusable", FuzzExpected.RefusedOnly("ND0024"), true, CustomTypeUnusable),
     };
 
     /// <summary>Classes that are accepted as they are and whose failures only show when the network runs.</summary>
@@ -115,7 +116,7 @@ internal static class FuzzMutations
     /// <summary>A small valid network without blocks, as attribute lines and its class declaration.</summary>
     internal static string PlainNetwork(Random rng, string className, string declaration = "public partial class", string? body = null)
     {
-        var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { AllowBlocks = false, AllowVariants = false, Networks = 1, NamespaceStyle = 0 });
+        var generator = new ValidNetworkGenerator(rng, new FuzzGeneratorOptions { AllowBlocks = false, AllowVariants = false, Networks = 1, NamespaceStyle = 0, AllowCustom = false });
         var network = generator.NewNetwork(className);
         network.Members.Clear();
         network.Container = null;
@@ -1428,4 +1429,26 @@ internal static class FuzzMutations
         }
         return Pick(rng, choices);
     });
+
+    /// <summary>
+    /// A [Custom] layer whose type cannot be a layer: not a TorchSharp module, abstract, generic, without a public
+    /// constructor taking the Shape or nothing: ND0024 only.
+    /// </summary>
+    private static FuzzMutant CustomTypeUnusable(Random rng)
+    {
+        const string module = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+        const string forward = "public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => x;";
+        var variant = rng.Next(5);
+        var (type, declaration) = variant switch
+        {
+            0 => ("string", string.Empty),
+            1 => ("Plain", "public sealed class Plain { }"),
+            2 => ("Partial", $"public abstract class Partial : {module}\n{{\n    protected Partial() : base(\"Partial\") {{ }}\n}}"),
+            3 => ("Generic<int>", $"public sealed class Generic<T> : {module}\n{{\n    public Generic() : base(\"Generic\") {{ }}\n\n    {forward}\n}}"),
+            _ => ("Sized", $"public sealed class Sized : {module}\n{{\n    public Sized(int width) : base(\"Sized\") {{ }}\n\n    {forward}\n}}"),
+        };
+        var features = rng.Next(2, 9);
+        var network = $"[Network, Input({I(features)})]\n[Dense(4)]\n[Custom(typeof({type}), 4, Name = \"mine\")]\n[Dense(2)]\npublic partial class Net\n{{\n}}";
+        return FuzzMutant.Single($"Custom(typeof({type}))", Header + (declaration.Length == 0 ? string.Empty : declaration + "\n\n") + network);
+    }
 }

@@ -23,6 +23,9 @@ internal sealed class FuzzGeneratorOptions
 
     /// <summary>Blocks of one name in two namespaces (off where a mutation moves everything into one namespace).</summary>
     public bool AllowTwins { get; set; } = true;
+
+    /// <summary>[Custom] layers (off where a mutation keeps only a network's own text, without the module classes).</summary>
+    public bool AllowCustom { get; set; } = true;
 }
 
 /// <summary>
@@ -1505,6 +1508,10 @@ internal sealed class ValidNetworkGenerator
     /// <summary>A [Custom] layer: x·2, a per-channel scale with C parameters (built from the input Shape), or space-to-depth.</summary>
     private FuzzLayer? MakeCustom(FuzzShape shape, Dictionary<string, FuzzValue>? variables)
     {
+        if (!options.AllowCustom)
+        {
+            return null;
+        }
         var style = shape.IsImage && shape.Height % 2 == 0 && shape.Width % 2 == 0 && shape.Channels <= 8 && Chance(0.3) ? 2 : rng.Next(2);
         var module = Program.CustomModules.FirstOrDefault(m => m.Style == style);
         if (module is null)
