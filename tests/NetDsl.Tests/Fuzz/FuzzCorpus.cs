@@ -70,6 +70,9 @@ internal static class FuzzCorpus
         var scopes = program.Blocks.Select(b => b.Body).Concat(program.Networks.Select(n => n.Layers)).ToList();
         // A merge that reads a Reshape of its scope: the [N, C, 1, 1] gate broadcast over [N, C, H, W].
         var broadcast = scopes.Any(scope => scope.Any(l => l.IsMerge && l.Inputs.Any(i => scope.Any(r => r.Kind == FuzzKind.Reshape && r.FinalName == i))));
+        var pairNames = scopes.Any(scope => Enumerable.Range(1, Math.Max(0, scope.Count - 1)).Any(k =>
+            scope[k - 1].Kind == FuzzKind.BatchNorm && FuzzLayer.IsActivationKind(scope[k].Kind) &&
+            scope.Skip(k + 1).Any(l => l.References.Contains(scope[k].FinalName) || l.References.Contains(scope[k - 1].FinalName))));
         var features = new (string Name, bool Present)[]
         {
             ("double or float block parameters", doubles.Count > 0),
@@ -139,10 +142,9 @@ internal static class FuzzCorpus
             ("[Let] functions", program.Networks.SelectMany(n => n.Lets).Concat(program.Blocks.SelectMany(b => b.Lets)).Any(l => l.IsFunction)),
             ("block object constructors used", all.Any(l => l.BlockObjectCtor)),
             ("block [Input] contracts", program.Blocks.Any(b => b.InputContract is not null)),
-            ("names read inside a BatchNorm → activation pair", scopes.Any(scope => Enumerable.Range(1, Math.Max(0, scope.Count - 1)).Any(k =>
-                scope[k - 1].Kind == FuzzKind.BatchNorm && FuzzLayer.IsActivationKind(scope[k].Kind) &&
-                scope.Skip(k + 1).Any(l => l.References.Contains(scope[k].FinalName) || l.References.Contains(scope[k - 1].FinalName))))),
+            ("names read inside a BatchNorm → activation pair", pairNames),
             ("variants with BatchNorm after the activation", program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
+            ("both of these in one source", pairNames && program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
         };
         return features.Where(f => f.Present).Select(f => f.Name).ToList();
     }

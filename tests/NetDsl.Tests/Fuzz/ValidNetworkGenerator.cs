@@ -633,6 +633,10 @@ internal sealed class ValidNetworkGenerator
         {
             kind = (int)AnyActivation();
         }
+        if (kind == (int)FuzzKind.BatchNorm && Chance(0.15))
+        {
+            return NormPair(scope, scopeLayers, names);
+        }
         if (kind == 100)
         {
             return Alternatives(shape, variables!, names);
@@ -1007,6 +1011,44 @@ internal sealed class ValidNetworkGenerator
         {
             merge.ExplicitName = FreshName(taken);
         }
+        piece.Add(merge);
+        return piece;
+    }
+
+    /// <summary>
+    /// A BatchNorm, an activation that reads it (by position or From its name), and a merge of both (sometimes with
+    /// the output before them): names inside the pair a variant with BatchNorm after the activation swaps.
+    /// </summary>
+    private List<FuzzLayer>? NormPair(FuzzScope scope, List<FuzzLayer> scopeLayers, HashSet<string> names)
+    {
+        var shape = scope.CurrentShape;
+        var taken = new HashSet<string>(names, StringComparer.Ordinal);
+        var norm = MakeBatchNorm();
+        if (Chance(0.5) && GraphName(taken) is { } normName)
+        {
+            norm.ExplicitName = normName;
+            taken.Add(normName);
+        }
+        var piece = new List<FuzzLayer> { norm };
+        var first = NameIn(scopeLayers, piece, norm);
+        var activation = MakeActivation(AnyActivation(), shape);
+        activation.From = Chance(0.4) ? first : null;
+        if (Chance(0.5) && GraphName(taken) is { } activationName)
+        {
+            activation.ExplicitName = activationName;
+            taken.Add(activationName);
+        }
+        piece.Add(activation);
+        var second = NameIn(scopeLayers, piece, activation);
+        var inputs = new List<string> { first, second };
+        var before = ReadableName(scope, scopeLayers, scope.Current);
+        if (before.Count > 0 && Chance(0.3))
+        {
+            inputs.Add(Pick(before));
+        }
+        var concatenate = shape.Channels * inputs.Count <= (shape.IsFlat ? FuzzSimulation.MaxFeatures : FuzzSimulation.MaxChannels) && Chance(0.25);
+        var merge = new FuzzLayer(concatenate ? FuzzKind.Concatenate : Pick(ElementwiseMerges.Where(k => k != FuzzKind.Subtract || inputs.Count == 2).ToList()));
+        merge.Inputs.AddRange(inputs.OrderBy(_ => rng.Next()));
         piece.Add(merge);
         return piece;
     }
