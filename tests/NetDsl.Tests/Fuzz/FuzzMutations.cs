@@ -1322,7 +1322,9 @@ internal static class FuzzMutations
     /// first, so nothing is renamed): <paramref name="make"/> gives it for the shape where it goes, or null where it
     /// does not apply; the expected ID only, with the message naming the fault.
     /// </summary>
-    private static FuzzMutant InsertedFault(Random rng, string id, Func<FuzzShape, (FuzzLayer Layer, string Mention)?> make) => GraphMutant(rng, null, (_, program) =>
+    private static FuzzMutant InsertedFault(Random rng, string id, Func<FuzzShape, (FuzzLayer Layer, string Mention)?> make) =>
+        // Without variants: a variant's own [Input] could give the inserted layer an input it does not take (another error).
+        GraphMutant(rng, new FuzzGeneratorOptions { AllowVariants = false }, (_, program) =>
     {
         var network = Pick(rng, program.Networks.Where(n => !n.IsVariant).ToList());
         foreach (var index in Enumerable.Range(0, network.Layers.Count + 1).OrderBy(_ => rng.Next()))

@@ -23,6 +23,9 @@ internal sealed class FuzzRuntimeTally
     public int FromValid { get; set; }
 
     public int Skipped { get; set; }
+
+    /// <summary>Mutants whose [Custom] declaration the mutation made wrong: the generated forward refuses them, as documented.</summary>
+    public int CustomRefused { get; set; }
 }
 
 /// <summary>Builds the generated modules of an accepted source and checks them against their constants and the fuzzer's expectation.</summary>
@@ -227,6 +230,13 @@ internal static class FuzzRuntime
         catch (Exception e)
         {
             var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
+            if (inner is DeclaredShapeException && !source.Valid)
+            {
+                // A text mutation (a layer deleted, a number changed) can make a [Custom] layer's literal declaration
+                // wrong; the generated code then throws DeclaredShapeException naming both shapes, as docs/layers.md says.
+                tally.CustomRefused++;
+                return;
+            }
             Violate(FuzzProperties.RuntimeException, $"{step}: {inner.GetType().Name}: {FirstLine(inner.Message)}");
         }
         finally

