@@ -562,4 +562,43 @@ public sealed class GeneratorRegressionTests
         summary.Should().Contain("tri.b (Conv2D)").And.Contain("tri.sum (Add)");
         run.GeneratedSources.Single().SourceText.ToString().Should().Contain("forward(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor h, global::TorchSharp.torch.Tensor input)");
     }
+
+    [Fact]
+    public void A_layer_named_InputShape_that_a_merge_reads_gets_a_local_that_does_not_hide_the_property()
+    {
+        var run = Accepted("""
+            [Network, Input(4)]
+            [ReLU(Name = "InputShape")]
+            [Dense(4, Name = "a")]
+            [Add("InputShape", "a")]
+            public partial class Net { }
+            """);
+        using var assembly = run.Load();
+        Check(assembly, "Net");
+    }
+
+    [Theory]
+    [InlineData("[Dense(4, Name = \"System\")] public partial class Net { private static readonly int Offset = System.Math.Max(1, 2); public static int M() => System.Math.Max(1, Offset); }", "System")]
+    [InlineData("[Dense(4, Name = \"TorchSharp\")] public partial class Net { public static long M() => TorchSharp.torch.ones(1).numel(); }", "TorchSharp")]
+    [InlineData("[Dense(4, Name = \"Math\")] public partial class Net { public static int M() => Math.Max(1, 2); }", "Math")]
+    public void A_layer_named_like_a_namespace_or_type_the_class_uses_keeps_its_module_name_but_not_the_field_name(string layers, string layer)
+    {
+        var run = Accepted("using System;\n[Network, Input(8)]\n" + layers);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Net");
+        module.named_children().Single().name.Should().Be(layer, "the module name and state-dict key stay the layer's name");
+    }
+
+    [Fact]
+    public void A_layer_named_NetDsl_where_the_attributes_write_NetDsl_qualified_compiles()
+    {
+        var run = Accepted("""
+            [NetDsl.Network(BatchNormDefaults = NetDsl.BatchNormDefaults.Torch), NetDsl.Input(1, 6, 6)]
+            [NetDsl.Conv2D(4, 3, Padding = NetDsl.Padding.Same, Name = "NetDsl")]
+            [NetDsl.Flatten]
+            public partial class Qualified { }
+            """);
+        using var assembly = run.Load();
+        Check(assembly, "Qualified").named_children().First().name.Should().Be("NetDsl");
+    }
 }

@@ -149,6 +149,10 @@ internal static class TorchSharpEmitter
             var name = CSharpNames.Escape(model.ClassName);
             // Layer fields keep the layer's name wherever it is free of generated and TorchSharp members, so the user's
             // own code can still say this.conv1; what the emitter invents also avoids every name the user's code mentions.
+            foreach (var qualifier in model.QualifierNames)
+            {
+                members.Reserve(qualifier); // a field named System would hide the namespace in the user's System.Math.Max(…)
+            }
             var scope = new ScopeWriter(this, network.Body, members, isNetwork: true);
             foreach (var reserved in model.ReservedNames)
             {
@@ -412,7 +416,8 @@ internal static class TorchSharpEmitter
             // An output read only by the next layer lives in x; any other gets a local named after its layer.
             // x, unless an input has that name.
             var chain = new[] { "x", "h", "y", "z" }.FirstOrDefault(n => !Parameters.Contains(n)) ?? new NameAllocator(Parameters.Concat(new[] { "input" })).Allocate("x");
-            var locals = new NameAllocator(Parameters.Concat(new[] { "input", chain }));
+            // InputShape: the network's forward reads the static property by its simple name.
+            var locals = new NameAllocator(Parameters.Concat(new[] { "input", chain, "InputShape" }));
             var values = new string[count];
             var declared = false;
             for (var i = 0; i < count; i++)

@@ -207,6 +207,9 @@ internal sealed record NetworkModel(
     /// </summary>
     public EquatableArray<string> ReservedNames { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>Namespaces and types the user's code in the class names in expressions (System in System.Math.Max): no layer field takes these names.</summary>
+    public EquatableArray<string> QualifierNames { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Members TorchSharp's Module declares: a field with one of these names would hide it.</summary>
     public EquatableArray<string> ModuleMemberNames { get; init; } = EquatableArray<string>.Empty;
 }

@@ -170,6 +170,7 @@ internal static class NetworkParser
             }
             var memberNames = ModuleMemberNames();
             var reserved = UserNames(type);
+            var shadowed = QualifierNames(type);
             if (isVariant)
             {
                 CheckVariantChain(type);
@@ -198,7 +199,38 @@ internal static class NetworkParser
                 Refused = refused,
                 ReservedNames = reserved.Concat(memberNames).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
                 ModuleMemberNames = memberNames.OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
+                QualifierNames = shadowed.OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
             };
+        }
+
+        /// <summary>
+        /// Namespaces and types the class's own code (its members and its attribute arguments) reaches by a simple name
+        /// in an expression (<c>System.Math.Max</c>, <c>NetDsl.Padding.Same</c>, <c>Math.Max</c>): a generated field of that
+        /// name would hide them there, so no layer field may take it.
+        /// </summary>
+        private HashSet<string> QualifierNames(INamedTypeSymbol type)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (IsGenerated(reference.SyntaxTree))
+                {
+                    continue;
+                }
+                SemanticModel? semantics = null;
+                foreach (var access in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<MemberAccessExpressionSyntax>())
+                {
+                    if (access.Expression is IdentifierNameSyntax { Identifier.ValueText: var name } identifier && !names.Contains(name))
+                    {
+                        semantics ??= compilation.GetSemanticModel(reference.SyntaxTree);
+                        if (semantics.GetSymbolInfo(identifier, cancellationToken).Symbol is INamespaceSymbol or INamedTypeSymbol)
+                        {
+                            names.Add(name);
+                        }
+                    }
+                }
+            }
+            return names;
         }
 
         /// <summary>The network class itself: a non-generic, non-static partial class with no base class of its own.</summary>
