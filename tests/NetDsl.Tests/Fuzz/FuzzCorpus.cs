@@ -145,6 +145,20 @@ internal static class FuzzCorpus
             ("names read inside a BatchNorm → activation pair", pairNames),
             ("variants with BatchNorm after the activation", program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
             ("both of these in one source", pairNames && program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
+            ("enum block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.Type == FuzzType.Enum))),
+            ("Activation block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Activation))),
+            ("Padding block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Padding))),
+            ("user enum block parameters", program.Blocks.Any(b => b.UserEnum is not null)),
+            ("enum comparisons in expressions", all.Any(l => l.WhenText is { } w && w.Contains("==", StringComparison.Ordinal) && w.Contains('.', StringComparison.Ordinal))),
+            ("enum arguments through object constructors", all.Any(l => l.BlockObjectCtor && l.BlockArgs.Values.Any(a => a.Expression is not null && a.LiteralValue.IsEnum))),
+            ("option properties as expressions", all.Any(l => l.Options.Keys.Any(k => k != "activation"))),
+            ("Padding = expression", all.Any(l => l.Options.ContainsKey("Padding"))),
+            ("Activation = expression", all.Any(l => l.Options.ContainsKey("Activation"))),
+            ("UseBias = expression", all.Any(l => l.Options.ContainsKey("UseBias"))),
+            ("[Activation(value)] layers", all.Any(l => l.Kind == FuzzKind.ActivationLayer)),
+            ("[Activation(Activation.None)]", all.Any(l => l.Kind == FuzzKind.ActivationLayer && l.Activation is null)),
+            ("AveragePooling2D CeilMode/CountIncludePad", all.Any(l => l.Kind == FuzzKind.AveragePooling2D && (l.CeilMode is not null || l.CountIncludePad is not null))),
+            ("SeparableConv2D regularizers", all.Any(l => l.Kind == FuzzKind.SeparableConv2D && l.Regularizers.Count > 0)),
         };
         return features.Where(f => f.Present).Select(f => f.Name).ToList();
     }

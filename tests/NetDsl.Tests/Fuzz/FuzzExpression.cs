@@ -11,6 +11,37 @@ internal enum FuzzType
     Int,
     Bool,
     Double,
+    Enum,
+}
+
+/// <summary>An enum type the expressions may name: NetDsl's Activation or Padding, or one the source declares.</summary>
+internal sealed class FuzzEnumType
+{
+    public FuzzEnumType(string name, IReadOnlyList<string> members, string? ns = null)
+    {
+        Name = name;
+        Members = members;
+        Namespace = ns;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Members { get; }
+
+    /// <summary>A user enum's namespace (null: the global one); null too for NetDsl's, which <see cref="IsNetDsl"/> marks.</summary>
+    public string? Namespace { get; }
+
+    public bool IsNetDsl => Name is "Activation" or "Padding";
+
+    public static readonly FuzzEnumType Activation = new("Activation",
+        new[] { "None", "ReLU", "ReLU6", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "ELU", "GELU", "SiLU", "HardSigmoid", "HardSwish", "Mish" });
+
+    public static readonly FuzzEnumType Padding = new("Padding", new[] { "Valid", "Same", "Half" });
+
+    /// <summary>The type as C# source names it: NetDsl's with the program's qualifier, a user enum (a unique type name, its namespace imported) by its name.</summary>
+    public string CSharpName(string q) => IsNetDsl ? q + Name : Name;
+
+    public FuzzValue Value(string member) => FuzzValue.EnumMember(this, member);
 }
 
 /// <summary>
@@ -25,6 +56,28 @@ internal readonly record struct FuzzValue(FuzzType Type, long Number, double Rea
 
     public static FuzzValue Double(double value) => new(FuzzType.Double, 0, value);
 
+    public static FuzzValue EnumMember(FuzzEnumType type, string member) =>
+        new(FuzzType.Enum, IndexOf(type, member), 0) { EnumType = type };
+
+    private static long IndexOf(FuzzEnumType type, string member)
+    {
+        for (var i = 0; i < type.Members.Count; i++)
+        {
+            if (type.Members[i] == member)
+            {
+                return i;
+            }
+        }
+        throw new FuzzEvaluationException(member + " is no member of " + type.Name);
+    }
+
+    /// <summary>The enum type of an enum value (null otherwise).</summary>
+    public FuzzEnumType? EnumType { get; init; }
+
+    public bool IsEnum => Type == FuzzType.Enum;
+
+    public string Member => EnumType!.Members[(int)Number];
+
     public bool IsBool => Type == FuzzType.Bool;
 
     public bool IsInt => Type == FuzzType.Int;
@@ -38,6 +91,7 @@ internal readonly record struct FuzzValue(FuzzType Type, long Number, double Rea
     {
         FuzzType.Bool => AsBool ? "true" : "false",
         FuzzType.Double => DoubleText(Real),
+        FuzzType.Enum => EnumType!.Name + "." + Member,
         _ => Number.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -138,6 +192,20 @@ internal sealed class FuzzBoolLiteral : FuzzExpr
     public override void Write(StringBuilder output, bool compact) => output.Append(Value ? "true" : "false");
 }
 
+/// <summary>An enum member written with its type's name (Activation.ReLU, Mode.Deep).</summary>
+internal sealed class FuzzEnumLiteral : FuzzExpr
+{
+    public FuzzEnumLiteral(FuzzValue value) => Value = value;
+
+    public FuzzValue Value { get; }
+
+    public override bool IsAtom => true;
+
+    public override FuzzValue Evaluate(IReadOnlyDictionary<string, FuzzValue> variables) => Value;
+
+    public override void Write(StringBuilder output, bool compact) => output.Append(Value.Literal);
+}
+
 internal sealed class FuzzName : FuzzExpr
 {
     public FuzzName(string name) => Name = name;
@@ -168,6 +236,10 @@ internal sealed class FuzzUnary : FuzzExpr
     public override FuzzValue Evaluate(IReadOnlyDictionary<string, FuzzValue> variables)
     {
         var value = Operand.Evaluate(variables);
+        if (value.IsEnum)
+        {
+            throw new FuzzEvaluationException(Operator + " on an enum");
+        }
         if (Operator == '!')
         {
             return value.IsBool ? FuzzValue.Bool(!value.AsBool) : throw new FuzzEvaluationException("! on an int");
@@ -205,6 +277,15 @@ internal sealed class FuzzBinary : FuzzExpr
     {
         var a = Left.Evaluate(variables);
         var b = Right.Evaluate(variables);
+        if (a.IsEnum || b.IsEnum)
+        {
+            // Enums compare with == and != within one type; nothing else applies to them.
+            if (Operator is not ("==" or "!=") || !a.IsEnum || !b.IsEnum || a.EnumType != b.EnumType)
+            {
+                throw new FuzzEvaluationException(Operator + " on an enum");
+            }
+            return FuzzValue.Bool((a.Number == b.Number) == (Operator == "=="));
+        }
         switch (Operator)
         {
             case "&&":
@@ -378,7 +459,7 @@ internal sealed class FuzzConditional : FuzzExpr
         var condition = Condition.Evaluate(variables);
         var a = WhenTrue.Evaluate(variables);
         var b = WhenFalse.Evaluate(variables);
-        if (!condition.IsBool || a.IsBool != b.IsBool)
+        if (!condition.IsBool || a.IsBool != b.IsBool || a.IsEnum != b.IsEnum || a.EnumType != b.EnumType)
         {
             throw new FuzzEvaluationException("ill-typed ?:");
         }
@@ -418,6 +499,47 @@ internal sealed class FuzzExprFactory
         ints = Names(v => v.Value.IsInt && !(flat && v.Key is "inputHeight" or "inputWidth"));
         bools = Names(v => v.Value.IsBool);
         doubles = Names(v => v.Value.IsDouble);
+        enums = Names(v => v.Value.IsEnum);
+    }
+
+    private readonly string[] enums;
+
+    /// <summary>An enum parameter compared with a member of its type (mostly the one it holds, so both values occur).</summary>
+    private FuzzExpr? EnumComparison()
+    {
+        if (enums.Length == 0)
+        {
+            return null;
+        }
+        var name = enums[rng.Next(enums.Length)];
+        var value = variables[name];
+        var members = value.EnumType!.Members;
+        var member = rng.Next(2) == 0 ? value.Member : members[rng.Next(members.Count)];
+        return new FuzzBinary(rng.Next(3) == 0 ? "!=" : "==", new FuzzName(name), new FuzzEnumLiteral(value.EnumType.Value(member)));
+    }
+
+    /// <summary>
+    /// An expression of enum <paramref name="type"/> worth <paramref name="member"/>: a parameter holding it, the
+    /// member itself, or a ?: between members; null where none was found.
+    /// </summary>
+    public FuzzExpr? EnumOf(FuzzEnumType type, string member, int tries = 12)
+    {
+        var holding = enums.Where(n => variables[n].EnumType == type && variables[n].Member == member).ToList();
+        for (var i = 0; i < tries; i++)
+        {
+            FuzzExpr candidate = rng.Next(4) switch
+            {
+                0 or 1 when holding.Count > 0 => new FuzzName(holding[rng.Next(holding.Count)]),
+                2 => new FuzzConditional(Bool(1), new FuzzEnumLiteral(type.Value(type.Members[rng.Next(type.Members.Count)])),
+                    new FuzzEnumLiteral(type.Value(type.Members[rng.Next(type.Members.Count)]))),
+                _ => new FuzzEnumLiteral(type.Value(member)),
+            };
+            if (TryEvaluate(candidate) is { IsEnum: true } value && value.EnumType == type && value.Member == member)
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private string[] Names(Func<KeyValuePair<string, FuzzValue>, bool> filter) =>
@@ -488,7 +610,7 @@ internal sealed class FuzzExprFactory
             case 1:
                 return bools.Length > 0 ? new FuzzName(bools[rng.Next(bools.Length)]) : Comparison(0);
             case 2:
-                return Comparison(0);
+                return enums.Length > 0 && rng.Next(2) == 0 ? EnumComparison()! : Comparison(0);
             case 3:
                 return new FuzzUnary('!', Bool(depth - 1));
             case 4:
@@ -496,6 +618,10 @@ internal sealed class FuzzExprFactory
             case 5:
                 return Comparison(depth - 1);
             default:
+                if (enums.Length > 0 && rng.Next(2) == 0)
+                {
+                    return EnumComparison()!;
+                }
                 return bools.Length > 1 ? new FuzzBinary(rng.Next(2) == 0 ? "==" : "!=", new FuzzName(bools[0]), new FuzzName(bools[1])) : new FuzzBoolLiteral(rng.Next(2) == 0);
         }
     }
@@ -580,6 +706,10 @@ internal sealed class FuzzExprFactory
     /// <summary>A simple condition for When: a bool parameter, its negation, or a comparison (that the fuzzer can evaluate).</summary>
     public FuzzExpr Condition()
     {
+        if (enums.Length > 0 && rng.Next(2) == 0)
+        {
+            return EnumComparison()!;
+        }
         if (bools.Length > 0 && rng.Next(3) != 0)
         {
             return new FuzzName(bools[rng.Next(bools.Length)]);

@@ -107,6 +107,9 @@ internal enum FuzzKind
     ChannelShuffle,
     GlobalMaxPooling2D,
     Custom,
+
+    // The newest vocabulary: [Activation(value)] (Keras' Activation layer).
+    ActivationLayer,
 }
 
 /// <summary>A [Let] of a network or block class: a value ("name") or a function ("name(v, d)").</summary>
@@ -359,6 +362,18 @@ internal sealed class FuzzLayer
 
     public bool RepeatCompact { get; set; }
 
+    /// <summary>AveragePooling2D's CountIncludePad.</summary>
+    public bool? CountIncludePad { get; set; }
+
+    /// <summary>
+    /// Size and option properties written as expression strings (Pad = "d", UseBias = "!norm", Padding = "pad",
+    /// Activation = "act"; "activation" is [Activation]'s constructor argument), by property name. The simulator
+    /// evaluates them per use in place of the literal field.
+    /// </summary>
+    public Dictionary<string, FuzzExpr> Options { get; private set; } = new(StringComparer.Ordinal);
+
+    public bool OptionsCompact { get; set; }
+
     public bool IsMerge => Kind is FuzzKind.Subtract or FuzzKind.Multiply or FuzzKind.Average or FuzzKind.Maximum or FuzzKind.Minimum or FuzzKind.Concatenate ||
         Kind == FuzzKind.Add && Inputs.Count > 0;
 
@@ -387,6 +402,7 @@ internal sealed class FuzzLayer
         copy.BlockArgs = new Dictionary<string, FuzzBlockArg>(BlockArgs, StringComparer.Ordinal);
         copy.Inputs = new List<string>(Inputs);
         copy.OutputShape = new List<FuzzArg>(OutputShape);
+        copy.Options = new Dictionary<string, FuzzExpr>(Options, StringComparer.Ordinal);
         return copy;
     }
 
@@ -438,6 +454,7 @@ internal sealed class FuzzLayer
         FuzzKind.ChannelShuffle => "channel_shuffle",
         FuzzKind.GlobalMaxPooling2D => "global_max_pooling2d",
         FuzzKind.Custom => "custom",
+        FuzzKind.ActivationLayer => "activation",
         _ => block!.Stem,
     };
 
@@ -488,6 +505,9 @@ internal sealed class FuzzParam
     public FuzzType Type { get; }
 
     public string Declared { get; }
+
+    /// <summary>The enum type of an enum parameter.</summary>
+    public FuzzEnumType? EnumType { get; init; }
 
     public bool IsBool => Type == FuzzType.Bool;
 
@@ -542,6 +562,9 @@ internal sealed class FuzzBlock
     /// <summary>The class's [Input] contract, a size 0 (InputAttribute.Any) leaving that axis free; null: none.</summary>
     public long[]? InputContract { get; set; }
 
+    /// <summary>An enum type the source declares next to this block, for one of its parameters.</summary>
+    public FuzzEnumType? UserEnum { get; set; }
+
     public FuzzBlock CloneWithBody(List<FuzzLayer> body)
     {
         var copy = new FuzzBlock(Name, Stem)
@@ -556,6 +579,7 @@ internal sealed class FuzzBlock
             Body = body,
             ObjectCtor = ObjectCtor,
             InputContract = InputContract,
+            UserEnum = UserEnum,
         };
         copy.Parameters.AddRange(Parameters);
         copy.Lets.AddRange(Lets);

@@ -100,6 +100,10 @@ internal static class FuzzMutations
         new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0002"), true, GroupsNotDividing),
         new("new-argument-invalid", FuzzExpected.RefusedOnly("ND0002"), true, NewArgumentInvalid),
         new("custom-type-unusable", FuzzExpected.RefusedOnly("ND0024"), true, CustomTypeUnusable),
+        new("enum-type-error", FuzzExpected.RefusedOnly("ND0009"), true, EnumTypeError),
+        new("object-property-wrong-constant", FuzzExpected.RefusedOnly("ND0002"), true, ObjectPropertyWrongConstant),
+        new("block-inputs-count", FuzzExpected.RefusedOnly("ND0002"), true, BlockInputsCount),
+        new("use-bias-false-with-bias-lambda", FuzzExpected.RefusedOnly("ND0006"), true, UseBiasFalseWithBiasLambda),
     };
 
     /// <summary>Classes that are accepted as they are and whose failures only show when the network runs.</summary>
@@ -1452,5 +1456,108 @@ internal static class FuzzMutations
         var features = rng.Next(2, 9);
         var network = $"[Network, Input({I(features)})]\n[Dense(4)]\n[Custom(typeof({type}), 4, Name = \"mine\")]\n[Dense(2)]\npublic partial class Net\n{{\n}}";
         return FuzzMutant.Single($"Custom(typeof({type}))", Header + (declaration.Length == 0 ? string.Empty : declaration + "\n\n") + network);
+    }
+
+    // ---- the enum, object-property and several-input faults ----------------------------------------------------
+
+    /// <summary>A block over an [Activation] and an int, Padding or user-enum parameter, used once with valid arguments.</summary>
+    private static string EnumBlockSource(Random rng, string body, string parameters, string arguments, bool objectCtor = false)
+    {
+        var features = rng.Next(2, 9);
+        var objects = objectCtor ? "\n    public Unit(" + string.Join(", ", parameters.Split(", ").Select(p => "object " + p.Split(' ')[1])) + ") { }" : string.Empty;
+        return Header + "public enum Stage { Thin, Wide }\n\n" + body + "\npublic sealed class UnitAttribute : BlockAttribute\n{\n    public UnitAttribute(" + parameters + ") { }" +
+            objects.Replace("Unit(", "UnitAttribute(", StringComparison.Ordinal) + "\n}\n\n" +
+            $"[Network, Input({I(features)})]\n[Dense(8)]\n[Unit({arguments}, Name = \"u\")]\n[Dense(2)]\npublic partial class Net\n{{\n}}";
+    }
+
+    /// <summary>
+    /// An enum typing fault in a block: an int where an Activation or a Padding belongs, another enum, arithmetic on an
+    /// enum, comparing enums of two types, a misspelt member, another enum's value given to an object constructor:
+    /// ND0009 only.
+    /// </summary>
+    private static FuzzMutant EnumTypeError(Random rng)
+    {
+        var variant = rng.Next(8);
+        var (detail, source) = variant switch
+        {
+            0 => ("[Activation(\"units\")] with int units", EnumBlockSource(rng, "[Dense(\"units\")]\n[Activation(\"units\")]", "int units", "4")),
+            1 => ("Activation = \"units\" with int units", EnumBlockSource(rng, "[Dense(\"units\", Activation = \"units\")]", "int units", "4")),
+            2 => ("[Activation(\"mode\")] with Padding mode", EnumBlockSource(rng, "[Dense(4)]\n[Activation(\"mode\")]", "Padding mode", "Padding.Same")),
+            3 => ("When = \"act + 1 > 0\"", EnumBlockSource(rng, "[Dense(4)]\n[ReLU(When = \"act + 1 > 0\")]", "Activation act", "Activation.ReLU")),
+            4 => ("Activation.Relu misspelt", EnumBlockSource(rng, "[Dense(4)]\n[ReLU(When = \"act == Activation.Relu\")]", "Activation act", "Activation.ReLU")),
+            5 => ("an Activation compared with a Stage", EnumBlockSource(rng, "[Dense(4)]\n[Tanh(When = \"act == Stage.Wide\")]", "Activation act, Stage stage", "Activation.Tanh, Stage.Wide")),
+            6 => ("Padding given to an Activation parameter (object constructor)",
+                EnumBlockSource(rng, "[Dense(4)]\n[Activation(\"act\")]", "Activation act, int units", "Padding.Same, 4", objectCtor: true)),
+            _ => ("Padding = \"act\" with Activation act", Header + "[Conv2D(4, 3, Padding = \"act\")]\npublic sealed class UnitAttribute : BlockAttribute\n{\n    public UnitAttribute(Activation act) { }\n}\n\n" +
+                "[Network, Input(3, 8, 8)]\n[Unit(Activation.ReLU, Name = \"u\")]\n[Flatten, Dense(2)]\npublic partial class Net\n{\n}"),
+        };
+        return FuzzMutant.Single(detail, source);
+    }
+
+    /// <summary>A constant of the wrong type in one of the object-typed size and option properties: ND0002 only.</summary>
+    private static FuzzMutant ObjectPropertyWrongConstant(Random rng)
+    {
+        var choices = new (string Layer, string Shape)[]
+        {
+            ("Conv2D(4, 3, Padding = 1)", "3, 8, 8"),
+            ("Conv2D(4, 3, UseBias = 0)", "3, 8, 8"),
+            ("Conv2D(4, 3, Pad = true)", "3, 8, 8"),
+            ("Conv2D(4, 3, Dilation = 1.5)", "3, 8, 8"),
+            ("Conv2D(4, 3, Groups = false)", "4, 8, 8"),
+            ("Conv2D(4, 3, Activation = Padding.Same)", "3, 8, 8"),
+            ("Conv2D(4, 3, Padding = Activation.ReLU)", "3, 8, 8"),
+            ("MaxPooling2D(2, CeilMode = 1)", "3, 8, 8"),
+            ("AveragePooling2D(2, CountIncludePad = 0)", "3, 8, 8"),
+            ("Activation(3)", "3, 8, 8"),
+            ("Dense(4, UseBias = 1.0)", "6"),
+            ("BatchNorm(Epsilon = true)", "6"),
+        };
+        var (layer, shape) = choices[rng.Next(choices.Length)];
+        var flat = !shape.Contains(',', StringComparison.Ordinal);
+        var source = Header + $"[Network, Input({shape})]\n[{layer}]\n" + (flat ? "[Dense(2)]" : "[Flatten, Dense(2)]") + "\npublic partial class Net\n{\n}";
+        return FuzzMutant.Single(layer, source);
+    }
+
+    /// <summary>
+    /// A block of two inputs used with one name, none or three, with Repeat, or two names on a layer of one input:
+    /// ND0002 only.
+    /// </summary>
+    private static FuzzMutant BlockInputsCount(Random rng)
+    {
+        var block = "[BlockInputs(\"x\", \"skip\")]\n[Conv2DTranspose(\"filters\", 2, 2, Name = \"up\")]\n[Concatenate(\"up\", \"skip\", Name = \"cat\")]\n" +
+            "[Conv2D(\"filters\", 3, Pad = 1, Name = \"conv\")]\npublic sealed class UpAttribute : BlockAttribute\n{\n    public UpAttribute(int filters) { }\n}\n\n";
+        var variant = rng.Next(5);
+        var use = variant switch
+        {
+            0 => "[Up(4, Name = \"dec\")]",
+            1 => "[Up(4, From = \"bottom\", Name = \"dec\")]",
+            2 => "[Up(4, From = \"bottom, enc, enc\", Name = \"dec\")]",
+            3 => "[Up(4, From = \"bottom, enc\", Repeat = \"2\", Name = \"dec\")]",
+            _ => "[Conv2D(4, 1, From = \"bottom, enc\", Name = \"dec\")]",
+        };
+        var network = "[Network, Input(1, 16, 16)]\n[Conv2D(8, 3, Pad = 1, Name = \"enc\")]\n[MaxPooling2D(2), Conv2D(16, 3, Pad = 1, Name = \"bottom\")]\n" + use +
+            "\n[Conv2D(2, 1, Name = \"head\")]\npublic partial class Net\n{\n}";
+        return FuzzMutant.Single(use, Header + block + network);
+    }
+
+    /// <summary>A bias λ on a layer whose UseBias expression one use of the block makes false: ND0006 only.</summary>
+    private static FuzzMutant UseBiasFalseWithBiasLambda(Random rng)
+    {
+        var layer = rng.Next(3) switch
+        {
+            0 => "[Dense(4, UseBias = \"bias\", BiasL2 = 0.01)]",
+            1 => "[Dense(4, UseBias = \"!bias\", BiasL1 = 0.001)]",
+            _ => "[Dense(4, UseBias = \"bias && wide\", BiasL2 = 0.5)]",
+        };
+        var wide = rng.Next(2) == 0 ? "true" : "false";
+        var (first, second) = layer.Contains("!bias", StringComparison.Ordinal) ? ("true", "false") : ("false", "true");
+        var uses = rng.Next(2) == 0 ? $"[B({first}, true)]" : $"[B({second}, true), B({first}, true)]";
+        if (layer.Contains("&&", StringComparison.Ordinal))
+        {
+            uses = wide == "false" ? "[B(true, false)]" : "[B(false, true)]";
+        }
+        var source = Header + layer + "\npublic sealed class BAttribute : BlockAttribute\n{\n    public BAttribute(bool bias, bool wide) { }\n}\n\n" +
+            $"[Network, Input({I(rng.Next(2, 9))})]\n[Dense(8)]\n{uses}\n[Dense(2)]\npublic partial class Net\n{{\n}}";
+        return FuzzMutant.Single(layer + " " + uses, source);
     }
 }

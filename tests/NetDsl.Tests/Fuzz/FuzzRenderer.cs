@@ -294,7 +294,7 @@ internal static class FuzzRenderer
 
     // ---- layers ------------------------------------------------------------------------------------------------
 
-    private static string KindName(FuzzKind kind) => kind.ToString();
+    private static string KindName(FuzzKind kind) => kind == FuzzKind.ActivationLayer ? "Activation" : kind.ToString();
 
     public static string Layer(FuzzLayer layer, string q)
     {
@@ -321,7 +321,7 @@ internal static class FuzzRenderer
         else
         {
             name = q + KindName(layer.Kind) + (layer.Suffix ? "Attribute" : string.Empty);
-            ConstructorArguments(layer, arguments);
+            ConstructorArguments(layer, arguments, q);
             LayerProperties(layer, q, properties);
         }
         if (layer.From is not null)
@@ -344,7 +344,7 @@ internal static class FuzzRenderer
         return all.Count == 0 ? name : name + "(" + string.Join(", ", all) + ")";
     }
 
-    private static void ConstructorArguments(FuzzLayer layer, List<string> arguments)
+    private static void ConstructorArguments(FuzzLayer layer, List<string> arguments, string q)
     {
         void Add(string parameter, string value) => arguments.Add(layer.NamedArguments ? parameter + ": " + value : value);
         switch (layer.Kind)
@@ -406,6 +406,11 @@ internal static class FuzzRenderer
             case FuzzKind.Dense:
                 Add("units", layer.Units!.Render());
                 break;
+            case FuzzKind.ActivationLayer:
+                Add("activation", layer.Options.TryGetValue("activation", out var chosen)
+                    ? Quote(chosen.Render(layer.OptionsCompact))
+                    : q + "Activation." + (layer.Activation ?? "None"));
+                break;
             case FuzzKind.Dropout:
                 Add("rate", layer.RateExpression is null ? layer.Rate.Text : Quote(layer.RateExpression.Render(layer.RateCompact)));
                 break;
@@ -455,20 +460,30 @@ internal static class FuzzRenderer
 
     private static void LayerProperties(FuzzLayer layer, string q, List<string> properties)
     {
-        if (layer.PaddingStyle != 0)
+        // A property written as an expression string takes the place of its constant.
+        bool Expression(string property)
+        {
+            if (!layer.Options.TryGetValue(property, out var expression))
+            {
+                return false;
+            }
+            properties.Add(property + " = " + Quote(expression.Render(layer.OptionsCompact)));
+            return true;
+        }
+        if (!Expression("Padding") && layer.PaddingStyle != 0)
         {
             properties.Add("Padding = " + q + "Padding." + (layer.Same ? "Same" : layer.Half ? "Half" : "Valid"));
         }
         void Int(string property, int? value)
         {
-            if (value is { } v)
+            if (!Expression(property) && value is { } v)
             {
                 properties.Add(property + " = " + I(v));
             }
         }
         void Bool(string property, bool? value)
         {
-            if (value is { } v)
+            if (!Expression(property) && value is { } v)
             {
                 properties.Add(property + " = " + (v ? "true" : "false"));
             }
@@ -488,6 +503,7 @@ internal static class FuzzRenderer
         Int("OutputPadding", layer.OutputPadding);
         Int("InFeatures", layer.InFeatures);
         Bool("CeilMode", layer.CeilMode);
+        Bool("CountIncludePad", layer.CountIncludePad);
         Bool("Affine", layer.Affine);
         Bool("TrackRunningStats", layer.TrackRunningStats);
         Bool("Approximate", layer.Approximate);
@@ -505,7 +521,7 @@ internal static class FuzzRenderer
             properties.Add("Interpolation = " + q + "Interpolation." + (bilinear ? "Bilinear" : "Nearest"));
         }
         Bool("AlignCorners", layer.AlignCorners);
-        if (layer.Activation is { } activation)
+        if (layer.Kind != FuzzKind.ActivationLayer && !Expression("Activation") && layer.Activation is { } activation)
         {
             properties.Add("Activation = " + q + "Activation." + activation);
         }
@@ -521,15 +537,12 @@ internal static class FuzzRenderer
         {
             properties.Add("DepthMultiplier = " + multiplier.ToString(CultureInfo.InvariantCulture));
         }
-        if (layer.UseBias is { } bias)
-        {
-            properties.Add("UseBias = " + (bias ? "true" : "false"));
-        }
+        Bool("UseBias", layer.UseBias);
         foreach (var (property, value) in layer.Regularizers)
         {
             properties.Add(property + " = " + value.Text);
         }
-        if (layer.Epsilon is { } epsilon)
+        if (!Expression("Epsilon") && layer.Epsilon is { } epsilon)
         {
             properties.Add("Epsilon = " + epsilon.Text);
         }
@@ -546,6 +559,11 @@ internal static class FuzzRenderer
     private static List<string> BlockLines(FuzzBlock block, string q)
     {
         var lines = new List<string>();
+        if (block.UserEnum is { } declared)
+        {
+            lines.Add("public enum " + declared.Name + " { " + string.Join(", ", declared.Members) + " }");
+            lines.Add(string.Empty);
+        }
         if (block.InputContract is { } contract)
         {
             lines.Add("[" + q + "Input(" + string.Join(", ", contract.Select(d => d == 0 ? q + "InputAttribute.Any" : I(d))) + ")]");

@@ -374,8 +374,23 @@ internal static class FuzzSimulator
         var shape = inputs[0];
         output = shape;
         variables ??= new Dictionary<string, FuzzValue>();
+        if (layer.Options.Count > 0)
+        {
+            if (Resolve(layer, variables) is not { } resolved)
+            {
+                return Fail(sim, layer, "an option expression of the wrong type");
+            }
+            layer = resolved;
+            if (layer.UseBias == false && layer.Regularizers.Any(r => r.Property.StartsWith("Bias", StringComparison.Ordinal)))
+            {
+                return Fail(sim, layer, "a bias λ where UseBias is false (ND0006)");
+            }
+        }
         switch (layer.Kind)
         {
+            case FuzzKind.ActivationLayer:
+                // The chosen activation with its defaults (Softmax over the last axis): every one keeps the shape and has no module.
+                return true;
             case FuzzKind.Conv2D:
             case FuzzKind.DepthwiseConv2D:
             {
@@ -434,6 +449,7 @@ internal static class FuzzSimulator
                 sim.Modules.Add(path);
                 sim.Modules.Add(path + ".depthwise");
                 sim.Modules.Add(path + ".pointwise");
+                RegularizeSeparable(sim, layer, path);
                 return true;
             }
             case FuzzKind.Conv2DTranspose:
@@ -793,7 +809,7 @@ internal static class FuzzSimulator
                         return Fail(sim, layer, "no value for " + parameter.Name);
                     }
                     value = value.As(parameter.Type);
-                    if (value.Type != parameter.Type)
+                    if (value.Type != parameter.Type || value.EnumType != parameter.EnumType)
                     {
                         return Fail(sim, layer, "argument type of " + parameter.Name);
                     }
@@ -809,6 +825,103 @@ internal static class FuzzSimulator
             }
             default:
                 throw new InvalidOperationException(layer.Kind.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The layer with its option expressions evaluated into the literal fields, or null where one has the wrong type
+    /// (an int property given a bool, an Activation given a Padding, ...).
+    /// </summary>
+    private static FuzzLayer? Resolve(FuzzLayer layer, IReadOnlyDictionary<string, FuzzValue> variables)
+    {
+        var copy = layer.Clone();
+        foreach (var (property, expression) in layer.Options)
+        {
+            var value = expression.Evaluate(variables);
+            int? Int() => value.IsInt && value.Number is >= int.MinValue and <= int.MaxValue ? (int)value.Number : null;
+            bool? Bool() => value.IsBool ? value.AsBool : null;
+            switch (property)
+            {
+                case "Pad" or "PadHeight" or "PadWidth" or "Dilation" or "Groups":
+                    if (Int() is not { } n)
+                    {
+                        return null;
+                    }
+                    _ = property switch
+                    {
+                        "Pad" => copy.Pad = n,
+                        "PadHeight" => copy.PadHeight = n,
+                        "PadWidth" => copy.PadWidth = n,
+                        "Dilation" => copy.Dilation = n,
+                        _ => copy.Groups = n,
+                    };
+                    break;
+                case "UseBias" or "CeilMode" or "CountIncludePad":
+                    if (Bool() is not { } b)
+                    {
+                        return null;
+                    }
+                    _ = property switch
+                    {
+                        "UseBias" => copy.UseBias = b,
+                        "CeilMode" => copy.CeilMode = b,
+                        _ => copy.CountIncludePad = b,
+                    };
+                    break;
+                case "Epsilon":
+                    if (value.IsBool || value.IsEnum)
+                    {
+                        return null;
+                    }
+                    copy.Epsilon = new FuzzNumber(value.Real, FuzzValue.DoubleText(value.Real));
+                    break;
+                case "Padding":
+                    if (value.EnumType != FuzzEnumType.Padding)
+                    {
+                        return null;
+                    }
+                    // Valid 1, Same 2, Half 3 (0: not written, which is Valid too).
+                    copy.PaddingStyle = (int)value.Number + 1;
+                    break;
+                case "Activation" or "activation":
+                    if (value.EnumType != FuzzEnumType.Activation)
+                    {
+                        return null;
+                    }
+                    copy.Activation = value.Member == "None" ? null : value.Member;
+                    break;
+                default:
+                    throw new InvalidOperationException("option " + property);
+            }
+        }
+        return copy;
+    }
+
+    /// <summary>
+    /// SeparableConv2D: its own λs on the depthwise kernel, the pointwise kernel and the pointwise bias; where it sets
+    /// none, the network default on both kernels (RegularizedLayers.Convolutions) and, with Biases, the bias.
+    /// </summary>
+    private static void RegularizeSeparable(FuzzSimulation sim, FuzzLayer layer, string path)
+    {
+        double Own(string property) => layer.Regularizers.Where(r => r.Property == property).Select(r => r.Value.Value).LastOrDefault();
+        double d1 = Own("DepthwiseL1"), d2 = Own("DepthwiseL2"), p1 = Own("PointwiseL1"), p2 = Own("PointwiseL2");
+        var b1 = layer.HasBias ? Own("BiasL1") : 0;
+        var b2 = layer.HasBias ? Own("BiasL2") : 0;
+        if (layer.Regularizers.Count == 0 && sim.Defaults is { Convolutions: true } d)
+        {
+            d1 = p1 = d.L1?.Value ?? 0;
+            d2 = p2 = d.L2?.Value ?? 0;
+            var biases = d.Biases == true && layer.HasBias;
+            b1 = biases ? d1 : 0;
+            b2 = biases ? d2 : 0;
+        }
+        if (d1 != 0 || d2 != 0)
+        {
+            sim.Regularized.Add(new FuzzRegularizedWeight(path + ".depthwise", d1, d2, 0, 0));
+        }
+        if (p1 != 0 || p2 != 0 || b1 != 0 || b2 != 0)
+        {
+            sim.Regularized.Add(new FuzzRegularizedWeight(path + ".pointwise", p1, p2, b1, b2));
         }
     }
 
@@ -912,7 +1025,7 @@ internal static class FuzzVariants
             for (var i = 0; i + 1 < result.Count; i++)
             {
                 var (norm, activation) = (result[i], result[i + 1]);
-                if (norm.Kind == FuzzKind.BatchNorm && FuzzLayer.IsActivationKind(activation.Kind) && (activation.From is null || activation.From == norm.FinalName) &&
+                if (norm.Kind == FuzzKind.BatchNorm && (FuzzLayer.IsActivationKind(activation.Kind) || activation.Kind == FuzzKind.ActivationLayer) && (activation.From is null || activation.From == norm.FinalName) &&
                     norm.WhenText == activation.WhenText)
                 {
                     var first = activation.Clone();

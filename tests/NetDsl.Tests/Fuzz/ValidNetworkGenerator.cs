@@ -71,6 +71,8 @@ internal sealed class ValidNetworkGenerator
     private static readonly string[] IntParamNames = { "filters", "width", "units", "depth", "factor", "hidden", "grow", "span", "k", "n" };
     private static readonly string[] BoolParamNames = { "pool", "wide", "shortcut", "norm", "deep", "skip", "gate", "flag" };
     private static readonly string[] DoubleParamNames = { "rate", "p", "keep", "scale", "alpha", "ratio" };
+    private static readonly string[] UserEnumNames = { "Flavor", "Stage", "Branching", "Style" };
+    private static readonly string[][] UserEnumMembers = { new[] { "Plain", "Bottleneck" }, new[] { "Thin", "Wide", "Deep" }, new[] { "A", "B", "C", "D" } };
 
     // The names the emitter once used for its own parameters and locals: a block parameter may take any of them.
     private static readonly string[] EmitterNames = { "name", "shape", "x", "input", "inputShape", "device", "terms" };
@@ -1204,6 +1206,7 @@ internal sealed class ValidNetworkGenerator
             FuzzKind.AlphaDropout => new FuzzLayer(kind) { Rate = Pick(Rates) }, // no string overload
             FuzzKind.UpSampling2D or FuzzKind.AdaptiveAveragePooling2D or FuzzKind.Cropping2D or FuzzKind.ChannelShuffle or FuzzKind.Permute => MakeResize(kind, shape),
             FuzzKind.Custom => MakeCustom(shape, variables),
+            FuzzKind.ActivationLayer => MakeActivationLayer(variables),
             _ when FuzzLayer.IsActivationKind(kind) || kind == FuzzKind.Softmax => MakeActivation(kind, shape),
             _ => new FuzzLayer(kind),
         };
@@ -1212,6 +1215,7 @@ internal sealed class ValidNetworkGenerator
             // Custom's outputShape is params object[]: positional only.
             layer.NamedArguments = kind != FuzzKind.Custom && Chance(0.15);
             layer.Suffix = Chance(0.05);
+            OptionExpressions(layer, variables);
         }
         return layer;
     }
@@ -1308,9 +1312,13 @@ internal sealed class ValidNetworkGenerator
         {
             layer.Pad = rng.Next(0, size / 2 + 1); // at most half the window, as PyTorch
         }
-        if (kind == FuzzKind.MaxPooling2D && !layer.Same && Chance(0.15))
+        if (!layer.Same && Chance(0.15))
         {
             layer.CeilMode = Chance(0.8);
+        }
+        if (kind == FuzzKind.AveragePooling2D && Chance(0.2))
+        {
+            layer.CountIncludePad = Chance(0.8);
         }
         return layer;
     }
@@ -1330,7 +1338,7 @@ internal sealed class ValidNetworkGenerator
     private static readonly FuzzNumber[] Scales = { FuzzNumber.Of("0.5", 0.5), FuzzNumber.Of("1.0", 1.0), FuzzNumber.Of("2", 2), FuzzNumber.Of("0.1f", 0.1f) };
 
     /// <summary>An activation: ReLU half the time, else any of the others.</summary>
-    private FuzzKind AnyActivation() => Chance(0.4) ? FuzzKind.ReLU : Pick(Activations);
+    private FuzzKind AnyActivation() => Chance(0.1) ? FuzzKind.ActivationLayer : Chance(0.4) ? FuzzKind.ReLU : Pick(Activations);
 
     private FuzzLayer MakeActivation(FuzzKind kind, FuzzShape shape)
     {
@@ -1386,12 +1394,94 @@ internal sealed class ValidNetworkGenerator
         }
     }
 
-    private void MaybeShorthand(FuzzLayer layer)
+    private void MaybeShorthand(FuzzLayer layer, Dictionary<string, FuzzValue>? variables = null)
     {
+        // In a block with an Activation parameter, mostly Activation = "act" (or an expression of its type).
+        var parameter = variables?.Where(v => v.Value.EnumType == FuzzEnumType.Activation).Select(v => v.Value).FirstOrDefault();
+        if (parameter is { IsEnum: true } held && Chance(0.5) &&
+            new FuzzExprFactory(rng, variables!).EnumOf(FuzzEnumType.Activation, held.Member) is { } expression)
+        {
+            layer.Activation = held.Member == "None" ? null : held.Member;
+            layer.Options["Activation"] = expression;
+            return;
+        }
         if (Chance(0.15))
         {
             layer.Activation = Pick(ShorthandActivations);
+            if (Chance(variables is null ? 0.05 : 0.2) && new FuzzExprFactory(rng, variables ?? new Dictionary<string, FuzzValue>()).EnumOf(FuzzEnumType.Activation, layer.Activation) is { } constant)
+            {
+                layer.Options["Activation"] = constant;
+            }
         }
+    }
+
+    /// <summary>[Activation(value)]: a member (None now and then, the identity), or in a block mostly an expression over an Activation parameter.</summary>
+    private FuzzLayer MakeActivationLayer(Dictionary<string, FuzzValue>? variables)
+    {
+        var layer = new FuzzLayer(FuzzKind.ActivationLayer);
+        var member = Chance(0.1) ? "None" : Pick(ShorthandActivations);
+        var held = variables?.Where(v => v.Value.EnumType == FuzzEnumType.Activation).Select(v => v.Value).FirstOrDefault();
+        if (held is { IsEnum: true } value && Chance(0.7))
+        {
+            member = value.Member;
+        }
+        layer.Activation = member == "None" ? null : member;
+        if (Chance(variables is null ? 0.1 : 0.7) && new FuzzExprFactory(rng, variables ?? new Dictionary<string, FuzzValue>()).EnumOf(FuzzEnumType.Activation, member) is { } expression)
+        {
+            layer.Options["activation"] = expression;
+        }
+        return layer;
+    }
+
+    /// <summary>
+    /// Size and option properties as expression strings worth what the constant was at this use (over the block's
+    /// parameters inside a block, constant expressions outside): Pad, Dilation, Groups, UseBias, CeilMode,
+    /// CountIncludePad, Epsilon, and Padding (mostly from a Padding parameter that holds the layer's padding).
+    /// </summary>
+    private void OptionExpressions(FuzzLayer layer, Dictionary<string, FuzzValue>? variables)
+    {
+        var p = variables is null ? 0.04 : 0.18;
+        var factory = new FuzzExprFactory(rng, variables ?? new Dictionary<string, FuzzValue>());
+        void Int(string property, int? value)
+        {
+            if (value is { } v && Chance(p) && factory.IntIn(v, v) is { } expression)
+            {
+                layer.Options[property] = expression;
+            }
+        }
+        void Bool(string property, bool? value)
+        {
+            if (value is { } v && Chance(p) && factory.BoolOf(v) is { } expression)
+            {
+                layer.Options[property] = expression;
+            }
+        }
+        Int("Pad", layer.Pad);
+        Int("PadHeight", layer.PadHeight);
+        Int("PadWidth", layer.PadWidth);
+        Int("Dilation", layer.Dilation);
+        if (layer.Kind is FuzzKind.Conv2D or FuzzKind.Conv1D)
+        {
+            Int("Groups", layer.Groups);
+        }
+        Bool("CeilMode", layer.CeilMode);
+        Bool("CountIncludePad", layer.CountIncludePad);
+        // A UseBias expression that some other use makes false would meet the bias λ (ND0006): the simulator refuses that use.
+        Bool("UseBias", layer.UseBias ?? (layer.TakesActivation && Chance(0.3) ? true : null));
+        if (layer.Epsilon is { } epsilon && Chance(p))
+        {
+            layer.Options["Epsilon"] = new FuzzDoubleLiteral(epsilon.Text);
+        }
+        if (layer.Kind is FuzzKind.Conv2D or FuzzKind.DepthwiseConv2D or FuzzKind.SeparableConv2D or FuzzKind.Conv1D or FuzzKind.MaxPooling2D or FuzzKind.AveragePooling2D)
+        {
+            var member = layer.Same ? "Same" : layer.Half ? "Half" : "Valid";
+            var holds = variables?.Any(v => v.Value.EnumType == FuzzEnumType.Padding && v.Value.Member == member) == true;
+            if (Chance(holds ? 0.6 : p / 2) && factory.EnumOf(FuzzEnumType.Padding, member) is { } expression)
+            {
+                layer.Options["Padding"] = expression;
+            }
+        }
+        layer.OptionsCompact = Chance(0.3);
     }
 
     /// <summary>Now and then a kernel as an expression (the object overload) inside a block.</summary>
@@ -1430,7 +1520,7 @@ internal sealed class ValidNetworkGenerator
             var divisors = Enumerable.Range(1, (int)Math.Min(shape.Channels, filters)).Where(g => shape.Channels % g == 0 && filters % g == 0).ToList();
             layer.Groups = Pick(divisors);
         }
-        MaybeShorthand(layer);
+        MaybeShorthand(layer, variables);
         MaybeKernelExpression(layer, variables);
     }
 
@@ -1460,7 +1550,7 @@ internal sealed class ValidNetworkGenerator
         }
         layer.UseBias = Chance(0.25) ? false : null;
         MaybeRegularize(layer, "Kernel");
-        MaybeShorthand(layer);
+        MaybeShorthand(layer, variables);
         MaybeKernelExpression(layer, variables);
         return layer;
     }
@@ -1480,7 +1570,7 @@ internal sealed class ValidNetworkGenerator
         layer.Dilation = Chance(0.1) ? 2 : null;
         layer.UseBias = Chance(0.25) ? false : null;
         MaybeRegularize(layer, "Kernel");
-        MaybeShorthand(layer);
+        MaybeShorthand(layer, variables);
         return layer;
     }
 
@@ -1503,7 +1593,14 @@ internal sealed class ValidNetworkGenerator
         }
         layer.DepthMultiplier = Chance(0.25) ? rng.Next(1, 3) : null;
         layer.UseBias = Chance(0.3) ? false : null;
-        MaybeShorthand(layer);
+        var kernel = Chance(0.5) ? "Depthwise" : "Pointwise";
+        MaybeRegularize(layer, kernel);
+        if (layer.Regularizers.Count > 0 && Chance(0.3))
+        {
+            // Both kernels with their own λs.
+            layer.Regularizers.Add(((kernel == "Depthwise" ? "Pointwise" : "Depthwise") + "L2", Pick(Lambdas)));
+        }
+        MaybeShorthand(layer, variables);
         MaybeKernelExpression(layer, variables);
         return layer;
     }
@@ -1760,7 +1857,21 @@ internal sealed class ValidNetworkGenerator
             }
             var (value, text) = RandomArgument(parameter);
             FuzzExpr? expression = null;
-            if (layer.BlockObjectCtor)
+            if (layer.BlockObjectCtor && parameter.Type == FuzzType.Enum)
+            {
+                // An enum constant as C# writes it; or an expression string: the enclosing block's parameter, or (for
+                // NetDsl's enums, which any expression names) a member or a ?: between members.
+                var type = parameter.EnumType!;
+                if (Chance(0.5) && (type.IsNetDsl || outer?.Values.Any(v => v.EnumType == type) == true))
+                {
+                    expression = new FuzzExprFactory(rng, outer ?? new Dictionary<string, FuzzValue>()).EnumOf(type, value.Member);
+                    if (expression is not null && !type.IsNetDsl && expression is not FuzzName)
+                    {
+                        expression = null;
+                    }
+                }
+            }
+            else if (layer.BlockObjectCtor)
             {
                 // A constant boxed as object is written with the expression language's literal (no float suffix).
                 text = value.Literal;
@@ -1807,6 +1918,12 @@ internal sealed class ValidNetworkGenerator
     {
         switch (parameter.Type)
         {
+            case FuzzType.Enum:
+            {
+                var type = parameter.EnumType!;
+                var member = type.Value(type.Members[rng.Next(type.Members.Count)]);
+                return (member, type.CSharpName(Program.Qualifier ?? string.Empty) + "." + member.Member);
+            }
             case FuzzType.Bool:
                 return (FuzzValue.Bool(Chance(0.5)), null);
             case FuzzType.Int:
@@ -1848,8 +1965,30 @@ internal sealed class ValidNetworkGenerator
         var taken = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var type = (FuzzType)Weighted(((int)FuzzType.Int, 45), ((int)FuzzType.Bool, 30), ((int)FuzzType.Double, 25));
-            var parameterName = type switch { FuzzType.Bool => bools[i], FuzzType.Int => ints[i], _ => doubles[i] };
+            var type = (FuzzType)Weighted(((int)FuzzType.Int, 45), ((int)FuzzType.Bool, 30), ((int)FuzzType.Double, 25), ((int)FuzzType.Enum, 16));
+            FuzzEnumType? enumType = null;
+            if (type == FuzzType.Enum)
+            {
+                // NetDsl's Activation (MobileNetV3's switch), its Padding, or an enum the source declares next to the block.
+                enumType = Weighted((0, 50), (1, 20), (2, 30)) switch
+                {
+                    0 => FuzzEnumType.Activation,
+                    1 => FuzzEnumType.Padding,
+                    _ => block.UserEnum ??= new FuzzEnumType(UniqueTypeName(Pick(UserEnumNames)), Pick(UserEnumMembers)),
+                };
+            }
+            var parameterName = type switch
+            {
+                FuzzType.Bool => bools[i],
+                FuzzType.Int => ints[i],
+                FuzzType.Enum => enumType == FuzzEnumType.Activation ? Pick(new[] { "act", "nonlinearity", "mode" }) :
+                    enumType == FuzzEnumType.Padding ? Pick(new[] { "padding", "border", "pad_mode" }) : Pick(new[] { "kind", "style", "variant_kind" }),
+                _ => doubles[i],
+            };
+            if (taken.Contains(parameterName))
+            {
+                parameterName += "_" + i.ToString(CultureInfo.InvariantCulture);
+            }
             if (Chance(0.1))
             {
                 // The emitter's former locals, or C# keywords (declared @class, written class in expressions).
@@ -1860,9 +1999,10 @@ internal sealed class ValidNetworkGenerator
             {
                 FuzzType.Bool => "bool",
                 FuzzType.Int => Chance(0.15) ? "long" : "int",
+                FuzzType.Enum => enumType!.CSharpName(Program.Qualifier ?? string.Empty),
                 _ => Chance(0.3) ? "float" : "double",
             };
-            block.Parameters.Add(new FuzzParam(parameterName, type, declared));
+            block.Parameters.Add(new FuzzParam(parameterName, type, declared) { EnumType = enumType });
         }
         // C# wants optional parameters last.
         var firstDefault = rng.Next(0, count + 1);
@@ -1877,8 +2017,10 @@ internal sealed class ValidNetworkGenerator
             {
                 (parameter.Default, parameter.DefaultText) = RandomArgument(parameter);
             }
+
         }
-        block.StringCtor = count > 0 && Chance(0.5);
+        // Enum arguments are written as constants or (through the object constructor) expressions, not as strings.
+        block.StringCtor = count > 0 && Chance(0.5) && block.Parameters.All(p => p.Type != FuzzType.Enum);
         block.ObjectCtor = count > 0 && Chance(0.3);
         block.StringCtorFirst = Chance(0.3);
         block.ExplicitEmptyCtor = count == 0 && Chance(0.5);
