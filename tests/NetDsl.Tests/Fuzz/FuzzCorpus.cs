@@ -145,6 +145,8 @@ internal static class FuzzCorpus
             ("names read inside a BatchNorm → activation pair", pairNames),
             ("variants with BatchNorm after the activation", program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
             ("both of these in one source", pairNames && program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
+            ("blocks of two inputs ([BlockInputs])", program.Blocks.Any(b => b.InputNames is not null)),
+            ("U-Net decoder levels (two inputs)", program.Blocks.Any(b => b.InputNames is not null && b.Stem == "up_level")),
             ("enum block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.Type == FuzzType.Enum))),
             ("Activation block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Activation))),
             ("Padding block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Padding))),

@@ -377,8 +377,11 @@ internal sealed class FuzzLayer
     public bool IsMerge => Kind is FuzzKind.Subtract or FuzzKind.Multiply or FuzzKind.Average or FuzzKind.Maximum or FuzzKind.Minimum or FuzzKind.Concatenate ||
         Kind == FuzzKind.Add && Inputs.Count > 0;
 
-    /// <summary>The names this layer reads: a merge's inputs, or its From.</summary>
-    public IEnumerable<string> References => IsMerge ? Inputs : From is null ? Enumerable.Empty<string>() : new[] { From };
+    /// <summary>A use of a block of several inputs: <see cref="Inputs"/> holds the names its From lists, one per input.</summary>
+    public bool IsMultiInputUse => Kind == FuzzKind.Block && Inputs.Count > 0;
+
+    /// <summary>The names this layer reads: a merge's inputs, a several-input block use's, or its From.</summary>
+    public IEnumerable<string> References => IsMerge || IsMultiInputUse ? Inputs : From is null ? Enumerable.Empty<string>() : new[] { From };
 
     public Dictionary<string, FuzzBlockArg> BlockArgs { get; private set; } = new(StringComparer.Ordinal);
 
@@ -562,6 +565,9 @@ internal sealed class FuzzBlock
     /// <summary>The class's [Input] contract, a size 0 (InputAttribute.Any) leaving that axis free; null: none.</summary>
     public long[]? InputContract { get; set; }
 
+    /// <summary>[BlockInputs(...)]: the names of a block of several inputs (the first is what its first layer reads); null: one input.</summary>
+    public List<string>? InputNames { get; set; }
+
     /// <summary>An enum type the source declares next to this block, for one of its parameters.</summary>
     public FuzzEnumType? UserEnum { get; set; }
 
@@ -580,6 +586,7 @@ internal sealed class FuzzBlock
             ObjectCtor = ObjectCtor,
             InputContract = InputContract,
             UserEnum = UserEnum,
+            InputNames = InputNames,
         };
         copy.Parameters.AddRange(Parameters);
         copy.Lets.AddRange(Lets);

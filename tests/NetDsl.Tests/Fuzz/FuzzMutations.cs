@@ -1031,7 +1031,7 @@ internal static class FuzzMutations
     /// <summary>Makes <paramref name="layer"/> read <paramref name="name"/>: one input of a merge, else its From.</summary>
     private static string Plant(Random rng, FuzzLayer layer, string name)
     {
-        if (layer.IsMerge)
+        if (layer.IsMerge || layer.IsMultiInputUse)
         {
             var i = rng.Next(layer.Inputs.Count);
             var old = layer.Inputs[i];
@@ -1508,7 +1508,6 @@ internal static class FuzzMutations
             ("Conv2D(4, 3, Padding = Activation.ReLU)", "3, 8, 8"),
             ("MaxPooling2D(2, CeilMode = 1)", "3, 8, 8"),
             ("AveragePooling2D(2, CountIncludePad = 0)", "3, 8, 8"),
-            ("Activation(3)", "3, 8, 8"),
             ("Dense(4, UseBias = 1.0)", "6"),
             ("BatchNorm(Epsilon = true)", "6"),
         };

@@ -328,6 +328,10 @@ internal static class FuzzRenderer
         {
             properties.Insert(0, "From = " + Quote(layer.From));
         }
+        else if (layer.IsMultiInputUse)
+        {
+            properties.Insert(0, "From = " + Quote(string.Join(layer.OptionsCompact ? "," : ", ", layer.Inputs)));
+        }
         if (layer.ExplicitName is not null)
         {
             properties.Insert(0, "Name = " + Quote(layer.ExplicitName));
@@ -563,6 +567,10 @@ internal static class FuzzRenderer
         {
             lines.Add("public enum " + declared.Name + " { " + string.Join(", ", declared.Members) + " }");
             lines.Add(string.Empty);
+        }
+        if (block.InputNames is { } inputs)
+        {
+            lines.Add("[" + q + "BlockInputs(" + string.Join(", ", inputs.Select(Quote)) + ")]");
         }
         if (block.InputContract is { } contract)
         {

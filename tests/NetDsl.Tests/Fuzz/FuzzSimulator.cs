@@ -161,7 +161,7 @@ internal static class FuzzSimulator
             try
             {
                 var inputs = new List<int>();
-                foreach (var name in layer.IsMerge ? layer.Inputs : layer.From is null ? Enumerable.Empty<string>() : new[] { layer.From })
+                foreach (var name in layer.References)
                 {
                     if (!scope.TryResolve(name, out var node))
                     {
@@ -821,6 +821,37 @@ internal static class FuzzSimulator
                     let.Body.Evaluate(inner);
                 }
                 sim.Modules.Add(path);
+                if (block.InputNames is { } names)
+                {
+                    // [BlockInputs]: one name per input in the use's From; the first input is the scope's input (also
+                    // read by its name), the others outputs of their own that the body reads by name.
+                    if (inputs.Count != names.Count)
+                    {
+                        return Fail(sim, layer, $"{block.Name} reads {names.Count} inputs, the use names {inputs.Count}");
+                    }
+                    var scope = new FuzzScope(shape);
+                    scope.Names[names[0]] = FuzzScope.InputNode;
+                    for (var i = 1; i < names.Count; i++)
+                    {
+                        scope.Nodes.Add(inputs[i]);
+                        scope.NodeNames.Add(names[i]);
+                        scope.Names[names[i]] = scope.Nodes.Count - 1;
+                    }
+                    if (!Continue(sim, block.Body, inner, scope, path + "."))
+                    {
+                        return false;
+                    }
+                    foreach (var node in scope.Unread)
+                    {
+                        sim.Unread.Add(path + "." + scope.NodeNames[node]);
+                    }
+                    output = scope.CurrentShape;
+                    return true;
+                }
+                if (inputs.Count != 1)
+                {
+                    return Fail(sim, layer, "several names on a block of one input");
+                }
                 return Run(sim, block.Body, inner, shape, path + ".", out output);
             }
             default:

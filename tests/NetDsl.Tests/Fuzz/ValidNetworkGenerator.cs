@@ -621,7 +621,7 @@ internal sealed class ValidNetworkGenerator
                 ((int)FuzzKind.Dropout, 3), ((int)FuzzKind.ZeroPadding2D, 5), ((int)FuzzKind.MaxPooling2D, 7),
                 ((int)FuzzKind.AveragePooling2D, 5), ((int)FuzzKind.Flatten, shape.Size <= FuzzSimulation.MaxFeatures ? 3 : 0),
                 ((int)FuzzKind.GlobalAveragePooling2D, 2), ((int)FuzzKind.GlobalMaxPooling2D, 1), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks),
-                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0), (102, GraphWeight), (103, GateWeight),
+                (100, inBlock ? 7 : 0), (101, inBlock && shape == scopeInput ? 4 : 0), (102, GraphWeight), (103, GateWeight), (106, inBlock || !options.AllowBlocks ? 0 : 3),
                 ((int)FuzzKind.SeparableConv2D, 3), ((int)FuzzKind.Conv2DTranspose, small ? 3 : 1), ((int)FuzzKind.UpSampling2D, small ? 2 : 0),
                 ((int)FuzzKind.AdaptiveAveragePooling2D, 2), ((int)FuzzKind.Cropping2D, 2), ((int)FuzzKind.ChannelShuffle, shape.Channels > 1 ? 1 : 0),
                 ((int)FuzzKind.Permute, 1), ((int)FuzzKind.GroupNormalization, 2), ((int)FuzzKind.InstanceNormalization, 1), ((int)FuzzKind.LayerNormalization, 1),
@@ -664,6 +664,10 @@ internal sealed class ValidNetworkGenerator
         if (kind == 103)
         {
             return Gate(scope, scopeLayers, variables, names);
+        }
+        if (kind == 106)
+        {
+            return TwoInputUse(scope, scopeLayers, names) is { } use ? new List<FuzzLayer> { use } : null;
         }
         FuzzLayer? layer = kind == 105 ? MakeRankChange(shape) : (FuzzKind)kind == FuzzKind.Block ? BlockUsage(scope, variables, depth, defining) : Make((FuzzKind)kind, shape, variables);
         if (layer is null)
@@ -1106,6 +1110,85 @@ internal sealed class ValidNetworkGenerator
         }
         piece.Add(merge);
         return piece;
+    }
+
+    private static readonly (string First, string Second)[] InputNamePairs = { ("x", "skip"), ("low", "high"), ("a", "b"), ("main", "side") };
+
+    /// <summary>
+    /// A block of two inputs ([BlockInputs]) used in a network with From = "current, earlier": a fusion of outputs of
+    /// equal height and width (a 1×1 convolution of the first, then Concatenate or an element-wise merge with the
+    /// second) or a U-Net decoder level (the first upsampled by a 2×2 transposed convolution to the second's size,
+    /// concatenated with it, convolved).
+    /// </summary>
+    private FuzzLayer? TwoInputUse(FuzzScope scope, List<FuzzLayer> scopeLayers, HashSet<string> names)
+    {
+        var main = scope.Current;
+        var first = scope.Shape(main);
+        var mainNames = ReadableName(scope, scopeLayers, main);
+        if (!first.IsImage || mainNames.Count == 0)
+        {
+            return null;
+        }
+        var candidates = Enumerable.Range(-1, scope.Nodes.Count + 1)
+            .Where(n => n != main && scope.Shape(n).IsImage && ReadableName(scope, scopeLayers, n).Count > 0)
+            .Where(n => scope.Shape(n) is var s && (s.Height == first.Height && s.Width == first.Width || s.Height == 2 * first.Height && s.Width == 2 * first.Width))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+        var other = Pick(candidates);
+        var second = scope.Shape(other);
+        var (x, skip) = Pick(InputNamePairs);
+        var upsample = second.Height == 2 * first.Height;
+        var filters = Pick(new long[] { 2, 4, 8 });
+        var body = new List<FuzzLayer>();
+        FuzzArg Filters() => FuzzArg.Of(new FuzzName("filters"), false);
+        string stem;
+        if (upsample)
+        {
+            stem = "up_level";
+            body.Add(new FuzzLayer(FuzzKind.Conv2DTranspose) { Filters = Filters(), Kernel = 2, Strides = FuzzArg.Of(2), ExplicitName = "up", From = Chance(0.3) ? x : null });
+            body.Add(new FuzzLayer(FuzzKind.Concatenate) { Inputs = { "up", skip }, ExplicitName = "cat" });
+            body.Add(new FuzzLayer(FuzzKind.Conv2D) { Filters = Filters(), Kernel = 3, Strides = FuzzArg.Of(1), StridesOmitted = true, Pad = 1, UseBias = Chance(0.5) ? false : null, ExplicitName = "conv" });
+        }
+        else
+        {
+            stem = "fuse";
+            var concatenate = Chance(0.5) || second.Channels > FuzzSimulation.MaxChannels;
+            if (!concatenate)
+            {
+                filters = second.Channels;
+            }
+            body.Add(new FuzzLayer(FuzzKind.Conv2D) { Filters = Filters(), Kernel = 1, Strides = FuzzArg.Of(1), StridesOmitted = true, ExplicitName = "proj", From = Chance(0.3) ? x : null });
+            var merge = concatenate ? FuzzKind.Concatenate : Pick(ElementwiseMerges);
+            var merged = new FuzzLayer(merge) { ExplicitName = "merged" };
+            merged.Inputs.AddRange(Chance(0.5) ? new[] { "proj", skip } : new[] { skip, "proj" });
+            body.Add(merged);
+        }
+        if (Chance(0.5))
+        {
+            body.Add(new FuzzLayer(AnyActivation() is var a && a == FuzzKind.PReLU ? FuzzKind.ReLU : a));
+            if (body[^1].Kind == FuzzKind.ActivationLayer)
+            {
+                body[^1].Activation = "ReLU";
+            }
+        }
+        FuzzLayer.AssignNames(body);
+        var name = UniqueTypeName(upsample ? "UpLevel" : "Fuse");
+        typeNames.Add(name + "Attribute");
+        var block = new FuzzBlock(name, stem) { Namespace = AnyNamespace(), InputNames = new List<string> { x, skip } };
+        block.Parameters.Add(new FuzzParam("filters", FuzzType.Int, "int"));
+        block.Body = body;
+        var use = new FuzzLayer(FuzzKind.Block) { Block = block, NamedArguments = Chance(0.2), OptionsCompact = Chance(0.2) };
+        use.BlockArgs["filters"] = new FuzzBlockArg(FuzzValue.Int(filters));
+        use.Inputs.AddRange(new[] { Pick(mainNames), Pick(ReadableName(scope, scopeLayers, other)) });
+        if (Chance(0.4))
+        {
+            use.ExplicitName = FreshName(names);
+        }
+        Program.Blocks.Add(block);
+        return use;
     }
 
     /// <summary>Repeat = "2" or "3" (in a block, now and then an expression); in a block, mostly an argument reads repeatIndex.</summary>
@@ -1821,7 +1904,7 @@ internal sealed class ValidNetworkGenerator
     private FuzzLayer? BlockUsage(FuzzScope scope, Dictionary<string, FuzzValue>? variables, int depth, HashSet<FuzzBlock> defining)
     {
         var shape = scope.CurrentShape;
-        var reusable = Program.Blocks.Where(b => !defining.Contains(b)).ToList();
+        var reusable = Program.Blocks.Where(b => !defining.Contains(b) && b.InputNames is null).ToList();
         if (reusable.Count > 0 && Chance(0.5))
         {
             var block = Pick(reusable);
