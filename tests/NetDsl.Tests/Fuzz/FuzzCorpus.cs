@@ -146,7 +146,7 @@ internal static class FuzzCorpus
             ("variants with BatchNorm after the activation", program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
             ("both of these in one source", pairNames && program.Networks.Any(n => n.IsVariant && n.Placement == 1)),
             ("blocks of two inputs ([BlockInputs])", program.Blocks.Any(b => b.InputNames is not null)),
-            ("U-Net decoder levels (two inputs)", program.Blocks.Any(b => b.InputNames is not null && b.Stem == "up_level")),
+            ("U-Net decoder levels (two inputs)", program.Blocks.Any(b => b.InputNames is not null && b.Stem.StartsWith("up_level", StringComparison.Ordinal))),
             ("enum block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.Type == FuzzType.Enum))),
             ("Activation block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Activation))),
             ("Padding block parameters", program.Blocks.Any(b => b.Parameters.Any(p => p.EnumType == FuzzEnumType.Padding))),

@@ -207,7 +207,7 @@ internal static class FuzzTextMutations
 
     /// <summary>
     /// String literals in attribute lines that are expressions: (line, start of contents, length). Not names: a
-    /// layer's Name, its From, or the inputs a merge names in its constructor.
+    /// layer's Name, its From, the inputs a merge names in its constructor, or a block's [BlockInputs] names.
     /// </summary>
     private static List<(int Line, int Start, int Length, bool IsWhen)> Expressions(List<string> lines)
     {
@@ -256,7 +256,7 @@ internal static class FuzzTextMutations
                 var property = before.EndsWith('=');
                 // A [Let]'s header ("width", "half(v)") is a name too, not an expression.
                 var isName = before.EndsWith("Name =", StringComparison.Ordinal) || before.EndsWith("From =", StringComparison.Ordinal) ||
-                    !property && calls.Count > 0 && Merges.Contains(calls.Peek()) ||
+                    !property && calls.Count > 0 && (Merges.Contains(calls.Peek()) || calls.Peek() == "BlockInputs") ||
                     calls.Count > 0 && calls.Peek() == "Let" && before.EndsWith("Let(", StringComparison.Ordinal);
                 if (!isName)
                 {

@@ -437,7 +437,7 @@ internal sealed class ValidNetworkGenerator
         }
         // Only a layer whose field keeps its name: an ordinary name, not one of the special ones.
         var fields = network.Layers.Where(l => l.OwnsModule && !SpecialLayerNames.Contains(l.FinalName) && l.FinalName != network.ClassName.TrimStart('@') &&
-            !Program.Blocks.Any(b => b.Name == l.FinalName)).ToList();
+            !Program.Blocks.Any(b => b.Name == l.FinalName) && !l.IsMultiInputUse).ToList(); // a block of two inputs has a forward of two
         if (fields.Count > 0 && Chance(0.6))
         {
             generated.Add($"public TorchSharp.torch.Tensor First(TorchSharp.torch.Tensor input) => this.{Pick(fields).FinalName}.forward(input);");
@@ -1144,17 +1144,14 @@ internal sealed class ValidNetworkGenerator
         var filters = Pick(new long[] { 2, 4, 8 });
         var body = new List<FuzzLayer>();
         FuzzArg Filters() => FuzzArg.Of(new FuzzName("filters"), false);
-        string stem;
         if (upsample)
         {
-            stem = "up_level";
             body.Add(new FuzzLayer(FuzzKind.Conv2DTranspose) { Filters = Filters(), Kernel = 2, Strides = FuzzArg.Of(2), ExplicitName = "up", From = Chance(0.3) ? x : null });
             body.Add(new FuzzLayer(FuzzKind.Concatenate) { Inputs = { "up", skip }, ExplicitName = "cat" });
             body.Add(new FuzzLayer(FuzzKind.Conv2D) { Filters = Filters(), Kernel = 3, Strides = FuzzArg.Of(1), StridesOmitted = true, Pad = 1, UseBias = Chance(0.5) ? false : null, ExplicitName = "conv" });
         }
         else
         {
-            stem = "fuse";
             var concatenate = Chance(0.5) || second.Channels > FuzzSimulation.MaxChannels;
             if (!concatenate)
             {
@@ -1177,6 +1174,8 @@ internal sealed class ValidNetworkGenerator
         FuzzLayer.AssignNames(body);
         var name = UniqueTypeName(upsample ? "UpLevel" : "Fuse");
         typeNames.Add(name + "Attribute");
+        // The default name of a use is the class name in snake case (UpLevel2 → up_level2).
+        var stem = System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
         var block = new FuzzBlock(name, stem) { Namespace = AnyNamespace(), InputNames = new List<string> { x, skip } };
         block.Parameters.Add(new FuzzParam("filters", FuzzType.Int, "int"));
         block.Body = body;
