@@ -414,10 +414,8 @@ internal sealed class ValidNetworkGenerator
             "public static int Twice(int value) => value * 2;",
             "private enum Mode { A, B }",
             "public static string Describe() => \"" + network.ClassName.TrimStart('@') + "\";",
-            // A layer field named System hides the namespace in the user's System.Math (CS0236): a generator bug,
-            // reported and not fixed here, so such a network writes global::System.
-            network.Layers.Any(l => l.FinalName == "System") ? "private static readonly int Offset = global::System.Math.Max(1, 2);"
-                : "private static readonly int Offset = System.Math.Max(1, 2);",
+            // Also where a layer is named System: its field must not hide the namespace (a fixed generator bug).
+            "private static readonly int Offset = System.Math.Max(1, 2);",
         };
         var generated = new List<string>();
         if (Chance(0.6))
@@ -585,13 +583,6 @@ internal sealed class ValidNetworkGenerator
     /// <summary>An unused name of the scope: mostly an ordinary one, sometimes one of the names that once broke the generated code.</summary>
     private string? FreshName(HashSet<string> names)
     {
-        if (Program.Qualifier == "NetDsl.")
-        {
-            // A layer field named NetDsl hides the namespace in the class's own attribute arguments
-            // (BatchNormDefaults = NetDsl.BatchNormDefaults.Torch, Padding = NetDsl.Padding.Same: CS0120): a generator
-            // bug, reported and not fixed here, so sources that write NetDsl. keep that name off their layers.
-            names = new HashSet<string>(names, StringComparer.Ordinal) { "NetDsl" };
-        }
         if (Chance(0.1))
         {
             var own = scopeNames.Count > 0 && Chance(0.4) ? scopeNames.Peek() : SpecialLayerNames;
@@ -777,17 +768,12 @@ internal sealed class ValidNetworkGenerator
     /// <summary>
     /// The names a graph construct reads for <paramref name="node"/>. Names inside a BatchNorm → activation pair are
     /// read too: the simulator swaps the names with the layers where a variant moves BatchNorm after the activation.
-    /// Not "InputShape": a layer of that name read by a later one becomes a forward local called InputShape, which
-    /// hides the static InputShape that forward's input check reads (CS0841 in the generated code; reported, not
-    /// fixed here).
+    /// "InputShape" among them: its forward local must not hide the static property (a fixed generator bug).
     /// </summary>
-    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) =>
-        Readable(scope, node).Where(n => n != LocalBreakingName).ToList();
+    private static List<string> ReadableName(FuzzScope scope, List<FuzzLayer> scopeLayers, int node) => Readable(scope, node).ToList();
 
-    private const string LocalBreakingName = "InputShape";
-
-    /// <summary>A fresh name for a layer a later one reads by name (never <see cref="LocalBreakingName"/>).</summary>
-    private string? GraphName(HashSet<string> taken) => FreshName(taken) is { } name && name != LocalBreakingName ? name : null;
+    /// <summary>A fresh name for a layer a later one reads by name.</summary>
+    private string? GraphName(HashSet<string> taken) => FreshName(taken);
 
     /// <summary>The name <paramref name="layer"/>, the last of <paramref name="piece"/>, gets after the scope's layers.</summary>
     private static string NameIn(List<FuzzLayer> scopeLayers, List<FuzzLayer> piece, FuzzLayer layer)
