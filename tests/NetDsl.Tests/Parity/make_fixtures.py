@@ -418,6 +418,7 @@ def family_counts(output):
     members = {
         "ResNet18": models.resnet18(), "ResNet34": models.resnet34(), "ResNet50": models.resnet50(), "ResNet101": models.resnet101(),
         "MobileNetV2Width100": models.mobilenet_v2(width_mult=1.0), "MobileNetV2Width050": models.mobilenet_v2(width_mult=0.5),
+        "SqueezeNet11": models.squeezenet1_1(), "Vgg11BatchNorm": models.vgg11_bn(),
     }
     counts = {name: sum(p.numel() for p in model.parameters() if p.requires_grad) for name, model in members.items()}
     with open(os.path.join(output, "families.json"), "w") as file:
