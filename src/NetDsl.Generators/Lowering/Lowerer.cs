@@ -36,12 +36,13 @@ internal sealed class Lowerer
     private readonly Stack<Dictionary<string, FunctionDefinition>> functions = new();
     private readonly Dictionary<string, ExpressionValue> enumMembers;
 
-    public Lowerer(NetworkModel model, Action<string, SourceSpan?, string[]> report)
+    /// <param name="enumMembers">The network's enum members by every name an expression may use (<see cref="EnumTypes.Members"/>).</param>
+    public Lowerer(NetworkModel model, Dictionary<string, ExpressionValue> enumMembers, Action<string, SourceSpan?, string[]> report)
     {
         this.model = model;
         this.report = report;
+        this.enumMembers = enumMembers;
         blocks = model.Blocks.ToDictionary(b => b.TypeName);
-        enumMembers = EnumTypes.Members(model.Enums);
     }
 
     public LoweredNetwork Lower(Shape input) =>
@@ -253,15 +254,7 @@ internal sealed class Lowerer
             outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, LayerRegularizers.None, null);
         node = node with { Regularizers = Regularizers(kind, layer, node, context) };
         var activation = kind.HasActivationShorthand ? context.Enum("activation", 0) : 0;
-        return activation != 0 ? node with { Activation = Activated(node, activation) } : node;
-    }
-
-    /// <summary>The activation node of <c>Activation = ...</c>, applied to <paramref name="node"/>'s output.</summary>
-    internal static LoweredNode Activated(LoweredNode node, long activation)
-    {
-        var (kind, arguments) = Layers.Kinds.ActivationKind.Choose(activation, node.Output);
-        return new LoweredNode(node.Name, kind, new[] { 0 }.ToEquatableArray(), new[] { node.Output }.ToEquatableArray(), node.Output, arguments,
-            0, 0, 0, LayerRegularizers.None, null);
+        return activation != 0 ? node with { Activation = Layers.Kinds.ActivationKind.Node(node.Name, activation, node.Output) } : node;
     }
 
     /// <summary>The layer's own λs where it sets any, else the network default where it applies.</summary>

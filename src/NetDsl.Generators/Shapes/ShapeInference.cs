@@ -94,7 +94,7 @@ internal static class ShapeInference
             {
                 try
                 {
-                    network = new Lowerer(model, (id, span, arguments) => Report(id, span, arguments)).Lower(input);
+                    network = new Lowerer(model, enumMembers, (id, span, arguments) => Report(id, span, arguments)).Lower(input);
                     output = network.Body.OutputShape;
                     AddRows(network.Body, string.Empty, rows);
                     (trainable, nonTrainable, macs) = network.Body.Totals();

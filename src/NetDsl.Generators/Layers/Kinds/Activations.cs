@@ -226,31 +226,28 @@ internal sealed class ActivationKind : LayerKind
 
     public override bool IsActivation => true;
 
-    /// <summary>The kind and arguments of NetDsl.Activation's member <paramref name="activation"/> (in its declared order).</summary>
-    public static (string Kind, LayerArguments Arguments) Choose(long activation, Shape output)
+    /// <summary>
+    /// The node of the layer NetDsl.Activation's member <paramref name="activation"/> (≥ 1, in its declared order) names,
+    /// reading <paramref name="input"/>: this layer's choice, and the <c>Activation = …</c> shorthand's.
+    /// </summary>
+    public static LoweredNode Node(string name, long activation, Shape input)
     {
         var kind = Kinds[activation];
         LayerArguments arguments = kind switch
         {
-            "Softmax" => new SoftmaxArguments(output.Rank),
+            "Softmax" => new SoftmaxArguments(input.Rank),
             "LeakyReLU" => new SlopeArguments(0.3),
             "ELU" => new SlopeArguments(1.0),
             "GELU" => new GeluArguments(false),
             _ => NoArguments.Instance,
         };
-        return (kind, arguments);
+        return new LoweredNode(name, kind, new[] { 0 }.ToEquatableArray(), new[] { input }.ToEquatableArray(), input, arguments, 0, 0, 0, LayerRegularizers.None, null);
     }
 
     public override LayerOutcome Lower(LayerContext context)
     {
         var activation = context.Enum("activation", 0);
-        if (activation == 0)
-        {
-            return new LayerOutcome(context.Input, new ChosenActivation(null));
-        }
-        var (kind, arguments) = Choose(activation, context.Input);
-        var chosen = new LoweredNode(context.Layer.Name, kind, new[] { 0 }.ToEquatableArray(), new[] { context.Input }.ToEquatableArray(), context.Input,
-            arguments, 0, 0, 0, LayerRegularizers.None, null);
+        var chosen = activation == 0 ? null : Node(context.Layer.Name, activation, context.Input);
         return new LayerOutcome(context.Input, new ChosenActivation(chosen));
     }
 
