@@ -79,6 +79,9 @@ internal sealed record LayerSpec(
     /// <summary><c>Repeat = "n"</c>: the layer is a chain of n copies, whose arguments may read <c>repeatIndex</c>.</summary>
     public ArgumentValue? Repeat { get; init; }
 
+    /// <summary><c>Key = "…"</c>: the layer's state-dict key template (braces hold int expressions), or null for its name.</summary>
+    public ArgumentValue? Key { get; init; }
+
     public ArgumentValue? Get(string name)
     {
         foreach (var argument in Arguments)

@@ -39,6 +39,7 @@ internal static class NetworkParser
         ("Summary", "the Keras-like summary"),
         ("forward", "the module's forward"),
         ("RegularizationLoss", "the regularization loss"),
+        ("StateDictKeys", "the state-dict key table"),
     };
 
     public static NetworkModel Parse(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
@@ -718,6 +719,7 @@ internal static class NetworkParser
             string? name = null;
             ArgumentValue? when = null;
             ArgumentValue? repeat = null;
+            ArgumentValue? key = null;
             SourceSpan? nameSpan = null;
             foreach (var named in attribute.NamedArguments)
             {
@@ -737,6 +739,11 @@ internal static class NetworkParser
                 if (named.Key == "Repeat")
                 {
                     repeat = value;
+                    continue;
+                }
+                if (named.Key == "Key")
+                {
+                    key = value ?? ArgumentValue.OfExpression(string.Empty, argumentSyntax is null ? span : SpanOf(argumentSyntax.SyntaxTree, argumentSyntax.Span));
                     continue;
                 }
                 if (named.Key == "From")
@@ -787,7 +794,7 @@ internal static class NetworkParser
                     diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
                 }
             }
-            return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat };
+            return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat, Key = key };
         }
 
         private static readonly System.Text.RegularExpressions.Regex LetName = new(

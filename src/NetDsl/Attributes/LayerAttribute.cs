@@ -21,6 +21,15 @@ public abstract class LayerAttribute : Attribute
     public string? Name { get; set; }
 
     /// <summary>
+    /// The name of the layer's tensors in weight files exchanged with PyTorch (<c>Weights.Load</c>, <c>Weights.Save</c>): its module path
+    /// below the enclosing block's, where that differs from <see cref="Name"/>, e.g. <c>"downsample.0"</c> for
+    /// torchvision's <c>layer1.0.downsample.0.weight</c>. <c>""</c> on a block puts its layers' tensors directly under
+    /// the enclosing path. Parts in braces are int expressions over the block's parameters and <c>repeatIndex</c>:
+    /// <c>Key = "denselayer{repeatIndex + 1}"</c>; on a <see cref="Repeat"/> each copy's key replaces the copy's index.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>
     /// Inside a block: an expression over the block's parameters; the layer exists only where it is true
     /// (e.g. <c>When = "shortcut"</c>).
     /// </summary>
