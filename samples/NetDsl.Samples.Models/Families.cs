@@ -15,8 +15,8 @@ namespace NetDsl.Samples.Models;
 [Conv2D("filters", 3, "bottleneck ? strides : 1", Pad = 1, UseBias = false, Name = "conv2"), BatchNorm(Name = "bn2")]
 [ReLU(Name = "relu2", When = "bottleneck")]
 [Conv2D("outChannels", 1, UseBias = false, Name = "conv3", When = "bottleneck"), BatchNorm(Name = "bn3", When = "bottleneck")]
-[Conv2D("outChannels", 1, "strides", UseBias = false, From = "input", Name = "downsample", When = "strides != 1 || inputChannels != outChannels")]
-[BatchNorm(Name = "downsample_bn", When = "strides != 1 || inputChannels != outChannels")]
+[Conv2D("outChannels", 1, "strides", UseBias = false, From = "input", Name = "downsample", Key = "downsample.0", When = "strides != 1 || inputChannels != outChannels")]
+[BatchNorm(Name = "downsample_bn", Key = "downsample.1", When = "strides != 1 || inputChannels != outChannels")]
 [Add("bn3", "downsample_bn", Name = "add")]
 [ReLU(Name = "out")]
 public sealed class ResidualUnitAttribute : BlockAttribute
@@ -50,33 +50,33 @@ public sealed class ResNetTrunkAttribute : BlockAttribute
 
 /// <summary>ResNet-18 for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[ResNetTrunk(2, 2, 2, 2, false, Name = "trunk"), Dense(1000, Name = "fc")]
+[ResNetTrunk(2, 2, 2, 2, false, Name = "trunk", Key = ""), Dense(1000, Name = "fc")]
 public partial class ResNet18 { }
 
 /// <summary>ResNet-34 for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[ResNetTrunk(3, 4, 6, 3, false, Name = "trunk"), Dense(1000, Name = "fc")]
+[ResNetTrunk(3, 4, 6, 3, false, Name = "trunk", Key = ""), Dense(1000, Name = "fc")]
 public partial class ResNet34 { }
 
 /// <summary>ResNet-50 for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[ResNetTrunk(3, 4, 6, 3, true, Name = "trunk"), Dense(1000, Name = "fc")]
+[ResNetTrunk(3, 4, 6, 3, true, Name = "trunk", Key = ""), Dense(1000, Name = "fc")]
 public partial class ResNet50 { }
 
 /// <summary>ResNet-101 for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[ResNetTrunk(3, 4, 23, 3, true, Name = "trunk"), Dense(1000, Name = "fc")]
+[ResNetTrunk(3, 4, 23, 3, true, Name = "trunk", Key = ""), Dense(1000, Name = "fc")]
 public partial class ResNet101 { }
 
 /// <summary>
 /// torchvision's inverted residual: a 1×1 expansion to round(in · expand) channels (none when expand is 1), a 3×3
 /// depthwise convolution with the stride, a linear 1×1 projection, and the input added where the shape is kept.
 /// </summary>
-[Let("hidden", "int(round(inputChannels * expand))")]
-[Conv2D("hidden", 1, UseBias = false, Name = "expand_conv", When = "expand != 1"), BatchNorm(Name = "expand_bn", When = "expand != 1")]
+[Let("hidden", "int(round(inputChannels * expand))"), Let("at", "expand != 1 ? 1 : 0")]
+[Conv2D("hidden", 1, UseBias = false, Name = "expand_conv", Key = "conv.0.0", When = "expand != 1"), BatchNorm(Name = "expand_bn", Key = "conv.0.1", When = "expand != 1")]
 [ReLU6(Name = "expand_relu", When = "expand != 1")]
-[DepthwiseConv2D(3, "strides", Pad = 1, UseBias = false, Name = "depthwise"), BatchNorm(Name = "depthwise_bn"), ReLU6(Name = "depthwise_relu")]
-[Conv2D("outChannels", 1, UseBias = false, Name = "project"), BatchNorm(Name = "project_bn")]
+[DepthwiseConv2D(3, "strides", Pad = 1, UseBias = false, Name = "depthwise", Key = "conv.{at}.0"), BatchNorm(Name = "depthwise_bn", Key = "conv.{at}.1"), ReLU6(Name = "depthwise_relu")]
+[Conv2D("outChannels", 1, UseBias = false, Name = "project", Key = "conv.{at + 1}"), BatchNorm(Name = "project_bn", Key = "conv.{at + 2}")]
 [Add(Name = "residual", When = "strides == 1 && inputChannels == outChannels")]
 public sealed class InvertedResidualAttribute : BlockAttribute
 {
@@ -95,15 +95,15 @@ public sealed class InvertedResidualAttribute : BlockAttribute
 /// </summary>
 [Let("rounded(v, d)", "max(d, int(v + d / 2.0) / d * d)")]
 [Let("divisible(v, d)", "rounded(v, d) < 0.9 * v ? rounded(v, d) + d : rounded(v, d)")]
-[Conv2D("divisible(32 * width, 8)", 3, 2, Pad = 1, UseBias = false, Name = "stem_conv"), BatchNorm(Name = "stem_bn"), ReLU6(Name = "stem_relu")]
-[InvertedResidual("divisible(16 * width, 8)", 1, 1, Name = "block1")]
-[InvertedResidual("divisible(24 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "2", Name = "stage2")]
-[InvertedResidual("divisible(32 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "3", Name = "stage3")]
-[InvertedResidual("divisible(64 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "4", Name = "stage4")]
-[InvertedResidual("divisible(96 * width, 8)", 1, 6, Repeat = "3", Name = "stage5")]
-[InvertedResidual("divisible(160 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "3", Name = "stage6")]
-[InvertedResidual("divisible(320 * width, 8)", 1, 6, Name = "block7")]
-[Conv2D("divisible(1280 * max(1.0, width), 8)", 1, UseBias = false, Name = "head_conv"), BatchNorm(Name = "head_bn"), ReLU6(Name = "head_relu")]
+[Conv2D("divisible(32 * width, 8)", 3, 2, Pad = 1, UseBias = false, Name = "stem_conv", Key = "0.0"), BatchNorm(Name = "stem_bn", Key = "0.1"), ReLU6(Name = "stem_relu")]
+[InvertedResidual("divisible(16 * width, 8)", 1, 1, Name = "block1", Key = "1")]
+[InvertedResidual("divisible(24 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "2", Name = "stage2", Key = "{2 + repeatIndex}")]
+[InvertedResidual("divisible(32 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "3", Name = "stage3", Key = "{4 + repeatIndex}")]
+[InvertedResidual("divisible(64 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "4", Name = "stage4", Key = "{7 + repeatIndex}")]
+[InvertedResidual("divisible(96 * width, 8)", 1, 6, Repeat = "3", Name = "stage5", Key = "{11 + repeatIndex}")]
+[InvertedResidual("divisible(160 * width, 8)", "repeatIndex == 0 ? 2 : 1", 6, Repeat = "3", Name = "stage6", Key = "{14 + repeatIndex}")]
+[InvertedResidual("divisible(320 * width, 8)", 1, 6, Name = "block7", Key = "17")]
+[Conv2D("divisible(1280 * max(1.0, width), 8)", 1, UseBias = false, Name = "head_conv", Key = "18.0"), BatchNorm(Name = "head_bn", Key = "18.1"), ReLU6(Name = "head_relu")]
 [GlobalAveragePooling2D(Name = "pool")]
 public sealed class MobileNetV2WidthAttribute : BlockAttribute
 {
@@ -113,10 +113,10 @@ public sealed class MobileNetV2WidthAttribute : BlockAttribute
 
 /// <summary>torchvision's mobilenet_v2(width_mult=1.0) for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[MobileNetV2Width(1.0, Name = "features"), Dropout(0.2), Dense(1000, Name = "classifier")]
+[MobileNetV2Width(1.0, Name = "features"), Dropout(0.2), Dense(1000, Name = "classifier", Key = "classifier.1")]
 public partial class MobileNetV2Width100 { }
 
 /// <summary>torchvision's mobilenet_v2(width_mult=0.5) for ImageNet.</summary>
 [Network(BatchNormDefaults = BatchNormDefaults.Torch), Input(3, 224, 224)]
-[MobileNetV2Width(0.5, Name = "features"), Dropout(0.2), Dense(1000, Name = "classifier")]
+[MobileNetV2Width(0.5, Name = "features"), Dropout(0.2), Dense(1000, Name = "classifier", Key = "classifier.1")]
 public partial class MobileNetV2Width050 { }

@@ -59,6 +59,12 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
             var location = ToLocation(info.Span, context.Compilation, type);
+            if (model.BaseNetwork is not null && info.Id != "ND0102" && DiagnosticDescriptors.Get(info.Id).DefaultSeverity == DiagnosticSeverity.Warning)
+            {
+                // A variant has no layers of its own: a warning about them (a bias before BatchNorm) belongs to the base,
+                // where it is reported or suppressed, even when the base lives in another assembly.
+                continue;
+            }
             if (model.BaseNetwork is not null && !Declares(type, location) && arguments.Length > 0)
             {
                 // A base layer that only fails in this variant (e.g. its own smaller [Input]): the variant is the cause,

@@ -96,6 +96,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VariantChangesNothing = Warning("ND0102", "Variant changes nothing",
         "Variant '{0}' changes no input, BatchNorm placement or regularizer: it equals its base network");
 
+    public static readonly DiagnosticDescriptor InvalidKey = Error("ND0025", "Invalid state-dict key",
+        "{0}: Key \"{1}\": {2}");
+
     public static readonly DiagnosticDescriptor UnusedOutput = Warning("ND0103", "Output never read",
         "{0}: its output {1} is never read: no later layer takes it as its input (by position, From or a merge); name it where it is needed, or remove it");
 
@@ -103,7 +106,7 @@ internal static class DiagnosticDescriptors
         MissingInput, InvalidArgument, AddShapeMismatch, SpatialCollapse, KernelTooLarge, RegularizerWithoutWeight,
         WrongInputRank, UnknownParameter, InvalidExpression, RecursiveBlock, DuplicateName, InvalidNetworkClass,
         InvalidVariantBase, InvalidName, GeneratedMemberClash, UnsupportedBlockParameter, MissingBlockArgument, SizeOverflow,
-        AlternativesDiffer, DeclaredShapeDiffers, UnknownOutput, MergeMismatch, ReadsLaterOutput, InvalidCustomModule, InternalError, BiasBeforeBatchNorm,
+        AlternativesDiffer, DeclaredShapeDiffers, UnknownOutput, MergeMismatch, ReadsLaterOutput, InvalidCustomModule, InternalError, InvalidKey, BiasBeforeBatchNorm,
         VariantChangesNothing, UnusedOutput);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = BuildIndex();

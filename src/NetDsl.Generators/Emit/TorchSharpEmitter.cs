@@ -26,6 +26,7 @@ internal static class TorchSharpEmitter
     internal const string ShapeRulesType = "global::NetDsl.ShapeRules";
     internal const string SpatialPaddingType = "global::NetDsl.SpatialPadding";
     internal const string RegularizedModule = "global::NetDsl.IRegularizedModule";
+    internal const string StateDictKeysInterface = "global::NetDsl.IStateDictKeys";
     internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"1.0\")]";
 
     /// <summary>The file for a network, or null when the class cannot take generated code at all (an ND error says why).</summary>
@@ -160,11 +161,12 @@ internal static class TorchSharpEmitter
             }
             scope.ResolveTypes();
 
+            var keyed = TensorModules.AnyKey(network.Body);
             var origin = model.BaseNetwork is null ? string.Empty : $" Variant of {Xml(model.BaseNetwork)}.";
             writer.Line("/// <summary>")
                 .Line($"/// {Xml(model.ClassName)}: {inference.Input} → {inference.Output}, {Grouped(inference.Trainable)} trainable parameters.{origin}")
                 .Line("/// </summary>")
-                .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}");
+                .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}");
 
             writer.Line("/// <summary>Shape of one input sample (the batch dimension is free).</summary>")
                 .Line($"public static {ShapeType} InputShape {{ get; }} = {ShapeLiteral(inference.Input)};")
@@ -185,6 +187,10 @@ internal static class TorchSharpEmitter
                 .Line($"public const string Summary = @\"{SummaryText().Replace("\"", "\"\"")}\";")
                 .Line();
 
+            if (keyed)
+            {
+                StateDictKeys();
+            }
             scope.Fields();
             writer.Line("/// <summary>Builds the network on the CPU, or on <paramref name=\"device\"/>.</summary>")
                 .Open($"public {name}({Device}? device = null) : base({CSharpNames.StringLiteral(model.ClassName)})");
@@ -213,6 +219,29 @@ internal static class TorchSharpEmitter
                 EmitBlock(blockOrder[i]);
             }
             writer.Close();
+        }
+
+        /// <summary>
+        /// The table of the layers' Keys: every module that holds tensors, by its path in this module and its key in
+        /// exchanged weight files (NetDsl.Weights maps names through it).
+        /// </summary>
+        private void StateDictKeys()
+        {
+            const string table = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
+            writer.Line("/// <summary>")
+                .Line("/// Where the tensors of each layer go in weight files exchanged with PyTorch (the layers' <c>Key</c>s): the module's")
+                .Line("/// path in this network and its key there. <c>NetDsl.Weights</c> loads and saves by these keys.")
+                .Line("/// </summary>")
+                .Line($"public static {table} StateDictKeys {{ get; }} = new (string Module, string Key)[]")
+                .Line("{");
+            foreach (var (module, key) in TensorModules.Of(network.Body))
+            {
+                writer.Line($"    ({CSharpNames.StringLiteral(module)}, {CSharpNames.StringLiteral(key)}),");
+            }
+            writer.Line("};")
+                .Line()
+                .Line($"{table} {StateDictKeysInterface}.StateDictKeys => StateDictKeys;")
+                .Line();
         }
 
         private string SummaryText()

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using NetDsl.Generators.Layers;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Shapes;
@@ -41,6 +43,18 @@ internal sealed record LoweredNode(
 
     /// <summary>An activation applied to the output (<c>Activation = ...</c>): its kind's node, reading this one's output.</summary>
     public LoweredNode? Activation { get; init; }
+
+    /// <summary>
+    /// The layer's name in exchanged weight files, below its scope's (its evaluated <c>Key</c>); null: its
+    /// <see cref="Name"/>. Empty on a block whose layers sit directly under the enclosing path.
+    /// </summary>
+    public string? Key { get; init; }
+
+    /// <summary>The key segment in exchanged weight files: <see cref="Key"/>, else the module name.</summary>
+    public string ExchangeKey => Key ?? Name;
+
+    /// <summary>Whether the node's own module holds tensors (weights or running statistics, or a custom module's).</summary>
+    public bool HoldsTensors => Block is null && (Trainable + NonTrainable > 0 || Kind == "Custom");
 }
 
 /// <summary>A block use, expanded.</summary>
@@ -82,6 +96,41 @@ internal sealed record LoweredScope(Shape Input, EquatableArray<LoweredNode> Nod
         }
         return (trainable, nonTrainable, macs);
     }
+}
+
+/// <summary>The modules of a lowered tree that hold tensors, with their module path and their key in exchanged weight files.</summary>
+internal static class TensorModules
+{
+    /// <summary>Every tensor-holding module below <paramref name="scope"/>: (module path, key), both relative to it.</summary>
+    public static IEnumerable<(string Module, string Key)> Of(LoweredScope scope)
+    {
+        foreach (var node in scope.Nodes)
+        {
+            foreach (var entry in Of(node))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>The tensor-holding modules of one node: itself, or those of its body below its name and key.</summary>
+    public static IEnumerable<(string Module, string Key)> Of(LoweredNode node)
+    {
+        if (node.Block is { } block)
+        {
+            foreach (var (module, key) in Of(block.Body))
+            {
+                yield return (node.Name + "." + module, node.ExchangeKey.Length == 0 ? key : node.ExchangeKey + "." + key);
+            }
+        }
+        else if (node.HoldsTensors)
+        {
+            yield return (node.Name, node.ExchangeKey);
+        }
+    }
+
+    /// <summary>Whether any node of the tree declares a Key.</summary>
+    public static bool AnyKey(LoweredScope scope) => scope.Nodes.Any(n => n.Key is not null || n.Block is { } block && AnyKey(block.Body));
 }
 
 /// <summary>A whole network, lowered.</summary>

@@ -167,6 +167,22 @@ internal sealed class Lowerer
                 report("ND0103", specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, nodes[i].Output.ToString() });
             }
         }
+        // Two modules of this scope whose tensors would get the same key in exchanged weight files.
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            foreach (var (_, key) in TensorModules.Of(nodes[i]))
+            {
+                if (keys.TryGetValue(key, out var other) && other != i)
+                {
+                    var scope = owner?.Name ?? model.ClassName;
+                    report("ND0025", specs[i].Key?.Span ?? specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, specs[i].Key?.Text ?? nodes[i].Name,
+                        $"its tensors would be named {key}.* in weight files, like those of '{nodes[other].Name}'" });
+                    break;
+                }
+                keys[key] = i;
+            }
+        }
         // A named input of a block that nothing reads: a forgotten skip connection.
         for (var k = 0; scopeInputs.Count > 1 && k < scopeInputs.Count; k++)
         {
@@ -201,9 +217,10 @@ internal sealed class Lowerer
     {
         try
         {
-            return layer.IsBlock
+            var node = layer.IsBlock
                 ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
                 : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
+            return layer.Key is { } key ? node with { Key = EvaluateKey(key, variables, path, where) } : node;
         }
         catch (OverflowException)
         {
@@ -236,12 +253,30 @@ internal sealed class Lowerer
                 new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack);
             nodes.Add(node);
         }
+        if (layer.Key is not null)
+        {
+            // Each copy's key replaces its index: two copies that come to the same key would share their tensors' names.
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var k = 0; k < nodes.Count; k++)
+            {
+                foreach (var (_, key) in TensorModules.Of(nodes[k]))
+                {
+                    if (seen.TryGetValue(key, out var other) && other != k)
+                    {
+                        throw Fail("ND0025", layer.Key.Span ?? where, path, layer.Key.Text ?? string.Empty,
+                            $"copies {other} and {k} both name their tensors {key}.*: make the key depend on repeatIndex");
+                    }
+                    seen[key] = k;
+                }
+            }
+        }
         var body = new LoweredScope(shapes[0], nodes.ToEquatableArray(), nodes.Count - 1);
         var (trainable, nonTrainable, macs) = body.Totals();
         var repeated = layer.IsBlock && layer.BlockType is not null && blocks.TryGetValue(layer.BlockType, out var definition) ? definition.Name : layer.Kind;
         var sequence = new LoweredBlock(string.Empty, repeated + "Sequence", new[] { "repeat: " + count.Number.ToString(CultureInfo.InvariantCulture) }.ToEquatableArray(), body);
+        // With a Key, each copy's key replaces its index, so the container itself adds no segment.
         return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
-            trainable, nonTrainable, macs, LayerRegularizers.None, sequence);
+            trainable, nonTrainable, macs, LayerRegularizers.None, sequence) { Key = layer.Key is null ? null : string.Empty };
     }
 
     private LoweredNode LowerLayer(
@@ -353,6 +388,35 @@ internal sealed class Lowerer
         var (trainable, nonTrainable, macs) = body.Totals();
         return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
             trainable, nonTrainable, macs, LayerRegularizers.None, new LoweredBlock(block.TypeName, block.Name, shown.ToEquatableArray(), body));
+    }
+
+    /// <summary>A Key template with its braced parts evaluated (ints); the result must be a valid key.</summary>
+    private string EvaluateKey(ArgumentValue key, Dictionary<string, ExpressionValue> variables, string path, SourceSpan? where)
+    {
+        var text = key.Text ?? string.Empty;
+        var parts = KeyTemplate.Parse(text, out _, out _) ?? throw new StopLowering(); // reported by the static checks
+        var result = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            if (!part.IsExpression)
+            {
+                result.Append(part.Text);
+                continue;
+            }
+            var span = ShapeInference.Sub(key.Span, part.Start, part.Text.Length);
+            var value = Evaluate(ArgumentValue.OfExpression(part.Text, span), variables, span ?? where);
+            if (!value.IsInt)
+            {
+                throw Fail("ND0009", span ?? where, part.Text, $"a Key's braces hold an int, not {value.TypeName} ({value})");
+            }
+            result.Append(value.Number.ToString(CultureInfo.InvariantCulture));
+        }
+        var evaluated = result.ToString();
+        if (!KeyTemplate.IsValid(evaluated))
+        {
+            throw Fail("ND0025", key.Span ?? where, path, text, $"it comes to \"{evaluated}\" here, which is not dot-separated names");
+        }
+        return evaluated;
     }
 
     private bool EvaluateBool(ArgumentValue value, Dictionary<string, ExpressionValue> variables, SourceSpan? where)

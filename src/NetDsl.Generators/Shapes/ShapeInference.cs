@@ -191,6 +191,10 @@ internal static class ShapeInference
                         CheckExpression(value, owner, parameters, argument == "When" ? ExpressionType.Bool : ExpressionType.Int, argument);
                     }
                 }
+                if (layer.Key is { } key)
+                {
+                    CheckKey(layer, key, owner, own, scopeName);
+                }
                 foreach (var argument in layer.Arguments)
                 {
                     if (argument.Name.EndsWith("L1", StringComparison.Ordinal) || argument.Name.EndsWith("L2", StringComparison.Ordinal))
@@ -453,6 +457,40 @@ internal static class ShapeInference
                 (previous, row) = (row, previous);
             }
             return previous[b.Length] / 2;
+        }
+
+        /// <summary>A Key template: its literal text, and each braced part as an int expression over what the layer's arguments may read.</summary>
+        private void CheckKey(LayerSpec layer, ArgumentValue key, BlockDefinition? owner, HashSet<string> parameters, string scopeName)
+        {
+            var text = key.Text ?? string.Empty;
+            var where = scopeName + "." + layer.Name;
+            if (key.Kind != ValueKind.Expression)
+            {
+                Report("ND0025", key.Span ?? layer.Span, where, text, "a key is a string");
+                return;
+            }
+            if (KeyTemplate.Parse(text, out var error, out var at) is not { } parts)
+            {
+                Report("ND0025", Sub(key.Span, at, 1) ?? layer.Span, where, text, error);
+                return;
+            }
+            if (text.Length == 0 && !layer.IsBlock)
+            {
+                Report("ND0025", key.Span ?? layer.Span, where, text, "only a block's tensors can sit directly under the enclosing path (a layer's need a name)");
+                return;
+            }
+            if (parts.TrueForAll(p => !p.IsExpression) && !KeyTemplate.IsValid(text))
+            {
+                Report("ND0025", key.Span ?? layer.Span, where, text, "a key is dot-separated names, none of them empty");
+                return;
+            }
+            foreach (var part in parts)
+            {
+                if (part.IsExpression)
+                {
+                    CheckExpression(ArgumentValue.OfExpression(part.Text, Sub(key.Span, part.Start, part.Text.Length)), owner, parameters, ExpressionType.Int, "Key");
+                }
+            }
         }
 
         private void CheckExpression(ArgumentValue value, BlockDefinition? owner, HashSet<string> parameters, ExpressionType? expected, string argument, string? expectedEnum = null)

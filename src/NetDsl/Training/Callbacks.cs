@@ -61,36 +61,6 @@ public abstract class Callback
     public virtual void OnTrainEnd(TrainingContext context) { }
 }
 
-/// <summary>Finds a weight by parameter name ("features.stem_conv.weight") or layer name ("features.stem_conv").</summary>
-public static class Weights
-{
-    /// <summary>The parameter <paramref name="name"/>, or the weight (kernel) of the layer <paramref name="name"/>.</summary>
-    public static Tensor Find(nn.Module model, string name)
-    {
-        var parameters = model.named_parameters().ToList();
-        foreach (var (key, value) in parameters)
-        {
-            if (key == name || key == name + ".weight")
-            {
-                return value;
-            }
-        }
-        var known = string.Join(", ", parameters.Select(p => p.name).Where(n => n.EndsWith(".weight", StringComparison.Ordinal)).Take(8));
-        throw new ArgumentException($"'{model.GetName()}' has no parameter or layer named '{name}'. Kernels it has: {known}{(parameters.Count > 8 ? ", …" : "")}.", nameof(name));
-    }
-
-    /// <summary>The first <paramref name="count"/> values of the weight, in storage order.</summary>
-    public static float[] FirstValues(nn.Module model, string name, int count) => FirstValues(Find(model, name), count);
-
-    /// <summary>The first <paramref name="count"/> values of <paramref name="weight"/>, in storage order.</summary>
-    public static float[] FirstValues(Tensor weight, int count)
-    {
-        using var scope = NewDisposeScope();
-        var flat = weight.detach().flatten();
-        return flat.narrow(0, 0, Math.Min(count, flat.shape[0])).cpu().to_type(ScalarType.Float32).data<float>().ToArray();
-    }
-}
-
 /// <summary>
 /// The seeds' kernel-printing callback: after every epoch, prints the first <c>count</c> values of a layer's kernel
 /// and keeps them, with the kernel's L2 norm and mean |w|, for tables and plots.

@@ -5,10 +5,11 @@ Usage: /usr/bin/python3 make_zoo_fixtures.py OUTPUT_DIR [NAME ...]   (no names: 
 For each model (a torchvision constructor, or the small UNet defined here) this script writes into OUTPUT_DIR:
   <Name>.safetensors     the whole state_dict() under torchvision's own keys, BatchNorm buffers included;
   <Name>.pt              torch.save of the same state dict (only the small models listed in PT_MODELS);
-  <Name>.io.safetensors  'input' [2, C, H, W] and 'output', the eval-mode output under torch.no_grad();
+  <Name>.io.safetensors  'input' [2, C, H, W] and 'output', the eval-mode output under torch.no_grad(), and 'output64',
+                         the same computed in float64;
 and one zoo.json describing every model written in this run (constructor, trainable count, input and output shapes).
 
-Every tensor of the state dict is set by make_fixtures.randomise from torch.Generator().manual_seed(2000 + index), index
+Every tensor of the state dict is set by carry_the_input from torch.Generator().manual_seed(2000 + index), index
 being the model's position in MODELS (so a model's fixture does not depend on which names are asked for); the input is
 torch.randn drawn from that same generator afterwards. Everything is float32 (num_batches_tracked stays int64).
 
@@ -199,12 +200,41 @@ def trainable(model):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def carry_the_input(model, generator, input_shape):
+    """Weights under which the output depends on the input, as a trained network's does.
+
+    randomise's kernels (bound 1/sqrt(fan_in)) lose a third of the variance at every layer, so a deep network's eval
+    output would be nearly a constant of its biases. Here kernels get He's bound sqrt(6/fan_in) (the variance survives
+    a ReLU), and each BatchNorm's running statistics are those of its own input on random batches (cumulative, as a
+    calibration pass computes them), so eval-mode BatchNorm normalises what really reaches it. Scales, shifts and
+    biases keep randomise's non-trivial values."""
+    randomise(model, generator)
+    with torch.no_grad():
+        for _, parameter in model.named_parameters():
+            if parameter.dim() > 1:
+                fan_in = parameter[0].numel()
+                parameter.copy_((torch.rand(parameter.shape, generator=generator) * 2 - 1) * (6.0 / fan_in) ** 0.5)
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if norms:
+        momenta = [m.momentum for m in norms]
+        for m in norms:
+            m.reset_running_stats()
+            m.momentum = None
+        model.train()
+        with torch.no_grad():
+            for _ in range(4):
+                model(torch.randn((8,) + tuple(input_shape), generator=generator))
+        for m, momentum in zip(norms, momenta):
+            m.momentum = momentum
+
+
 def build(index):
-    """The model at MODELS[index] with its deterministic weights, in eval mode, and its generator (after randomise)."""
-    _, _, make, _ = MODELS[index]
+    """The model at MODELS[index] with its deterministic weights (carry_the_input), in eval mode, and its generator."""
+    _, _, make, input_shape = MODELS[index]
+    torch.manual_seed(2000 + index)  # dropout and stochastic depth draw from the global generator while calibrating
     model = make()
     generator = torch.Generator().manual_seed(2000 + index)
-    randomise(model, generator)
+    carry_the_input(model, generator, input_shape)
     model.eval()
     return model, generator
 
@@ -225,14 +255,23 @@ def make_one(output, index):
             raise TypeError(f"{name}: {key} is {tensor.dtype}")
     if not torch.isfinite(y).all():
         raise ValueError(f"{name}: the output is not finite")
+    # The two samples' outputs must differ well beyond rounding, or the comparison would not check the network's body.
+    spread = ((y[0] - y[1]).abs().max() / y.abs().max()).item()
+    if spread < 1e-2:
+        raise ValueError(f"{name}: the output hardly depends on the input (relative difference of the samples {spread:.1e})")
     write_checked(os.path.join(output, name + ".safetensors"), state)
     if name in PT_MODELS:
         torch.save(state, os.path.join(output, name + ".pt"))
-    write_checked(os.path.join(output, name + ".io.safetensors"), {"input": x.contiguous(), "output": y})
+    # The same weights in float64: an output with float32's rounding taken out, so a comparison can tell a structural
+    # difference from the rounding of two libtorch builds.
+    with torch.no_grad():
+        y64 = model.double()(x.double()).contiguous()
+    model.float()
+    write_checked(os.path.join(output, name + ".io.safetensors"), {"input": x.contiguous(), "output": y, "output64": y64})
     count = trainable(model)
     entry = {"torchvision": call, "parameters": count, "input": list(x.shape), "output": list(y.shape)}
-    print(f"{name}: {call}, {count:,} parameters, input {list(x.shape)} -> output {list(y.shape)}, "
-          f"{time.time() - started:.1f} s", flush=True)
+    print(f"{name}: {call}, {count:,} parameters, input {list(x.shape)} -> output {list(y.shape)}, largest |output| "
+          f"{y.abs().max().item():.3g}, samples differ by {spread:.2f} of it, {time.time() - started:.1f} s", flush=True)
     return entry
 
 
