@@ -20,7 +20,7 @@ public sealed class FamilyTests : IClassFixture<ParityFixtures>
     private static readonly Type[] Members =
     {
         typeof(ResNet18), typeof(ResNet34), typeof(ResNet50), typeof(ResNet101), typeof(MobileNetV2Width100), typeof(MobileNetV2Width050),
-        typeof(SqueezeNet11), typeof(Vgg11BatchNorm),
+        typeof(SqueezeNet11), typeof(Vgg11BatchNorm), typeof(MobileNetV3Small), typeof(EfficientNetB0), typeof(DenseNet121), typeof(GoogLeNet),
     };
 
     private readonly Dictionary<string, long> torchvision;

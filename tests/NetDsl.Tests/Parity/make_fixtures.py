@@ -419,6 +419,8 @@ def family_counts(output):
         "ResNet18": models.resnet18(), "ResNet34": models.resnet34(), "ResNet50": models.resnet50(), "ResNet101": models.resnet101(),
         "MobileNetV2Width100": models.mobilenet_v2(width_mult=1.0), "MobileNetV2Width050": models.mobilenet_v2(width_mult=0.5),
         "SqueezeNet11": models.squeezenet1_1(), "Vgg11BatchNorm": models.vgg11_bn(),
+        "MobileNetV3Small": models.mobilenet_v3_small(), "EfficientNetB0": models.efficientnet_b0(), "DenseNet121": models.densenet121(),
+        "GoogLeNet": models.googlenet(aux_logits=False, transform_input=False, init_weights=False),
     }
     counts = {name: sum(p.numel() for p in model.parameters() if p.requires_grad) for name, model in members.items()}
     with open(os.path.join(output, "families.json"), "w") as file:
