@@ -13,7 +13,7 @@ namespace NetDsl.Samples.Models;
 /// </summary>
 [Conv2D("filters", "kernel", "strides", Padding = Padding.Half, Groups = "groups", UseBias = false, Name = "conv", Key = "0")]
 [BatchNorm(Epsilon = "epsilon", Momentum = "momentum", Name = "bn", Key = "1")]
-[Activation("act", Name = "activation", When = "act != Activation.None")] // When, not Activation.None alone: that is emitted as `x = x;` (CS1717)
+[Activation("act", Name = "activation")]
 public sealed class ConvNormActivationAttribute : BlockAttribute
 {
     /// <param name="filters">Output channels.</param>
@@ -120,23 +120,23 @@ public sealed class MBConvAttribute : BlockAttribute
     /// <param name="strides">Stride of the depthwise convolution.</param>
     /// <param name="outChannels">Channels out.</param>
     public MBConvAttribute(int expandRatio, int kernel, int strides, int outChannels) { }
+
+    /// <summary>Any argument as a constant or an expression (a stage's stride: <c>"repeatIndex == 0 ? 2 : 1"</c>).</summary>
+    public MBConvAttribute(object expandRatio, object kernel, object strides, object outChannels) { }
 }
 
 /// <summary>
 /// torchvision's EfficientNet-B0 features: a 3×3 stride-2 stem, seven stages of MBConv blocks (the first of each with
-/// the stage's stride) and a 1×1 convolution to 1280 channels. The blocks are listed one by one, keyed
-/// <c>stage.block</c> as torchvision's (<c>2.1</c>): a stage written as a Repeat would have its Name as its key,
-/// and torchvision's stages are numbered.
+/// the stage's stride) and a 1×1 convolution to 1280 channels; block j of stage s is torchvision's <c>s.j</c>.
 /// </summary>
 [ConvNormActivation(32, 3, 2, 1, Activation.SiLU, Name = "stem", Key = "0")]
-[MBConv(1, 3, 1, 16, Name = "stage1_0", Key = "1.0")]
-[MBConv(6, 3, 2, 24, Name = "stage2_0", Key = "2.0"), MBConv(6, 3, 1, 24, Name = "stage2_1", Key = "2.1")]
-[MBConv(6, 5, 2, 40, Name = "stage3_0", Key = "3.0"), MBConv(6, 5, 1, 40, Name = "stage3_1", Key = "3.1")]
-[MBConv(6, 3, 2, 80, Name = "stage4_0", Key = "4.0"), MBConv(6, 3, 1, 80, Name = "stage4_1", Key = "4.1"), MBConv(6, 3, 1, 80, Name = "stage4_2", Key = "4.2")]
-[MBConv(6, 5, 1, 112, Name = "stage5_0", Key = "5.0"), MBConv(6, 5, 1, 112, Name = "stage5_1", Key = "5.1"), MBConv(6, 5, 1, 112, Name = "stage5_2", Key = "5.2")]
-[MBConv(6, 5, 2, 192, Name = "stage6_0", Key = "6.0"), MBConv(6, 5, 1, 192, Name = "stage6_1", Key = "6.1")]
-[MBConv(6, 5, 1, 192, Name = "stage6_2", Key = "6.2"), MBConv(6, 5, 1, 192, Name = "stage6_3", Key = "6.3")]
-[MBConv(6, 3, 1, 320, Name = "stage7_0", Key = "7.0")]
+[MBConv(1, 3, 1, 16, Name = "stage1", Key = "1.0")]
+[MBConv(6, 3, "repeatIndex == 0 ? 2 : 1", 24, Repeat = "2", Name = "stage2", Key = "2.{repeatIndex}")]
+[MBConv(6, 5, "repeatIndex == 0 ? 2 : 1", 40, Repeat = "2", Name = "stage3", Key = "3.{repeatIndex}")]
+[MBConv(6, 3, "repeatIndex == 0 ? 2 : 1", 80, Repeat = "3", Name = "stage4", Key = "4.{repeatIndex}")]
+[MBConv(6, 5, 1, 112, Repeat = "3", Name = "stage5", Key = "5.{repeatIndex}")]
+[MBConv(6, 5, "repeatIndex == 0 ? 2 : 1", 192, Repeat = "4", Name = "stage6", Key = "6.{repeatIndex}")]
+[MBConv(6, 3, 1, 320, Name = "stage7", Key = "7.0")]
 [ConvNormActivation(1280, 1, 1, 1, Activation.SiLU, Name = "head", Key = "8")]
 public sealed class EfficientNetB0FeaturesAttribute : BlockAttribute { }
 
@@ -174,10 +174,10 @@ public sealed class DenseTransitionAttribute : BlockAttribute { }
 /// </summary>
 [Conv2D("initFeatures", 7, 2, Pad = 3, UseBias = false, Name = "conv0"), BatchNorm(Name = "norm0"), ReLU(Name = "relu0")]
 [MaxPooling2D(3, 2, Pad = 1, Name = "pool0")]
-[DenseLayer("growth", Repeat = "blocks1", Name = "denseblock1", Key = "denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition1")]
-[DenseLayer("growth", Repeat = "blocks2", Name = "denseblock2", Key = "denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition2")]
-[DenseLayer("growth", Repeat = "blocks3", Name = "denseblock3", Key = "denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition3")]
-[DenseLayer("growth", Repeat = "blocks4", Name = "denseblock4", Key = "denselayer{repeatIndex + 1}")]
+[DenseLayer("growth", Repeat = "blocks1", Name = "denseblock1", Key = "denseblock1.denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition1")]
+[DenseLayer("growth", Repeat = "blocks2", Name = "denseblock2", Key = "denseblock2.denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition2")]
+[DenseLayer("growth", Repeat = "blocks3", Name = "denseblock3", Key = "denseblock3.denselayer{repeatIndex + 1}"), DenseTransition(Name = "transition3")]
+[DenseLayer("growth", Repeat = "blocks4", Name = "denseblock4", Key = "denseblock4.denselayer{repeatIndex + 1}")]
 [BatchNorm(Name = "norm5")]
 public sealed class DenseNetFeaturesAttribute : BlockAttribute
 {

@@ -270,6 +270,45 @@ public sealed class GeneratorRegressionTests
     }
 
     [Fact]
+    public void An_identity_activation_on_the_chain_emits_no_self_assignment()
+    {
+        // [Activation(Activation.None)] in a chain was emitted as x = x; (warning CS1717, an error under -warnaserror).
+        var run = Accepted("""
+            [Activation("act"), Dense(3, Name = "after")] public sealed class GateAttribute : BlockAttribute { public GateAttribute(Activation act) { } }
+            [Network, Input(4)] [Dense(4), Activation(Activation.None), Gate(Activation.None), Gate(Activation.ReLU), Activation(Activation.None)] public partial class Net { }
+            """);
+        run.GeneratedSources.Single().SourceText.ToString().Should().NotContain("x = x;");
+        using var assembly = run.Load();
+        Check(assembly, "Net");
+    }
+
+    [Fact]
+    public void Keys_come_through_blocks_and_repeats_and_a_layer_may_be_named_like_the_key_table()
+    {
+        var run = Accepted("""
+            [Dense(4, Name = "inner", Key = "fc.{2 * at + 1}"), Dense(4, Name = "other", Key = "fc.{2 * at + 2}")]
+            public sealed class PairAttribute : BlockAttribute { public PairAttribute(object at) { } }
+            [Network, Input(4)] [Pair("repeatIndex", Name = "stage", Key = "", Repeat = "2"), Dense(2, Name = "StateDictKeys", Key = "classifier.1")]
+            public partial class Net { }
+            """);
+        using var assembly = run.Load();
+        var module = Check(assembly, "Net");
+        Weights.StateDict(module).Select(e => e.Key).Should().Equal(
+            "fc.1.weight", "fc.1.bias", "fc.2.weight", "fc.2.bias", "fc.3.weight", "fc.3.bias", "fc.4.weight", "fc.4.bias", "classifier.1.weight", "classifier.1.bias");
+    }
+
+    [Theory]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc..1")]""", "fc..1")]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc.{1")]""", "{")]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc-1")]""", "-")]
+    [InlineData("""[Dense(4, Name = "a", Key = "")]""", "")]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc"), Dense(4, Name = "b", Key = "fc")]""", "fc")]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc{repeatIndex - 1}", Repeat = "2")]""", "fc{repeatIndex - 1}")]
+    [InlineData("""[Dense(4, Name = "a", Key = "fc", Repeat = "2")]""", "fc")]
+    public void A_key_that_is_no_valid_or_unique_name_is_ND0025_at_the_key(string layers, string pointsAt) =>
+        Rejected($$"""[Network, Input(4)] {{layers}} public partial class Net { }""", "ND0025", pointsAt);
+
+    [Fact]
     public void Non_finite_numbers_are_ND0002()
     {
         Rejected("[Network, Input(4)] [Dense(2, KernelL2 = double.PositiveInfinity)] public partial class Net { }", "ND0002", "double.PositiveInfinity");

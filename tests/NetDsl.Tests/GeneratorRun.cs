@@ -115,6 +115,11 @@ internal sealed class GeneratorRun
                 yield return "generation added an error to user code: " + d;
             }
         }
+        // Users build with warnings as errors (CI here does): a warning in generated code breaks their build too.
+        foreach (var d in Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && Generated(tree)))
+        {
+            yield return "a warning in generated code: " + d;
+        }
         var explained = NetDslErrors.Any() || UserErrors.Length > 0;
         foreach (var source in GeneratedSources.Where(s => s.SourceText.ToString().Contains("has NetDsl errors", StringComparison.Ordinal)))
         {

@@ -461,6 +461,11 @@ internal static class TorchSharpEmitter
                 var comment = $" // {node.Output}";
                 if (readers[i].Count == 1 && readers[i][0] == i + 1 || i == scope.Output && readers[i].Count == 0)
                 {
+                    if (declared && expression == chain)
+                    {
+                        values[i] = chain; // an identity ([Activation(Activation.None)]) on the chain: no x = x;
+                        continue;
+                    }
                     W.Line($"{(declared ? string.Empty : "var ")}{chain} = {expression};{comment}");
                     declared = true;
                     values[i] = chain;

@@ -25,7 +25,8 @@ public abstract class LayerAttribute : Attribute
     /// below the enclosing block's, where that differs from <see cref="Name"/>, e.g. <c>"downsample.0"</c> for
     /// torchvision's <c>layer1.0.downsample.0.weight</c>. <c>""</c> on a block puts its layers' tensors directly under
     /// the enclosing path. Parts in braces are int expressions over the block's parameters and <c>repeatIndex</c>:
-    /// <c>Key = "denselayer{repeatIndex + 1}"</c>; on a <see cref="Repeat"/> each copy's key replaces the copy's index.
+    /// <c>Key = "conv.{expand != 1 ? 1 : 0}"</c>. On a <see cref="Repeat"/> the key is each copy's own, relative to the
+    /// enclosing block (the chain of copies adds no segment of its own): <c>Key = "denseblock1.denselayer{repeatIndex + 1}"</c>.
     /// </summary>
     public string? Key { get; set; }
 

@@ -317,7 +317,8 @@ public static class Weights
         Hashtable table;
         try
         {
-            table = PyTorchUnpickler.UnpickleStateDict(path);
+            using var stream = File.OpenRead(path);
+            table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

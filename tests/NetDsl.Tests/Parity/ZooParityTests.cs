@@ -97,6 +97,8 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
         ("ResNet18", typeof(ResNet18At64)), ("ResNet34", typeof(ResNet34At64)), ("ResNet50", typeof(ResNet50At64)),
         ("MobileNetV2Width100", typeof(MobileNetV2Width100At64)), ("MobileNetV2Width050", typeof(MobileNetV2Width050At64)),
         ("SqueezeNet11", typeof(SqueezeNet11At64)), ("Vgg11BatchNorm", typeof(Vgg11BatchNormAt64)),
+        ("MobileNetV3Small", typeof(MobileNetV3SmallAt64)), ("EfficientNetB0", typeof(EfficientNetB0At64)),
+        ("DenseNet121", typeof(DenseNet121At64)), ("GoogLeNet", typeof(GoogLeNetAt64)),
     };
 
     /// <summary>The models whose torch.save file the fixture script writes too.</summary>

@@ -25,3 +25,15 @@ public partial class SqueezeNet11At64 { }
 
 [Variant(typeof(Vgg11BatchNorm)), Input(3, 64, 64)]
 public partial class Vgg11BatchNormAt64 { }
+
+[Variant(typeof(MobileNetV3Small)), Input(3, 64, 64)]
+public partial class MobileNetV3SmallAt64 { }
+
+[Variant(typeof(EfficientNetB0)), Input(3, 64, 64)]
+public partial class EfficientNetB0At64 { }
+
+[Variant(typeof(DenseNet121)), Input(3, 64, 64)]
+public partial class DenseNet121At64 { }
+
+[Variant(typeof(GoogLeNet)), Input(3, 64, 64)]
+public partial class GoogLeNetAt64 { }
