@@ -88,6 +88,9 @@ public sealed class DoubleConvAttribute : BlockAttribute
 {
     /// <param name="filters">Output channels of both convolutions.</param>
     public DoubleConvAttribute(int filters) { }
+
+    /// <summary>The filters as an expression over the enclosing block's parameters ("filters * 2").</summary>
+    public DoubleConvAttribute(string filters) { }
 }
 
 /// <summary>

@@ -297,6 +297,24 @@ public sealed class GeneratorRegressionTests
             "fc.1.weight", "fc.1.bias", "fc.2.weight", "fc.2.bias", "fc.3.weight", "fc.3.bias", "fc.4.weight", "fc.4.bias", "classifier.1.weight", "classifier.1.bias");
     }
 
+    [Fact]
+    public void A_block_may_hold_itself_under_a_When_and_a_recursion_that_never_ends_is_ND0010()
+    {
+        var run = Accepted("""
+            [Dense("width", Name = "fc"), Tower("depth - 1", "width * 2", Name = "inner", When = "depth > 0")]
+            public sealed class TowerAttribute : BlockAttribute { public TowerAttribute(object depth, object width) { } }
+            [Network, Input(4)] [Tower(3, 2, Name = "tower")] public partial class Net { }
+            """);
+        using var assembly = run.Load();
+        Check(assembly, "Net").state_dict().Keys.Should().Contain("tower.inner.inner.inner.fc.weight").And.NotContain("tower.inner.inner.inner.inner.fc.weight");
+        var error = Rejected("""
+            [Dense(2, Name = "fc"), Tower("depth + 1", Name = "inner", When = "depth > 0")]
+            public sealed class TowerAttribute : BlockAttribute { public TowerAttribute(object depth) { } }
+            [Network, Input(4)] [Tower(1, Name = "tower")] public partial class Net { }
+            """, "ND0010", "Tower(1, Name = \"tower\")");
+        error.GetMessage().Should().Contain("32 levels deep").And.Contain("never turns false");
+    }
+
     [Theory]
     [InlineData("""[Dense(4, Name = "a", Key = "fc..1")]""", "fc..1")]
     [InlineData("""[Dense(4, Name = "a", Key = "fc.{1")]""", "{")]

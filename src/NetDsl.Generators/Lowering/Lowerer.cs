@@ -26,6 +26,9 @@ internal sealed class Lowerer
     /// <summary>The copy's index inside a <c>Repeat</c>: 0 for the first.</summary>
     public const string RepeatIndex = "repeatIndex";
 
+    /// <summary>How deep a block may hold itself (under a When) before lowering calls the recursion endless.</summary>
+    public const int MaxRecursion = 32;
+
     /// <summary>The name a layer uses for the scope's input.</summary>
     public const string InputName = "input";
 
@@ -329,9 +332,15 @@ internal sealed class Lowerer
         LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, EquatableArray<Shape> shapes, string path, SourceSpan? where,
         List<string> stack)
     {
-        if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block) || stack.Contains(layer.BlockType))
+        if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block))
         {
-            throw new StopLowering(); // recursion, reported by the static checks
+            throw new StopLowering(); // reported by the static checks
+        }
+        if (stack.Count(t => t == layer.BlockType) >= MaxRecursion)
+        {
+            // A block may hold itself under a When (the static checks refuse unconditional cycles): here it never stopped.
+            throw Fail("ND0010", where, block.Name,
+                $"{string.Join(" → ", stack.Skip(Math.Max(0, stack.Count - 3)).Select(t => blocks[t].Name))} → … {MaxRecursion} levels deep: the When that guards the recursion never turns false");
         }
         var shape = shapes[0];
         if (block.DeclaredInput.Count > 0)

@@ -310,7 +310,7 @@ internal static class ShapeInference
             return a is not null && b is not null && (a == "!" + b || b == "!" + a || a == "!(" + b + ")" || b == "!(" + a + ")");
         }
 
-        /// <summary>Depth-first search for a block reachable from <paramref name="start"/> that contains itself.</summary>
+        /// <summary>Depth-first search for a block reachable from <paramref name="start"/> that contains itself unconditionally.</summary>
         private bool FindCycle(string start, List<string> chain)
         {
             if (!blocks.TryGetValue(start, out var block))
@@ -325,7 +325,9 @@ internal static class ShapeInference
                 chain.RemoveRange(0, index);
                 return true;
             }
-            foreach (var inner in block.Body.Where(l => l.IsBlock))
+            // A use under a When may recurse (a U-Net level holding the next one while depth > 0): lowering checks that
+            // the recursion ends. Only unconditional uses close a cycle that can never end.
+            foreach (var inner in block.Body.Where(l => l.IsBlock && l.When is null or { Kind: ValueKind.Bool, Bool: true }))
             {
                 if (FindCycle(inner.BlockType!, chain))
                 {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using FluentAssertions;
 using TorchSharp;
+using NetDsl.Samples.Models;
 using NetDsl.Tests.Parity;
 using Xunit;
 using Xunit.Abstractions;
@@ -99,10 +100,11 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
         ("SqueezeNet11", typeof(SqueezeNet11At64)), ("Vgg11BatchNorm", typeof(Vgg11BatchNormAt64)),
         ("MobileNetV3Small", typeof(MobileNetV3SmallAt64)), ("EfficientNetB0", typeof(EfficientNetB0At64)),
         ("DenseNet121", typeof(DenseNet121At64)), ("GoogLeNet", typeof(GoogLeNetAt64)),
+        ("UNet", typeof(UNet4Width16)),
     };
 
     /// <summary>The models whose torch.save file the fixture script writes too.</summary>
-    private static readonly string[] PyTorchFiles = { "ResNet18", "SqueezeNet11", "MobileNetV2Width100" };
+    private static readonly string[] PyTorchFiles = { "ResNet18", "SqueezeNet11", "MobileNetV2Width100", "UNet" };
 
     private readonly ZooFixtures fixtures;
     private readonly ITestOutputHelper output;
@@ -145,7 +147,7 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
             // In float64 the rounding of two libtorch builds is gone: what is left would be a structural difference.
             model.to(ScalarType.Float64);
             var difference64 = MaxAbsDifference(model.forward(io["input"].to_type(ScalarType.Float64)), io["output64"]);
-            var line = $"{name}: {parameters:N0} parameters (torchvision {torchvision:N0}), eval output max abs difference {difference:E1} " +
+            var line = $"{name}: {parameters:N0} parameters (PyTorch {torchvision:N0}), eval output max abs difference {difference:E1} " +
                 $"in float32 (largest |output| {largest:F2}), {difference64:E1} in float64";
             output.WriteLine(line);
             fixtures.Record(line);
@@ -157,6 +159,15 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
 
     private static double MaxAbsDifference(Tensor actual, Tensor expected) =>
         (actual.to_type(ScalarType.Float64) - expected.to_type(ScalarType.Float64)).abs().max().item<double>();
+
+    [Fact]
+    public void The_U_Net_family_from_one_definition_counts_what_the_PyTorch_module_does_at_both_widths()
+    {
+        fixtures.Failure.Should().BeNull(fixtures.Log);
+        UNet4Width16.TrainableParameters.Should().Be(fixtures.Models["UNet"].GetProperty("parameters").GetInt64());
+        UNet4.TrainableParameters.Should().Be(fixtures.Models["UNet"].GetProperty("width64_parameters").GetInt64());
+        UNet4.OutputShape.Should().Be(Shape.Image(2, 256, 256), "a segmentation the size of the input");
+    }
 
     [Theory]
     [MemberData(nameof(PyTorchCases))]

@@ -270,6 +270,8 @@ def make_one(output, index):
     write_checked(os.path.join(output, name + ".io.safetensors"), {"input": x.contiguous(), "output": y, "output64": y64})
     count = trainable(model)
     entry = {"torchvision": call, "parameters": count, "input": list(x.shape), "output": list(y.shape)}
+    if name == "UNet":
+        entry["width64_parameters"] = trainable(UNet(inputs=3, classes=2, base=64))  # the original U-Net's widths
     print(f"{name}: {call}, {count:,} parameters, input {list(x.shape)} -> output {list(y.shape)}, largest |output| "
           f"{y.abs().max().item():.3g}, samples differ by {spread:.2f} of it, {time.time() - started:.1f} s", flush=True)
     return entry
