@@ -162,6 +162,7 @@ internal static class TorchSharpEmitter
             scope.ResolveTypes();
 
             var keyed = TensorModules.AnyKey(network.Body);
+            (parameterBytes, inferenceBytes, trainingBytes) = (Memory.StateBytes(network.Body), checked(4 * Memory.PeakValues(network.Body)), checked(4 * Memory.OutputValues(network.Body)));
             var origin = model.BaseNetwork is null ? string.Empty : $" Variant of {Xml(model.BaseNetwork)}.";
             writer.Line("/// <summary>")
                 .Line($"/// {Xml(model.ClassName)}: {inference.Input} → {inference.Output}, {Grouped(inference.Trainable)} trainable parameters.{origin}")
@@ -182,6 +183,15 @@ internal static class TorchSharpEmitter
                 .Line()
                 .Line("/// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>")
                 .Line($"public const long MultiplyAdds = {inference.MultiplyAdds.ToString(CultureInfo.InvariantCulture)};")
+                .Line()
+                .Line("/// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>")
+                .Line($"public const long ParameterBytes = {parameterBytes.ToString(CultureInfo.InvariantCulture)};")
+                .Line()
+                .Line("/// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>")
+                .Line($"public const long InferenceActivationBytes = {inferenceBytes.ToString(CultureInfo.InvariantCulture)};")
+                .Line()
+                .Line("/// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>")
+                .Line($"public const long TrainingActivationBytes = {trainingBytes.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
                 .Line("/// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>")
                 .Line($"public const string Summary = @\"{SummaryText().Replace("\"", "\"\"")}\";")
@@ -244,6 +254,18 @@ internal static class TorchSharpEmitter
                 .Line();
         }
 
+        private long parameterBytes, inferenceBytes, trainingBytes;
+
+        /// <summary>Bytes in the unit that reads best: 552 B, 103.5 KiB, 44.6 MiB, 1.24 GiB.</summary>
+        private static string MiB(long bytes)
+        {
+            string Scaled(double value, string unit) => value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " " + unit;
+            return bytes < 1024 ? bytes.ToString(CultureInfo.InvariantCulture) + " B"
+                : bytes < 1048576 ? Scaled(bytes / 1024.0, "KiB")
+                : bytes < 1073741824 ? Scaled(bytes / 1048576.0, "MiB")
+                : Scaled(bytes / 1073741824.0, "GiB");
+        }
+
         private string SummaryText()
         {
             var connected = inference.Rows.Any(r => r.ConnectedTo.Length > 0);
@@ -268,6 +290,8 @@ internal static class TorchSharpEmitter
             lines.Add($"Trainable params: {Grouped(inference.Trainable)}");
             lines.Add($"Non-trainable params: {Grouped(inference.NonTrainable)}");
             lines.Add($"Multiply-adds: {Grouped(inference.MultiplyAdds)}");
+            lines.Add($"Parameter memory: {MiB(parameterBytes)}");
+            lines.Add($"Activation memory per sample: {MiB(inferenceBytes)} inference, {MiB(trainingBytes)} training");
             return string.Join("\n", lines);
         }
 

@@ -146,6 +146,9 @@ internal abstract class LayerKind
     /// <summary>Whether the module has a bias vector (<c>.bias</c>) a regularizer can read.</summary>
     public virtual bool HasBias(LoweredNode node) => false;
 
+    /// <summary>Bytes of the module's parameters and buffers (float32 values; a kind with other buffers says so).</summary>
+    public virtual long StateBytes(LoweredNode node) => checked(4 * (node.Trainable + node.NonTrainable));
+
     /// <summary>The summary's type column for one use.</summary>
     public virtual string SummaryType(LoweredNode node) => Name;
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generators.Layers;
@@ -131,6 +132,77 @@ internal static class TensorModules
 
     /// <summary>Whether any node of the tree declares a Key.</summary>
     public static bool AnyKey(LoweredScope scope) => scope.Nodes.Any(n => n.Key is not null || n.Block is { } block && AnyKey(block.Body));
+}
+
+/// <summary>
+/// The compile-time memory estimate of a lowered network: the bytes of its parameters and buffers, and the activation
+/// values of one sample: for training, every layer's output (what autograd keeps for the backward pass); for inference,
+/// the most outputs alive at once when each is freed after its last reader.
+/// </summary>
+internal static class Memory
+{
+    /// <summary>Bytes of every parameter and buffer (each kind's <see cref="LayerKind.StateBytes"/>).</summary>
+    public static long StateBytes(LoweredScope scope)
+    {
+        long bytes = 0;
+        foreach (var node in scope.Nodes)
+        {
+            bytes = checked(bytes + (node.Block is { } block ? StateBytes(block.Body) : LayerCatalog.Get(node.Kind).StateBytes(node)));
+        }
+        return bytes;
+    }
+
+    /// <summary>Values of every output the scope's layers produce, per sample (an activation shorthand's too).</summary>
+    public static long OutputValues(LoweredScope scope)
+    {
+        long values = 0;
+        foreach (var node in scope.Nodes)
+        {
+            values = checked(values + (node.Block is { } block ? OutputValues(block.Body) : Own(node)));
+        }
+        return values;
+    }
+
+    /// <summary>The most output values alive at once while the scope runs (its inputs not counted), per sample.</summary>
+    public static long PeakValues(LoweredScope scope)
+    {
+        var count = scope.Nodes.Count;
+        var lastReader = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            lastReader[i] = i == scope.Output ? int.MaxValue : -1;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            foreach (var input in scope.Nodes[i].Inputs)
+            {
+                if (input >= 0 && lastReader[input] != int.MaxValue)
+                {
+                    lastReader[input] = Math.Max(lastReader[input], i);
+                }
+            }
+        }
+        long live = 0, peak = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var node = scope.Nodes[i];
+            // While a layer runs, its inputs are alive and so is what it is producing (a block: its own peak).
+            var running = node.Block is { } block ? PeakValues(block.Body) : Own(node);
+            peak = Math.Max(peak, checked(live + running));
+            live = checked(live + node.Output.Size);
+            for (var k = 0; k <= i; k++)
+            {
+                if (lastReader[k] == i || k == i && lastReader[k] < 0)
+                {
+                    live -= scope.Nodes[k].Output.Size;
+                }
+            }
+        }
+        return peak;
+    }
+
+    /// <summary>A layer's own outputs: its output, and its activation's where it has the shorthand.</summary>
+    private static long Own(LoweredNode node) => node.Activation is null ? node.Output.Size : checked(2 * node.Output.Size);
 }
 
 /// <summary>A whole network, lowered.</summary>

@@ -24,6 +24,15 @@ partial class MnistDropoutMlp : global::TorchSharp.torch.nn.Module<global::Torch
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 268800;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 1077288;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 2048;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 6184;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MnistDropoutMlp
 Layer (type)         Output Shape  Param #
@@ -40,7 +49,9 @@ dense_3 (Dense)      [N, 10]         2,570
 Total params: 269,322
 Trainable params: 269,322
 Non-trainable params: 0
-Multiply-adds: 268,800";
+Multiply-adds: 268,800
+Parameter memory: 1.03 MiB
+Activation memory per sample: 2.00 KiB inference, 6.04 KiB training";
 
     private readonly global::TorchSharp.Modules.Linear dense_1;
     private readonly global::TorchSharp.Modules.Dropout dropout_1;

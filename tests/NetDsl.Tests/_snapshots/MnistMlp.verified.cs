@@ -24,6 +24,15 @@ partial class MnistMlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 26432;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 106024;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 256;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 552;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MnistMlp
 Layer (type)     Output Shape  Param #
@@ -38,7 +47,9 @@ dense_3 (Dense)  [N, 10]           330
 Total params: 26,506
 Trainable params: 26,506
 Non-trainable params: 0
-Multiply-adds: 26,432";
+Multiply-adds: 26,432
+Parameter memory: 103.5 KiB
+Activation memory per sample: 256 B inference, 552 B training";
 
     private readonly global::TorchSharp.Modules.Linear dense_1;
     private readonly global::TorchSharp.Modules.Linear dense_2;

@@ -24,6 +24,15 @@ partial class MobileNetV2ImageNet : global::TorchSharp.torch.nn.Module<global::T
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 300774272;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 14156352;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 10523008;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 86661728;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MobileNetV2ImageNet
 Layer (type)                                        Output Shape         Param #  Connected to
@@ -188,7 +197,9 @@ classifier (Dense)                                  [N, 1000]          1,281,000
 Total params: 3,538,984
 Trainable params: 3,504,872
 Non-trainable params: 34,112
-Multiply-adds: 300,774,272";
+Multiply-adds: 300,774,272
+Parameter memory: 13.5 MiB
+Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
 
     private readonly global::NetDsl.Samples.Models.MobileNetV2ImageNet.MobileNetV2Features features;
     private readonly global::TorchSharp.Modules.Linear classifier;

@@ -24,6 +24,15 @@ partial class SmallInception : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 4887008;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 166656;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 200704;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 1082408;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: SmallInception
 Layer (type)                              Output Shape     Param #  Connected to
@@ -100,7 +109,9 @@ fc (Dense)                                [N, 10]            1,130
 Total params: 41,626
 Trainable params: 40,898
 Non-trainable params: 728
-Multiply-adds: 4,887,008";
+Multiply-adds: 4,887,008
+Parameter memory: 162.8 KiB
+Activation memory per sample: 196.0 KiB inference, 1.03 MiB training";
 
     private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn stem;
     private readonly global::NetDsl.Samples.Models.SmallInception.Inception inception1;

@@ -24,6 +24,15 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 20183936;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 704480;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 200704;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 1455400;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: SmallResNet
 Layer (type)                        Output Shape     Param #  Connected to
@@ -84,7 +93,9 @@ fc (Dense)                          [N, 10]              650
 Total params: 176,090
 Trainable params: 174,970
 Non-trainable params: 1,120
-Multiply-adds: 20,183,936";
+Multiply-adds: 20,183,936
+Parameter memory: 688.0 KiB
+Activation memory per sample: 196.0 KiB inference, 1.39 MiB training";
 
     private readonly global::TorchSharp.Modules.Conv2d stem;
     private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;

@@ -24,6 +24,15 @@ partial class SmallSEResNet : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 9348608;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 325088;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 150592;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 930568;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: SmallSEResNet
 Layer (type)                             Output Shape     Param #  Connected to
@@ -84,7 +93,9 @@ fc (Dense)                               [N, 10]              650
 Total params: 81,254
 Trainable params: 80,582
 Non-trainable params: 672
-Multiply-adds: 9,348,608";
+Multiply-adds: 9,348,608
+Parameter memory: 317.5 KiB
+Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
 
     private readonly global::TorchSharp.Modules.Conv2d stem;
     private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;

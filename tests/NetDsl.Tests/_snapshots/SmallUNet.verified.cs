@@ -24,6 +24,15 @@ partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
     public const long MultiplyAdds = 18979232;
 
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    public const long ParameterBytes = 471544;
+
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    public const long InferenceActivationBytes = 200704;
+
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    public const long TrainingActivationBytes = 1223144;
+
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: SmallUNet
 Layer (type)                  Output Shape     Param #  Connected to
@@ -71,7 +80,9 @@ fc (Dense)                    [N, 10]              170
 Total params: 117,866
 Trainable params: 117,226
 Non-trainable params: 640
-Multiply-adds: 18,979,232";
+Multiply-adds: 18,979,232
+Parameter memory: 460.5 KiB
+Activation memory per sample: 196.0 KiB inference, 1.17 MiB training";
 
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv enc1;
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv_2 enc2;

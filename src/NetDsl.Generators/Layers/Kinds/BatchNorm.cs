@@ -18,6 +18,10 @@ internal sealed class BatchNormKind : LayerKind
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("epsilon"), ArgumentSpec.Double("momentum"), ArgumentSpec.Bool("affine"), ArgumentSpec.Bool("trackRunningStats") };
 
+    /// <summary>The float32 scale, shift and running statistics, and PyTorch's int64 <c>num_batches_tracked</c> counter.</summary>
+    public override long StateBytes(LoweredNode node) =>
+        checked(base.StateBytes(node) + (((BatchNormArguments)node.Arguments).TrackRunningStats ? 8 : 0));
+
     public override LayerOutcome Lower(LayerContext context)
     {
         var torch = context.TorchBatchNormDefaults;
