@@ -15,7 +15,7 @@ namespace NetDsl.Tests;
 /// </summary>
 public sealed class LayerCatalogTests
 {
-    private static readonly string[] Common = { "name", "when", "from", "repeat" };
+    private static readonly string[] Common = { "name", "key", "when", "from", "repeat" };
 
     private static Type[] LayerAttributes() => typeof(LayerAttribute).Assembly.GetExportedTypes()
         .Where(t => !t.IsAbstract && typeof(LayerAttribute).IsAssignableFrom(t) && !typeof(BlockAttribute).IsAssignableFrom(t))
