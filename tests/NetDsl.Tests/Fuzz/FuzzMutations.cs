@@ -836,7 +836,8 @@ internal static class FuzzMutations
             network.Members.Add("public string Describe() => Summary;");
             network.Members.Add("public static long Size() => unchecked(TrainableParameters + NonTrainableParameters);");
             network.Members.Add("protected override void Dispose(bool disposing) => base.Dispose(disposing);");
-            var ordinary = network.Layers.Where(l => l.OwnsModule && (l.ExplicitName is null || l.ExplicitName.Length > 0 && char.IsLower(l.ExplicitName[0]) &&
+            // A block of two inputs has forward(a, b): First(x) calls a module of one input.
+            var ordinary = network.Layers.Where(l => l.OwnsModule && !l.IsMultiInputUse && (l.ExplicitName is null || l.ExplicitName.Length > 0 && char.IsLower(l.ExplicitName[0]) &&
                 !new[] { "train", "eval", "training", "to", "parameters", "children", "modules", "named_modules", "state_dict", "cuda", "cpu", "zero_grad", "apply", "call",
                     "forward", "nn", "torch", "name", "shape", "x", "input", "inputShape", "device", "terms", "filters", "units", "rate", "shortcut",
                     "class", "int", "base", "this", "namespace", "return", "var", "nameof", "dynamic", "event", "new", "object", "string", "void", "default", "is", "value",
