@@ -180,6 +180,25 @@ public sealed class DiagnosticsTests
         "ND0002", DiagnosticSeverity.Error, "dense_1: KernelL2 must be a finite number, got Infinity", "double.PositiveInfinity");
 
     [Fact]
+    public void Chunks_that_do_not_divide_the_channels_is_ND0002_on_chunks() => Expect(
+        "[Network, Input(6, 8, 8)] [Chunk(4, 1)] [Flatten] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "chunk_1: the 6 channels of [N, 6, 8, 8] do not split into 4 equal chunks", "4");
+
+    [Fact]
+    public void Chunk_index_outside_the_chunks_is_ND0002_on_index() => Expect(
+        "[Network, Input(10)] [Chunk(2, -1)] [Dense(2)] public partial class Net { }",
+        "ND0002", DiagnosticSeverity.Error, "chunk_1: index must be ≥ 0 and below chunks (2), got -1", "-1");
+
+    [Fact]
+    public void Chunk_index_written_as_an_expression_is_reported_where_the_block_is_used() => Expect(
+        """
+        [Chunk(2, "part", Name = "half")]
+        public sealed class HalfAttribute : BlockAttribute { public HalfAttribute(int part) { } }
+        [Network, Input(8, 8, 8)] [Half(1)] [Half(2)] [Flatten] public partial class Net { }
+        """,
+        "ND0002", DiagnosticSeverity.Error, "half_2.half: index must be ≥ 0 and below chunks (2), got 2", "Half(2)");
+
+    [Fact]
     public void Enum_value_outside_its_type_is_ND0002() => Expect(
         "[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }",
         "ND0002", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same, Half)", "(Padding)7");

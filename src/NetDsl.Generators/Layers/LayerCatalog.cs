@@ -44,6 +44,7 @@ internal static class LayerCatalog
         new ReshapeKind(),
         new PermuteKind(),
         new ChannelShuffleKind(),
+        new ChunkKind(),
         new Cropping2DKind(),
         new UpSampling2DKind(),
         new ZeroPadding2DKind(),

@@ -542,6 +542,24 @@ public sealed class ChannelShuffleAttribute : LayerAttribute
 }
 
 /// <summary>
+/// One of <c>chunks</c> equal parts of the channels (the features of a flat input), as PyTorch's
+/// <c>x.chunk(chunks, dim=1)[index]</c>: ShuffleNetV2's split keeps <c>[Chunk(2, 0)]</c> and transforms
+/// <c>[Chunk(2, 1, From = "input")]</c>. The other axes are kept.
+/// </summary>
+public sealed class ChunkAttribute : LayerAttribute
+{
+    /// <param name="chunks">Equal parts; it must divide the channels.</param>
+    /// <param name="index">The part this layer outputs, from 0 to chunks − 1.</param>
+    public ChunkAttribute(int chunks, int index) { }
+
+    /// <summary>
+    /// Either argument as a constant or as an expression string over block parameters, e.g.
+    /// <c>[Chunk(2, "part")]</c>; the analyzer checks that each is an int.
+    /// </summary>
+    public ChunkAttribute(object chunks, object index) { }
+}
+
+/// <summary>
 /// Your own TorchSharp module as a layer, for what the vocabulary lacks. Declare its output shape per sample (ints,
 /// or expressions over <c>inputChannels</c>, <c>inputHeight</c> and <c>inputWidth</c> of this layer's input) so shape
 /// inference goes on past it; the generated forward checks the real output against it. The module is a class deriving

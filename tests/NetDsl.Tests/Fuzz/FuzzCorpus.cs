@@ -126,6 +126,8 @@ internal static class FuzzCorpus
             ("Cropping2D", all.Any(l => l.Kind == FuzzKind.Cropping2D)),
             ("Permute", all.Any(l => l.Kind == FuzzKind.Permute)),
             ("ChannelShuffle", all.Any(l => l.Kind == FuzzKind.ChannelShuffle)),
+            ("Chunk", all.Any(l => l.Kind == FuzzKind.Chunk)),
+            ("Chunk with expression arguments", all.Any(l => l.Kind == FuzzKind.Chunk && (l.Chunks!.IsString || l.ChunkIndex!.IsString))),
             ("GlobalMaxPooling2D", all.Any(l => l.Kind == FuzzKind.GlobalMaxPooling2D)),
             ("Reshape to another rank", all.Any(l => l.Kind == FuzzKind.Reshape && l.Dimensions.Length != 3)),
             ("Custom layers", all.Any(l => l.Kind == FuzzKind.Custom)),

@@ -110,6 +110,9 @@ internal enum FuzzKind
 
     // The newest vocabulary: [Activation(value)] (Keras' Activation layer).
     ActivationLayer,
+
+    // [Chunk(chunks, index)]: one of equal parts of the channels.
+    Chunk,
 }
 
 /// <summary>A [Let] of a network or block class: a value ("name") or a function ("name(v, d)").</summary>
@@ -339,6 +342,11 @@ internal sealed class FuzzLayer
 
     public FuzzCustomModule? CustomModule { get; set; }
 
+    /// <summary>Chunk's parts (it must divide the channels) and the one kept, literals or (in a block) expressions.</summary>
+    public FuzzArg? Chunks { get; set; }
+
+    public FuzzArg? ChunkIndex { get; set; }
+
     /// <summary>Custom's declared output, one argument per axis (literals or expressions).</summary>
     public List<FuzzArg> OutputShape { get; private set; } = new();
 
@@ -458,6 +466,7 @@ internal sealed class FuzzLayer
         FuzzKind.GlobalMaxPooling2D => "global_max_pooling2d",
         FuzzKind.Custom => "custom",
         FuzzKind.ActivationLayer => "activation",
+        FuzzKind.Chunk => "chunk",
         _ => block!.Stem,
     };
 

@@ -99,6 +99,7 @@ internal static class FuzzMutations
         new("block-input-contract-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, BlockInputContractMismatch),
         new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0002"), true, GroupsNotDividing),
         new("new-argument-invalid", FuzzExpected.RefusedOnly("ND0002"), true, NewArgumentInvalid),
+        new("chunk-invalid", FuzzExpected.RefusedOnly("ND0002"), true, ChunkInvalid),
         new("custom-type-unusable", FuzzExpected.RefusedOnly("ND0024"), true, CustomTypeUnusable),
         new("enum-type-error", FuzzExpected.RefusedOnly("ND0009"), true, EnumTypeError),
         new("object-property-wrong-constant", FuzzExpected.RefusedOnly("ND0002"), true, ObjectPropertyWrongConstant),
@@ -1435,6 +1436,31 @@ internal static class FuzzMutations
                 "Pad and Padding both set the padding"));
         }
         return Pick(rng, choices);
+    });
+
+    /// <summary>
+    /// A Chunk whose chunks do not divide the channels (features), whose index is not one of its parts, or whose
+    /// chunks are below 1, on any input: ND0002 only, naming the fault.
+    /// </summary>
+    private static FuzzMutant ChunkInvalid(Random rng) => InsertedFault(rng, "ND0002", shape =>
+    {
+        var channels = (int)Math.Min(shape.Channels, 64);
+        var divisors = Enumerable.Range(1, channels).Where(d => shape.Channels % d == 0).ToList();
+        switch (rng.Next(3))
+        {
+            case 0:
+                var chunks = Pick(rng, Enumerable.Range(2, channels).Where(d => shape.Channels % d != 0).ToList());
+                var axis = shape.IsFlat ? "features" : "channels";
+                return (new FuzzLayer(FuzzKind.Chunk) { Chunks = FuzzArg.Of(chunks), ChunkIndex = FuzzArg.Of(rng.Next(chunks)) },
+                    $"the {I(shape.Channels)} {axis} of {shape} do not split into {I(chunks)} equal chunks");
+            case 1:
+                var parts = Pick(rng, divisors);
+                return (new FuzzLayer(FuzzKind.Chunk) { Chunks = FuzzArg.Of(parts), ChunkIndex = FuzzArg.Of(rng.Next(2) == 0 ? parts + rng.Next(2) : -1 - rng.Next(2)) },
+                    $"index must be ≥ 0 and below chunks ({I(parts)})");
+            default:
+                var below = -rng.Next(2);
+                return (new FuzzLayer(FuzzKind.Chunk) { Chunks = FuzzArg.Of(below), ChunkIndex = FuzzArg.Of(0) }, $"chunks must be ≥ 1, got {I(below)}");
+        }
     });
 
     /// <summary>

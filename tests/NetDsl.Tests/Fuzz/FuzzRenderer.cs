@@ -395,6 +395,10 @@ internal static class FuzzRenderer
             case FuzzKind.Permute:
                 arguments.AddRange(layer.Dimensions.Select(d => I(d)));
                 break;
+            case FuzzKind.Chunk:
+                Add("chunks", layer.Chunks!.Render());
+                Add("index", layer.ChunkIndex!.Render());
+                break;
             case FuzzKind.Custom:
                 // params object[]: positionally.
                 arguments.Add("typeof(" + layer.CustomModule!.Name + ")");

@@ -712,6 +712,19 @@ internal static class FuzzSimulator
                 var groups = (long)(layer.Groups ?? 1);
                 return shape.IsImage && groups >= 1 && shape.Channels % groups == 0 || Fail(sim, layer, "needs an image, and groups dividing the channels");
             }
+            case FuzzKind.Chunk:
+            {
+                // docs/layers.md: C/chunks channels (features), the other axes kept; chunks ≥ 1 dividing C, 0 ≤ index < chunks.
+                var chunks = layer.Chunks!.Value(variables);
+                var index = layer.ChunkIndex!.Value(variables);
+                if (chunks < 1 || index < 0 || index >= chunks || shape.Channels % chunks != 0)
+                {
+                    return Fail(sim, layer, $"chunk {index} of {chunks} of {shape}");
+                }
+                var axes = shape.Axes;
+                axes[0] = shape.Channels / chunks;
+                return FromAxes(axes, out output);
+            }
             case FuzzKind.Permute:
             {
                 var order = layer.Dimensions;

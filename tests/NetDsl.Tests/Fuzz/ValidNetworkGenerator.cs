@@ -616,21 +616,21 @@ internal sealed class ValidNetworkGenerator
                 ((int)FuzzKind.SeparableConv2D, 3), ((int)FuzzKind.Conv2DTranspose, small ? 3 : 1), ((int)FuzzKind.UpSampling2D, small ? 2 : 0),
                 ((int)FuzzKind.AdaptiveAveragePooling2D, 2), ((int)FuzzKind.Cropping2D, 2), ((int)FuzzKind.ChannelShuffle, shape.Channels > 1 ? 1 : 0),
                 ((int)FuzzKind.Permute, 1), ((int)FuzzKind.GroupNormalization, 2), ((int)FuzzKind.InstanceNormalization, 1), ((int)FuzzKind.LayerNormalization, 1),
-                ((int)FuzzKind.SpatialDropout2D, 1), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1), (105, 1));
+                ((int)FuzzKind.SpatialDropout2D, 1), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1), (105, 1), ((int)FuzzKind.Chunk, shape.Channels > 1 ? 1 : 0));
         }
         else if (shape.IsSequence)
         {
             kind = Weighted(((int)FuzzKind.Conv1D, 24), ((int)FuzzKind.BatchNorm, 6), (104, 9), ((int)FuzzKind.LayerNormalization, 3),
                 ((int)FuzzKind.GroupNormalization, 2), ((int)FuzzKind.Dropout, 3), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Permute, 2),
                 ((int)FuzzKind.Flatten, 2), (105, 3), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1), ((int)FuzzKind.Add, add),
-                ((int)FuzzKind.Block, blocks / 2), (100, inBlock ? 4 : 0), (102, GraphWeight));
+                ((int)FuzzKind.Block, blocks / 2), (100, inBlock ? 4 : 0), (102, GraphWeight), ((int)FuzzKind.Chunk, shape.Channels > 1 ? 1 : 0));
         }
         else
         {
             kind = Weighted(((int)FuzzKind.Dense, 30), ((int)FuzzKind.BatchNorm, 11), (104, 15),
                 ((int)FuzzKind.Dropout, 7), ((int)FuzzKind.Add, add), ((int)FuzzKind.Block, blocks), (100, inBlock ? 6 : 0), (102, GraphWeight),
                 ((int)FuzzKind.LayerNormalization, 2), ((int)FuzzKind.AlphaDropout, 1), ((int)FuzzKind.Softmax, 1), ((int)FuzzKind.Custom, 1),
-                (105, shape.Channels >= 4 ? 2 : 0));
+                (105, shape.Channels >= 4 ? 2 : 0), ((int)FuzzKind.Chunk, shape.Channels > 1 ? 1 : 0));
         }
         if (kind == 104)
         {
@@ -1275,6 +1275,7 @@ internal sealed class ValidNetworkGenerator
             FuzzKind.UpSampling2D or FuzzKind.AdaptiveAveragePooling2D or FuzzKind.Cropping2D or FuzzKind.ChannelShuffle or FuzzKind.Permute => MakeResize(kind, shape),
             FuzzKind.Custom => MakeCustom(shape, variables),
             FuzzKind.ActivationLayer => MakeActivationLayer(variables),
+            FuzzKind.Chunk => MakeChunk(shape, variables),
             _ when FuzzLayer.IsActivationKind(kind) || kind == FuzzKind.Softmax => MakeActivation(kind, shape),
             _ => new FuzzLayer(kind),
         };
@@ -1720,6 +1721,22 @@ internal sealed class ValidNetworkGenerator
                 break;
         }
         return layer;
+    }
+
+    /// <summary>
+    /// A Chunk: a divisor of the channels (now and then 1, the whole input) and one of its parts; inside a block either
+    /// argument is sometimes an expression worth the same (the object overload).
+    /// </summary>
+    private FuzzLayer MakeChunk(FuzzShape shape, Dictionary<string, FuzzValue>? variables)
+    {
+        var divisors = Enumerable.Range(2, (int)Math.Min(shape.Channels, 64) - 1).Where(d => shape.Channels % d == 0).ToList();
+        long chunks = divisors.Count == 0 || Chance(0.1) ? 1 : Chance(0.5) && divisors.Contains(2) ? 2 : Pick(divisors);
+        long index = rng.Next((int)chunks);
+        FuzzArg Arg(long value) =>
+            variables is not null && Chance(0.25) && new FuzzExprFactory(rng, variables).IntIn(value, value) is { } expression
+                ? FuzzArg.Of(expression, Chance(0.3))
+                : FuzzArg.Of(value);
+        return new FuzzLayer(FuzzKind.Chunk) { Chunks = Arg(chunks), ChunkIndex = Arg(index) };
     }
 
     /// <summary>A [Custom] layer: x·2, a per-channel scale with C parameters (built from the input Shape), or space-to-depth.</summary>

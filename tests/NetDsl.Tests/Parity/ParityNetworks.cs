@@ -95,7 +95,9 @@ public partial class Sequences { }
 [UpSampling2D(2, Interpolation = Interpolation.Bilinear, AlignCorners = true, Name = "c")]
 [Concatenate("up_padded", "b", Name = "ab")]
 [ChannelShuffle(2, Name = "shuffled")]
-[Concatenate("up_padded", "b", "c", "shuffled", Name = "all")]
+[Chunk(2, 1, Name = "second")]
+[Chunk(4, 3, From = "ab", Name = "last")]
+[Concatenate("up_padded", "b", "c", "shuffled", "second", "last", Name = "all")]
 [Conv2D(3, 1, Name = "mix")]
 public partial class Resampling { }
 

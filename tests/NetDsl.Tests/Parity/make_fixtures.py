@@ -173,7 +173,7 @@ class Resampling(nn.Module):
         super().__init__()
         self.up = nn.ConvTranspose2d(4, 4, 2, stride=2)
         self.up_padded = nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1, bias=False)
-        self.mix = nn.Conv2d(20, 3, 1)
+        self.mix = nn.Conv2d(26, 3, 1)
 
     def forward(self, x):
         a = self.up_padded(self.up(x))                                         # [4, 20, 20]
@@ -181,7 +181,9 @@ class Resampling(nn.Module):
         c = F.interpolate(F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False), scale_factor=2, mode="bilinear", align_corners=True)
         ab = torch.cat([a, b], dim=1)                                           # [8, 20, 20]
         d = ab.reshape(-1, 2, 4, 20, 20).transpose(1, 2).reshape(-1, 8, 20, 20)   # channel shuffle, groups 2
-        return self.mix(torch.cat([a, b, c, d], dim=1))
+        e = d.chunk(2, dim=1)[1]                                                # [4, 20, 20]
+        f = ab.chunk(4, dim=1)[3]                                               # [2, 20, 20]
+        return self.mix(torch.cat([a, b, c, d, e, f], dim=1))
 
 
 class Residual(nn.Module):

@@ -92,3 +92,40 @@ internal sealed class ZeroPadding2DKind : LayerKind
         return $"{Functional}.pad({inputs[0]}, {Longs(new[] { p.Left, p.Right, p.Top, p.Bottom })})";
     }
 }
+
+internal sealed record ChunkArguments(long Chunks, long Index) : LayerArguments;
+
+/// <summary>
+/// Chunk (PyTorch <c>x.chunk(chunks, dim=1)[index]</c>, ShuffleNetV2's channel split): part <c>index</c> of
+/// <c>chunks</c> equal parts of the channels (the features of a flat input); every other axis is kept.
+/// </summary>
+internal sealed class ChunkKind : LayerKind
+{
+    public override string Name => "Chunk";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Int("chunks"), ArgumentSpec.Int("index") };
+
+    public override LayerOutcome Lower(LayerContext context)
+    {
+        var chunks = context.Positive("chunks", 1);
+        var index = context.Int("index", 0);
+        if (index < 0 || index >= chunks)
+        {
+            throw context.Invalid("index", $"index must be ≥ 0 and below chunks ({chunks}), got {index}");
+        }
+        var input = context.Input;
+        if (input.Channels % chunks != 0)
+        {
+            var axis = input.IsFlat ? "features" : "channels";
+            throw context.Invalid("chunks", $"the {input.Channels} {axis} of {input} do not split into {chunks} equal chunks");
+        }
+        return new LayerOutcome(input.With(0, input.Channels / chunks), new ChunkArguments(chunks, index));
+    }
+
+    public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        // A view of the input, as torch.chunk's parts are: nothing is copied, and every layer takes a strided input.
+        var length = node.Output.Channels;
+        return $"{inputs[0]}.narrow(1, {Int(((ChunkArguments)node.Arguments).Index * length)}, {Int(length)})";
+    }
+}
