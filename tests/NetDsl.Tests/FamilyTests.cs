@@ -11,7 +11,8 @@ namespace NetDsl.Tests;
 
 /// <summary>
 /// Families from one definition (Families.cs): ResNet-18/34/50/101 from one residual unit and one trunk, MobileNetV2 at
-/// widths 1.0 and 0.5 with torchvision's channel rounding as a [Let] function. Each member's parameter count, at
+/// widths 1.0 and 0.5 with torchvision's channel rounding as a [Let] function, ShuffleNetV2 x0.5 to x2.0 from one unit
+/// and one trunk (ShuffleNet.cs), and the other zoo models. Each member's parameter count, at
 /// compile time and in the built module, equals torchvision's, which make_fixtures.py counts with torchvision itself.
 /// </summary>
 [Collection(TorchCollection.Name)]
@@ -21,6 +22,7 @@ public sealed class FamilyTests : IClassFixture<ParityFixtures>
     {
         typeof(ResNet18), typeof(ResNet34), typeof(ResNet50), typeof(ResNet101), typeof(MobileNetV2Width100), typeof(MobileNetV2Width050),
         typeof(SqueezeNet11), typeof(Vgg11BatchNorm), typeof(MobileNetV3Small), typeof(EfficientNetB0), typeof(DenseNet121), typeof(GoogLeNet),
+        typeof(ShuffleNetV2X05), typeof(ShuffleNetV2X10), typeof(ShuffleNetV2X15), typeof(ShuffleNetV2X20),
     };
 
     private readonly Dictionary<string, long> torchvision;

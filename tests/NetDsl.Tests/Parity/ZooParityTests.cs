@@ -101,6 +101,7 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
         ("MobileNetV3Small", typeof(MobileNetV3SmallAt64)), ("EfficientNetB0", typeof(EfficientNetB0At64)),
         ("DenseNet121", typeof(DenseNet121At64)), ("GoogLeNet", typeof(GoogLeNetAt64)),
         ("UNet", typeof(UNet4Width16)),
+        ("ShuffleNetV2X10", typeof(ShuffleNetV2X10At64)),
     };
 
     /// <summary>The models whose torch.save file the fixture script writes too.</summary>

@@ -37,3 +37,6 @@ public partial class DenseNet121At64 { }
 
 [Variant(typeof(GoogLeNet)), Input(3, 64, 64)]
 public partial class GoogLeNetAt64 { }
+
+[Variant(typeof(ShuffleNetV2X10)), Input(3, 64, 64)]
+public partial class ShuffleNetV2X10At64 { }

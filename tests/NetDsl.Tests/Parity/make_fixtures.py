@@ -423,6 +423,8 @@ def family_counts(output):
         "SqueezeNet11": models.squeezenet1_1(), "Vgg11BatchNorm": models.vgg11_bn(),
         "MobileNetV3Small": models.mobilenet_v3_small(), "EfficientNetB0": models.efficientnet_b0(), "DenseNet121": models.densenet121(),
         "GoogLeNet": models.googlenet(aux_logits=False, transform_input=False, init_weights=False),
+        "ShuffleNetV2X05": models.shufflenet_v2_x0_5(), "ShuffleNetV2X10": models.shufflenet_v2_x1_0(),
+        "ShuffleNetV2X15": models.shufflenet_v2_x1_5(), "ShuffleNetV2X20": models.shufflenet_v2_x2_0(),
     }
     counts = {name: sum(p.numel() for p in model.parameters() if p.requires_grad) for name, model in members.items()}
     with open(os.path.join(output, "families.json"), "w") as file:
