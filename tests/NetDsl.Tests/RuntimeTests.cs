@@ -6,6 +6,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
+// TorchVision (referenced for TorchVisionPortTests) has a TorchSharp.Modules.MobileNetV2 too.
+using MobileNetV2 = NetDsl.Samples.Models.MobileNetV2;
 
 namespace NetDsl.Tests;
 
