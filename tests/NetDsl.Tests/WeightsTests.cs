@@ -209,7 +209,7 @@ public sealed class WeightsTests : IDisposable
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        using var model = new MobileNetV2At32();
+        using var model = new MobileNetV2();
         Checkpoint.SaveWeights(model, File("weights.dat"));
         Weights.Save(model, File("weights.safetensors"));
 
@@ -217,7 +217,7 @@ public sealed class WeightsTests : IDisposable
         var safetensors = Weights.ReadEntries(File("weights.safetensors"));
         safetensors.Select(e => (e.Key, e.Type, string.Join(",", e.Shape))).Should().Equal(checkpoint.Select(e => (e.Name, e.Type, string.Join(",", e.Shape))));
 
-        using var fromCheckpoint = new MobileNetV2At32();
+        using var fromCheckpoint = new MobileNetV2();
         Checkpoint.LoadWeights(fromCheckpoint, File("weights.dat"));
         ShouldEqual(Weights.Read(File("weights.safetensors")), Snapshot(fromCheckpoint));
     }

@@ -170,6 +170,78 @@ public sealed class ZooParityTests : IClassFixture<ZooFixtures>
         UNet4.OutputShape.Should().Be(Shape.Image(2, 256, 256), "a segmentation the size of the input");
     }
 
+    [Fact]
+    public void PyTorch_loads_what_NetDsl_saves_into_torchvisions_model_and_computes_NetDsls_output()
+    {
+        fixtures.Failure.Should().BeNull(fixtures.Log);
+        using var scope = NewDisposeScope();
+        using var model = new ResNet18At64();
+        Weights.Load(model, Path.Combine(fixtures.Directory, "ResNet18.safetensors"));
+        using (no_grad())
+        {
+            // Weights of NetDsl's own, not the file's: every float tensor scaled, the batch counters moved on.
+            foreach (var (key, tensor) in Weights.StateDict(model))
+            {
+                if (tensor.is_floating_point())
+                {
+                    tensor.mul_(key.EndsWith("running_var", StringComparison.Ordinal) ? 1.1 : 0.97);
+                }
+                else
+                {
+                    tensor.add_(5);
+                }
+            }
+        }
+        var folder = Path.Combine(fixtures.Directory, "saved-by-netdsl");
+        Weights.Save(model, Path.Combine(folder, "resnet18.safetensors"));
+        Weights.Save(model, Path.Combine(folder, "resnet18.pt"));
+        var input = randn(2, 3, 64, 64);
+        Weights.Write(Path.Combine(folder, "input.safetensors"), new[] { new KeyValuePair<string, Tensor>("input", input) });
+
+        var script = string.Join("\n", new[]
+        {
+            "import os, sys, torch, torchvision",
+            "sys.dont_write_bytecode = True",
+            $"sys.path.insert(0, {Quoted(Path.Combine(AppContext.BaseDirectory, "Parity"))})",
+            "from make_zoo_fixtures import read_safetensors, write_safetensors",
+            $"folder = {Quoted(folder)}",
+            "x = read_safetensors(os.path.join(folder, 'input.safetensors'))['input']",
+            "outputs = {}",
+            "for name, state in [('safetensors', read_safetensors(os.path.join(folder, 'resnet18.safetensors'))), ('pt', torch.load(os.path.join(folder, 'resnet18.pt')))]:",
+            "    model = torchvision.models.resnet18()",
+            "    model.load_state_dict(state, strict=True)",
+            "    model.eval()",
+            "    with torch.no_grad():",
+            "        outputs[name] = model(x).contiguous()",
+            "    outputs[name + '_batches'] = model.bn1.num_batches_tracked.reshape(1).clone()",
+            "write_safetensors(os.path.join(folder, 'output.safetensors'), outputs)",
+        });
+        var start = new ProcessStartInfo("/usr/bin/python3", "-") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(script);
+        process.StandardInput.Close();
+        process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, errors);
+
+        var fromPyTorch = Weights.Read(Path.Combine(folder, "output.safetensors"));
+        model.eval();
+        using (no_grad())
+        {
+            var own = model.forward(input);
+            foreach (var name in new[] { "safetensors", "pt" })
+            {
+                var difference = MaxAbsDifference(own, fromPyTorch[name]);
+                output.WriteLine($"torchvision's resnet18 on NetDsl's {name} file: max abs difference {difference:E1}");
+                difference.Should().BeLessThan(Tolerance * Math.Max(1, own.abs().max().item<float>()), name);
+                fromPyTorch[name + "_batches"].item<long>().Should().Be(model.state_dict()["trunk.bn1.num_batches_tracked"].item<long>());
+            }
+        }
+    }
+
+    private static string Quoted(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+
     [Theory]
     [MemberData(nameof(PyTorchCases))]
     public void A_torch_save_file_loads_the_same_tensors_as_the_safetensors_one(string name)
