@@ -477,10 +477,18 @@ internal static class TorchSharpEmitter
             {
                 var node = scope.Nodes[i];
                 var inputs = node.Inputs.Select(k => k < 0 ? Parameters[-k - 1] : values[k]).ToList();
-                var expression = node.IsBlock ? $"{This(i)}.forward({string.Join(", ", inputs)})" : LayerCatalog.Get(node.Kind).Forward(node, fields[i] is null ? null : This(i), inputs);
+                var kind = node.IsBlock ? null : LayerCatalog.Get(node.Kind);
+                var target = InPlace.Target(scope, i);
+                var expression = target >= 0
+                    ? kind!.ForwardInPlace(node, new[] { inputs[target] }.Concat(inputs.Where((_, j) => j != target)).ToList())!
+                    : node.IsBlock ? $"{This(i)}.forward({string.Join(", ", inputs)})" : kind!.Forward(node, fields[i] is null ? null : This(i), inputs);
                 if (node.Activation is { } activation)
                 {
-                    expression = LayerCatalog.Get(activation.Kind).Forward(activation, null, new[] { expression });
+                    // The layer's own output is fresh and read by nothing else: a ReLU may overwrite it, as torchvision's do.
+                    var shorthand = LayerCatalog.Get(activation.Kind);
+                    expression = InPlace.ActivationInPlace(node)
+                        ? shorthand.ForwardInPlace(activation, new[] { expression })!
+                        : shorthand.Forward(activation, null, new[] { expression });
                 }
                 var comment = $" // {node.Output}";
                 if (readers[i].Count == 1 && readers[i][0] == i + 1 || i == scope.Output && readers[i].Count == 0)

@@ -160,4 +160,24 @@ internal abstract class LayerKind
 
     /// <summary>The C# expression of the layer's output, given its module (<c>this.conv1</c>, null without one) and inputs.</summary>
     public abstract string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs);
+
+    /// <summary>
+    /// The layer's output computed in place in its first input (<c>functional.relu(x, inplace: true)</c>,
+    /// <c>a.add_(b)</c>), or null for a kind without an in-place form. The emitter uses it only where that input is a
+    /// fresh output of this scope that nothing else reads and that its own backward does not need
+    /// (<see cref="OutputMayBeOverwritten"/>), as torchvision's in-place ReLUs and residual sums are.
+    /// </summary>
+    public virtual string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) => null;
+
+    /// <summary>Whether <see cref="ForwardInPlace"/> has a form for this use.</summary>
+    public virtual bool CanRunInPlace(LoweredNode node) => false;
+
+    /// <summary>For a merge with an in-place form: any input may take the result (addition), not only the first.</summary>
+    public virtual bool InPlaceIntoAnyInput => false;
+
+    /// <summary>
+    /// The output is a new tensor (never a view of an input), and the kind's backward does not read it (a convolution
+    /// saves its input, BatchNorm its input and statistics): a later in-place layer may overwrite it.
+    /// </summary>
+    public virtual bool OutputMayBeOverwritten => false;
 }

@@ -135,6 +135,55 @@ internal static class TensorModules
 }
 
 /// <summary>
+/// Which layers compute in place, overwriting an input, as torchvision's in-place ReLUs and residual sums do: a graph
+/// fact every emitter and the memory estimate share. A layer may where its kind has an in-place form and the input it
+/// overwrites is an output of the same scope that only it reads, that the scope does not return, that has the layer's
+/// shape, and that its producer's backward does not need (a convolution's, BatchNorm's or a sum's output, never an
+/// activation's or a view).
+/// </summary>
+internal static class InPlace
+{
+    /// <summary>The position, among node <paramref name="index"/>'s inputs, of the one it overwrites; −1: none.</summary>
+    public static int Target(LoweredScope scope, int index)
+    {
+        var node = scope.Nodes[index];
+        if (node.IsBlock || LayerCatalog.Get(node.Kind) is not { } kind || !kind.CanRunInPlace(node))
+        {
+            return -1;
+        }
+        var count = kind.InPlaceIntoAnyInput ? node.Inputs.Count : Math.Min(1, node.Inputs.Count);
+        for (var position = 0; position < count; position++)
+        {
+            var k = node.Inputs[position];
+            if (k >= 0 && k != scope.Output && scope.Nodes[k] is { IsBlock: false, Activation: null } producer &&
+                LayerCatalog.Get(producer.Kind).OutputMayBeOverwritten && producer.Output == node.Output && Readings(scope, k) == 1)
+            {
+                return position;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Whether a layer's activation shorthand may overwrite the layer's own fresh output.</summary>
+    public static bool ActivationInPlace(LoweredNode node) =>
+        node.Activation is { } activation && !node.IsBlock && LayerCatalog.Get(node.Kind).OutputMayBeOverwritten &&
+        LayerCatalog.Get(activation.Kind).CanRunInPlace(activation);
+
+    private static int Readings(LoweredScope scope, int k)
+    {
+        var readings = 0;
+        foreach (var node in scope.Nodes)
+        {
+            foreach (var input in node.Inputs)
+            {
+                readings += input == k ? 1 : 0;
+            }
+        }
+        return readings;
+    }
+}
+
+/// <summary>
 /// The compile-time memory estimate of a lowered network: the bytes of its parameters and buffers, and the activation
 /// values of one sample: for training, every layer's output (what autograd keeps for the backward pass); for inference,
 /// the most outputs alive at once when each is freed after its last reader.
@@ -156,9 +205,10 @@ internal static class Memory
     public static long OutputValues(LoweredScope scope)
     {
         long values = 0;
-        foreach (var node in scope.Nodes)
+        for (var i = 0; i < scope.Nodes.Count; i++)
         {
-            values = checked(values + (node.Block is { } block ? OutputValues(block.Body) : Own(node)));
+            var node = scope.Nodes[i];
+            values = checked(values + (node.Block is { } block ? OutputValues(block.Body) : InPlace.Target(scope, i) >= 0 ? 0 : Own(node)));
         }
         return values;
     }
@@ -187,7 +237,8 @@ internal static class Memory
         {
             var node = scope.Nodes[i];
             // While a layer runs, its inputs are alive and so is what it is producing (a block: its own peak).
-            var running = node.Block is { } block ? PeakValues(block.Body) : Own(node);
+            // An in-place layer writes into its input, which only it reads: nothing more is alive.
+            var running = node.Block is { } block ? PeakValues(block.Body) : InPlace.Target(scope, i) >= 0 ? 0 : Own(node);
             peak = Math.Max(peak, checked(live + running));
             live = checked(live + node.Output.Size);
             for (var k = 0; k <= i; k++)
@@ -201,8 +252,8 @@ internal static class Memory
         return peak;
     }
 
-    /// <summary>A layer's own outputs: its output, and its activation's where it has the shorthand.</summary>
-    private static long Own(LoweredNode node) => node.Activation is null ? node.Output.Size : checked(2 * node.Output.Size);
+    /// <summary>A layer's own outputs: its output, and its activation's where it has the shorthand (unless in place).</summary>
+    private static long Own(LoweredNode node) => node.Activation is null || InPlace.ActivationInPlace(node) ? node.Output.Size : checked(2 * node.Output.Size);
 }
 
 /// <summary>A whole network, lowered.</summary>

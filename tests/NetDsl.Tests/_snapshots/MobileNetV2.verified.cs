@@ -31,7 +31,7 @@ partial class MobileNetV2 : global::TorchSharp.torch.nn.Module<global::TorchShar
     public const long InferenceActivationBytes = 10523008;
 
     /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
-    public const long TrainingActivationBytes = 86657768;
+    public const long TrainingActivationBytes = 61369064;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MobileNetV2
@@ -199,7 +199,7 @@ Trainable params: 2,236,682
 Non-trainable params: 34,112
 Multiply-adds: 299,507,072
 Parameter memory: 8.66 MiB
-Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
+Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
 
     private readonly global::NetDsl.Samples.Models.MobileNetV2.MobileNetV2Features features;
     private readonly global::TorchSharp.Modules.Linear classifier;
@@ -301,10 +301,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.stem_conv.forward(global::TorchSharp.torch.nn.functional.pad(input, new long[] { 0, 1, 0, 1 })); // [N, 32, 112, 112]
             x = this.stem_bn.forward(x); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_depthwise.forward(x); // [N, 32, 112, 112]
             x = this.stem_depthwise_bn.forward(x); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_project.forward(x); // [N, 16, 112, 112]
             x = this.stem_project_bn.forward(x); // [N, 16, 112, 112]
             x = this.bottleneck_1.forward(x); // [N, 24, 56, 56]
@@ -370,7 +370,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 96, 113, 113]
             x = this.depthwise.forward(x); // [N, 96, 56, 56]
             x = this.depthwise_bn.forward(x); // [N, 96, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
             x = this.project_bn.forward(x); // [N, 24, 56, 56]
             return x;
@@ -417,10 +417,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 144, 56, 56]
             x = this.depthwise.forward(x); // [N, 144, 56, 56]
             x = this.depthwise_bn.forward(x); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
             x = this.project_bn.forward(x); // [N, 24, 56, 56]
-            x = x + input; // [N, 24, 56, 56]
+            x = x.add_(input); // [N, 24, 56, 56]
             return x;
         }
 
@@ -466,7 +466,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 144, 57, 57]
             x = this.depthwise.forward(x); // [N, 144, 28, 28]
             x = this.depthwise_bn.forward(x); // [N, 144, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
             x = this.project_bn.forward(x); // [N, 32, 28, 28]
             return x;
@@ -513,10 +513,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 192, 28, 28]
             x = this.depthwise.forward(x); // [N, 192, 28, 28]
             x = this.depthwise_bn.forward(x); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
             x = this.project_bn.forward(x); // [N, 32, 28, 28]
-            x = x + input; // [N, 32, 28, 28]
+            x = x.add_(input); // [N, 32, 28, 28]
             return x;
         }
 
@@ -562,7 +562,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 192, 29, 29]
             x = this.depthwise.forward(x); // [N, 192, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 192, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
             x = this.project_bn.forward(x); // [N, 64, 14, 14]
             return x;
@@ -609,10 +609,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
             x = this.project_bn.forward(x); // [N, 64, 14, 14]
-            x = x + input; // [N, 64, 14, 14]
+            x = x.add_(input); // [N, 64, 14, 14]
             return x;
         }
 
@@ -657,7 +657,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
             x = this.project_bn.forward(x); // [N, 96, 14, 14]
             return x;
@@ -704,10 +704,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 576, 14, 14]
             x = this.depthwise.forward(x); // [N, 576, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
             x = this.project_bn.forward(x); // [N, 96, 14, 14]
-            x = x + input; // [N, 96, 14, 14]
+            x = x.add_(input); // [N, 96, 14, 14]
             return x;
         }
 
@@ -753,7 +753,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 576, 15, 15]
             x = this.depthwise.forward(x); // [N, 576, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 576, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
             x = this.project_bn.forward(x); // [N, 160, 7, 7]
             return x;
@@ -800,10 +800,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
             x = this.project_bn.forward(x); // [N, 160, 7, 7]
-            x = x + input; // [N, 160, 7, 7]
+            x = x.add_(input); // [N, 160, 7, 7]
             return x;
         }
 
@@ -848,7 +848,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 320, 7, 7]
             x = this.project_bn.forward(x); // [N, 320, 7, 7]
             return x;
@@ -888,7 +888,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 1280, 7, 7]
             x = this.bn.forward(x); // [N, 1280, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 1280, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 1280, 7, 7]
             return x;
         }
 
@@ -926,7 +926,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 96, 112, 112]
             x = this.bn.forward(x); // [N, 96, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 112, 112]
             return x;
         }
 
@@ -964,7 +964,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 144, 56, 56]
             x = this.bn.forward(x); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             return x;
         }
 
@@ -1002,7 +1002,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 192, 28, 28]
             x = this.bn.forward(x); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             return x;
         }
 
@@ -1040,7 +1040,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 384, 14, 14]
             x = this.bn.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             return x;
         }
 
@@ -1078,7 +1078,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 576, 14, 14]
             x = this.bn.forward(x); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             return x;
         }
 
@@ -1116,7 +1116,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.conv.forward(input); // [N, 960, 7, 7]
             x = this.bn.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             return x;
         }
 

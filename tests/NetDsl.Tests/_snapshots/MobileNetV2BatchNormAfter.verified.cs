@@ -31,7 +31,7 @@ partial class MobileNetV2BatchNormAfter : global::TorchSharp.torch.nn.Module<glo
     public const long InferenceActivationBytes = 10523008;
 
     /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
-    public const long TrainingActivationBytes = 86657768;
+    public const long TrainingActivationBytes = 61369064;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MobileNetV2BatchNormAfter
@@ -199,7 +199,7 @@ Trainable params: 2,236,682
 Non-trainable params: 34,112
 Multiply-adds: 299,507,072
 Parameter memory: 8.66 MiB
-Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
+Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
 
     private readonly global::NetDsl.Samples.Models.MobileNetV2BatchNormAfter.MobileNetV2Features features;
     private readonly global::TorchSharp.Modules.Linear classifier;
@@ -300,10 +300,10 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.stem_conv.forward(global::TorchSharp.torch.nn.functional.pad(input, new long[] { 0, 1, 0, 1 })); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_bn.forward(x); // [N, 32, 112, 112]
             x = this.stem_depthwise.forward(x); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_depthwise_bn.forward(x); // [N, 32, 112, 112]
             x = this.stem_project.forward(x); // [N, 16, 112, 112]
             x = this.stem_project_bn.forward(x); // [N, 16, 112, 112]
@@ -369,7 +369,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 96, 112, 112]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 96, 113, 113]
             x = this.depthwise.forward(x); // [N, 96, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 56, 56]
             x = this.depthwise_bn.forward(x); // [N, 96, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
             x = this.project_bn.forward(x); // [N, 24, 56, 56]
@@ -416,11 +416,11 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 144, 56, 56]
             x = this.depthwise.forward(x); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             x = this.depthwise_bn.forward(x); // [N, 144, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
             x = this.project_bn.forward(x); // [N, 24, 56, 56]
-            x = x + input; // [N, 24, 56, 56]
+            x = x.add_(input); // [N, 24, 56, 56]
             return x;
         }
 
@@ -465,7 +465,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 144, 56, 56]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 144, 57, 57]
             x = this.depthwise.forward(x); // [N, 144, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 28, 28]
             x = this.depthwise_bn.forward(x); // [N, 144, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
             x = this.project_bn.forward(x); // [N, 32, 28, 28]
@@ -512,11 +512,11 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 192, 28, 28]
             x = this.depthwise.forward(x); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             x = this.depthwise_bn.forward(x); // [N, 192, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
             x = this.project_bn.forward(x); // [N, 32, 28, 28]
-            x = x + input; // [N, 32, 28, 28]
+            x = x.add_(input); // [N, 32, 28, 28]
             return x;
         }
 
@@ -561,7 +561,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 192, 28, 28]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 192, 29, 29]
             x = this.depthwise.forward(x); // [N, 192, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 192, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
             x = this.project_bn.forward(x); // [N, 64, 14, 14]
@@ -608,11 +608,11 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
             x = this.project_bn.forward(x); // [N, 64, 14, 14]
-            x = x + input; // [N, 64, 14, 14]
+            x = x.add_(input); // [N, 64, 14, 14]
             return x;
         }
 
@@ -656,7 +656,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
             x = this.project_bn.forward(x); // [N, 96, 14, 14]
@@ -703,11 +703,11 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 576, 14, 14]
             x = this.depthwise.forward(x); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             x = this.depthwise_bn.forward(x); // [N, 576, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
             x = this.project_bn.forward(x); // [N, 96, 14, 14]
-            x = x + input; // [N, 96, 14, 14]
+            x = x.add_(input); // [N, 96, 14, 14]
             return x;
         }
 
@@ -752,7 +752,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
             var x = this.expand.forward(input); // [N, 576, 14, 14]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 576, 15, 15]
             x = this.depthwise.forward(x); // [N, 576, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 576, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
             x = this.project_bn.forward(x); // [N, 160, 7, 7]
@@ -799,11 +799,11 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
             x = this.project_bn.forward(x); // [N, 160, 7, 7]
-            x = x + input; // [N, 160, 7, 7]
+            x = x.add_(input); // [N, 160, 7, 7]
             return x;
         }
 
@@ -847,7 +847,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         {
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.depthwise_bn.forward(x); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 320, 7, 7]
             x = this.project_bn.forward(x); // [N, 320, 7, 7]
@@ -887,7 +887,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 1280, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 1280, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 1280, 7, 7]
             x = this.bn.forward(x); // [N, 1280, 7, 7]
             return x;
         }
@@ -925,7 +925,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 96, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 112, 112]
             x = this.bn.forward(x); // [N, 96, 112, 112]
             return x;
         }
@@ -963,7 +963,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             x = this.bn.forward(x); // [N, 144, 56, 56]
             return x;
         }
@@ -1001,7 +1001,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             x = this.bn.forward(x); // [N, 192, 28, 28]
             return x;
         }
@@ -1039,7 +1039,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.bn.forward(x); // [N, 384, 14, 14]
             return x;
         }
@@ -1077,7 +1077,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             x = this.bn.forward(x); // [N, 576, 14, 14]
             return x;
         }
@@ -1115,7 +1115,7 @@ Activation memory per sample: 10.0 MiB inference, 82.6 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.bn.forward(x); // [N, 960, 7, 7]
             return x;
         }

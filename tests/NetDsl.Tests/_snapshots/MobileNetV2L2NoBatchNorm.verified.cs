@@ -31,7 +31,7 @@ partial class MobileNetV2L2NoBatchNorm : global::TorchSharp.torch.nn.Module<glob
     public const long InferenceActivationBytes = 10523008;
 
     /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
-    public const long TrainingActivationBytes = 59945320;
+    public const long TrainingActivationBytes = 34656616;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: MobileNetV2L2NoBatchNorm
@@ -147,7 +147,7 @@ Trainable params: 2,202,570
 Non-trainable params: 0
 Multiply-adds: 299,507,072
 Parameter memory: 8.40 MiB
-Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
+Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
 
     private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.MobileNetV2Features features;
     private readonly global::TorchSharp.Modules.Linear classifier;
@@ -245,9 +245,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.stem_conv.forward(global::TorchSharp.torch.nn.functional.pad(input, new long[] { 0, 1, 0, 1 })); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_depthwise.forward(x); // [N, 32, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 32, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 32, 112, 112]
             x = this.stem_project.forward(x); // [N, 16, 112, 112]
             x = this.bottleneck_1.forward(x); // [N, 24, 56, 56]
             x = this.bottleneck_2.forward(x); // [N, 24, 56, 56]
@@ -327,7 +327,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
             var x = this.expand.forward(input); // [N, 96, 112, 112]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 96, 113, 113]
             x = this.depthwise.forward(x); // [N, 96, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
             return x;
         }
@@ -371,9 +371,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 144, 56, 56]
             x = this.depthwise.forward(x); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             x = this.project.forward(x); // [N, 24, 56, 56]
-            x = x + input; // [N, 24, 56, 56]
+            x = x.add_(input); // [N, 24, 56, 56]
             return x;
         }
 
@@ -417,7 +417,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
             var x = this.expand.forward(input); // [N, 144, 56, 56]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 144, 57, 57]
             x = this.depthwise.forward(x); // [N, 144, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
             return x;
         }
@@ -461,9 +461,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 192, 28, 28]
             x = this.depthwise.forward(x); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             x = this.project.forward(x); // [N, 32, 28, 28]
-            x = x + input; // [N, 32, 28, 28]
+            x = x.add_(input); // [N, 32, 28, 28]
             return x;
         }
 
@@ -507,7 +507,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
             var x = this.expand.forward(input); // [N, 192, 28, 28]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 192, 29, 29]
             x = this.depthwise.forward(x); // [N, 192, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
             return x;
         }
@@ -551,9 +551,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 64, 14, 14]
-            x = x + input; // [N, 64, 14, 14]
+            x = x.add_(input); // [N, 64, 14, 14]
             return x;
         }
 
@@ -596,7 +596,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 384, 14, 14]
             x = this.depthwise.forward(x); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
             return x;
         }
@@ -640,9 +640,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 576, 14, 14]
             x = this.depthwise.forward(x); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             x = this.project.forward(x); // [N, 96, 14, 14]
-            x = x + input; // [N, 96, 14, 14]
+            x = x.add_(input); // [N, 96, 14, 14]
             return x;
         }
 
@@ -686,7 +686,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
             var x = this.expand.forward(input); // [N, 576, 14, 14]
             x = global::TorchSharp.torch.nn.functional.pad(x, new long[] { 0, 1, 0, 1 }); // [N, 576, 15, 15]
             x = this.depthwise.forward(x); // [N, 576, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
             return x;
         }
@@ -730,9 +730,9 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 160, 7, 7]
-            x = x + input; // [N, 160, 7, 7]
+            x = x.add_(input); // [N, 160, 7, 7]
             return x;
         }
 
@@ -775,7 +775,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         {
             var x = this.expand.forward(input); // [N, 960, 7, 7]
             x = this.depthwise.forward(x); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             x = this.project.forward(x); // [N, 320, 7, 7]
             return x;
         }
@@ -814,7 +814,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 1280, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 1280, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 1280, 7, 7]
             return x;
         }
 
@@ -850,7 +850,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 96, 112, 112]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 96, 112, 112]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 96, 112, 112]
             return x;
         }
 
@@ -886,7 +886,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 144, 56, 56]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 144, 56, 56]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 144, 56, 56]
             return x;
         }
 
@@ -922,7 +922,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 192, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 192, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 192, 28, 28]
             return x;
         }
 
@@ -958,7 +958,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 384, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 384, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 384, 14, 14]
             return x;
         }
 
@@ -994,7 +994,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 576, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 576, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 576, 14, 14]
             return x;
         }
 
@@ -1030,7 +1030,7 @@ Activation memory per sample: 10.0 MiB inference, 57.2 MiB training";
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = this.conv.forward(input); // [N, 960, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu6(x); // [N, 960, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu6(x, inplace: true); // [N, 960, 7, 7]
             return x;
         }
 

@@ -31,7 +31,7 @@ partial class SmallSEResNet : global::TorchSharp.torch.nn.Module<global::TorchSh
     public const long InferenceActivationBytes = 150592;
 
     /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
-    public const long TrainingActivationBytes = 930568;
+    public const long TrainingActivationBytes = 667032;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
     public const string Summary = @"Model: SmallSEResNet
@@ -95,7 +95,7 @@ Trainable params: 80,582
 Non-trainable params: 672
 Multiply-adds: 9,348,608
 Parameter memory: 317.5 KiB
-Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
+Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
 
     private readonly global::TorchSharp.Modules.Conv2d stem;
     private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;
@@ -127,7 +127,7 @@ Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
         global::NetDsl.InputShapeException.ThrowIfMismatch("SmallSEResNet", input, InputShape);
         var x = this.stem.forward(input); // [N, 16, 28, 28]
         x = this.stem_bn.forward(x); // [N, 16, 28, 28]
-        x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 16, 28, 28]
+        x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 16, 28, 28]
         x = this.block1.forward(x); // [N, 16, 28, 28]
         x = this.block2.forward(x); // [N, 32, 14, 14]
         x = this.block3.forward(x); // [N, 64, 7, 7]
@@ -177,18 +177,18 @@ Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
         {
             var x = this.conv1.forward(input); // [N, 16, 28, 28]
             x = this.bn1.forward(x); // [N, 16, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 16, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 16, 28, 28]
             x = this.conv2.forward(x); // [N, 16, 28, 28]
             var bn2 = this.bn2.forward(x); // [N, 16, 28, 28]
             x = bn2.mean(new long[] { 2, 3 }); // [N, 16]
             x = this.fc1.forward(x); // [N, 4]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 4]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 4]
             x = this.fc2.forward(x); // [N, 16]
             x = global::TorchSharp.torch.sigmoid(x); // [N, 16]
             x = x.reshape(new long[] { -1, 16, 1, 1 }); // [N, 16, 1, 1]
             x = bn2 * x; // [N, 16, 28, 28]
             x = x + input; // [N, 16, 28, 28]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 16, 28, 28]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 16, 28, 28]
             return x;
         }
 
@@ -238,20 +238,20 @@ Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
         {
             var x = this.conv1.forward(input); // [N, 32, 14, 14]
             x = this.bn1.forward(x); // [N, 32, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 32, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 32, 14, 14]
             x = this.conv2.forward(x); // [N, 32, 14, 14]
             var bn2 = this.bn2.forward(x); // [N, 32, 14, 14]
             x = bn2.mean(new long[] { 2, 3 }); // [N, 32]
             x = this.fc1.forward(x); // [N, 8]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 8]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 8]
             x = this.fc2.forward(x); // [N, 32]
             x = global::TorchSharp.torch.sigmoid(x); // [N, 32]
             x = x.reshape(new long[] { -1, 32, 1, 1 }); // [N, 32, 1, 1]
             var scale = bn2 * x; // [N, 32, 14, 14]
             x = this.downsample.forward(input); // [N, 32, 14, 14]
             x = this.downsample_bn.forward(x); // [N, 32, 14, 14]
-            x = scale + x; // [N, 32, 14, 14]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 32, 14, 14]
+            x = x.add_(scale); // [N, 32, 14, 14]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 32, 14, 14]
             return x;
         }
 
@@ -301,20 +301,20 @@ Activation memory per sample: 147.1 KiB inference, 908.8 KiB training";
         {
             var x = this.conv1.forward(input); // [N, 64, 7, 7]
             x = this.bn1.forward(x); // [N, 64, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 64, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 64, 7, 7]
             x = this.conv2.forward(x); // [N, 64, 7, 7]
             var bn2 = this.bn2.forward(x); // [N, 64, 7, 7]
             x = bn2.mean(new long[] { 2, 3 }); // [N, 64]
             x = this.fc1.forward(x); // [N, 16]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 16]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 16]
             x = this.fc2.forward(x); // [N, 64]
             x = global::TorchSharp.torch.sigmoid(x); // [N, 64]
             x = x.reshape(new long[] { -1, 64, 1, 1 }); // [N, 64, 1, 1]
             var scale = bn2 * x; // [N, 64, 7, 7]
             x = this.downsample.forward(input); // [N, 64, 7, 7]
             x = this.downsample_bn.forward(x); // [N, 64, 7, 7]
-            x = scale + x; // [N, 64, 7, 7]
-            x = global::TorchSharp.torch.nn.functional.relu(x); // [N, 64, 7, 7]
+            x = x.add_(scale); // [N, 64, 7, 7]
+            x = global::TorchSharp.torch.nn.functional.relu(x, inplace: true); // [N, 64, 7, 7]
             return x;
         }
 

@@ -29,6 +29,10 @@ internal sealed class ReLUKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.relu({input})";
+
+    public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) => $"{Functional}.relu({inputs[0]}, inplace: true)";
+
+    public override bool CanRunInPlace(LoweredNode node) => true;
 }
 
 /// <summary>ReLU6: min(max(x, 0), 6) (Keras <c>ReLU(6.0)</c>, PyTorch <c>nn.ReLU6</c>).</summary>
@@ -41,6 +45,10 @@ internal sealed class ReLU6Kind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.relu6({input})";
+
+    public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) => $"{Functional}.relu6({inputs[0]}, inplace: true)";
+
+    public override bool CanRunInPlace(LoweredNode node) => true;
 }
 
 /// <summary>Sigmoid: 1 / (1 + e^−x) (PyTorch <c>nn.Sigmoid</c>).</summary>
@@ -256,4 +264,10 @@ internal sealed class ActivationKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).Forward(chosen, module, inputs) : inputs[0];
+
+    public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) =>
+        ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).ForwardInPlace(chosen, inputs) : null;
+
+    public override bool CanRunInPlace(LoweredNode node) =>
+        ((ChosenActivation)node.Arguments).Chosen is { } chosen && LayerCatalog.Get(chosen.Kind).CanRunInPlace(chosen);
 }

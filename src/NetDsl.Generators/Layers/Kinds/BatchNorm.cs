@@ -14,6 +14,9 @@ internal sealed record BatchNormArguments(long Channels, int Rank, double Epsilo
 /// </summary>
 internal sealed class BatchNormKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "BatchNorm";
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Double("epsilon"), ArgumentSpec.Double("momentum"), ArgumentSpec.Bool("affine"), ArgumentSpec.Bool("trackRunningStats") };

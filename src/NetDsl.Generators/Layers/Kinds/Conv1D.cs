@@ -13,6 +13,9 @@ internal sealed record Convolution1DArguments(long InChannels, long Filters, lon
 /// </summary>
 internal sealed class Conv1DKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "Conv1D";
 
     public override string Stem => "conv1d";

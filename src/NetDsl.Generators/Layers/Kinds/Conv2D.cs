@@ -14,6 +14,9 @@ internal sealed record ConvolutionArguments(
 /// </summary>
 internal sealed class Conv2DKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "Conv2D";
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]

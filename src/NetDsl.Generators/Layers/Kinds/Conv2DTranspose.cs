@@ -13,6 +13,9 @@ internal sealed record TransposedConvolutionArguments(long InChannels, long Filt
 /// </summary>
 internal sealed class Conv2DTransposeKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "Conv2DTranspose";
 
     public override string Stem => "conv2d_transpose";

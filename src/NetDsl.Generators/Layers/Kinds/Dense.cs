@@ -10,6 +10,9 @@ internal sealed record DenseArguments(long InFeatures, long Units, bool Bias) : 
 /// <summary>Dense (Keras <c>Dense</c>, PyTorch <c>nn.Linear</c>) on a flat input; <c>InFeatures</c> pins the input width.</summary>
 internal sealed class DenseKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "Dense";
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]

@@ -9,6 +9,9 @@ namespace NetDsl.Generators.Layers.Kinds;
 /// </summary>
 internal sealed class DepthwiseConv2DKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "DepthwiseConv2D";
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[]

@@ -66,6 +66,15 @@ internal sealed class AddKind : ElementwiseMergeKind
     }
 
     protected override string Combine(IReadOnlyList<string> inputs) => string.Join(" + ", inputs);
+
+    public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) =>
+        inputs[0] + string.Concat(inputs.Skip(1).Select(i => $".add_({i})"));
+
+    public override bool InPlaceIntoAnyInput => true;
+
+    public override bool CanRunInPlace(LoweredNode node) => true;
+
+    public override bool OutputMayBeOverwritten => true;
 }
 
 /// <summary>Subtract: the first input minus the second (Keras <c>Subtract</c>, PyTorch <c>a - b</c>).</summary>
@@ -76,6 +85,8 @@ internal sealed class SubtractKind : ElementwiseMergeKind
     protected override bool ExactlyTwo => true;
 
     protected override string Combine(IReadOnlyList<string> inputs) => $"{inputs[0]} - {inputs[1]}";
+
+    public override bool OutputMayBeOverwritten => true;
 }
 
 /// <summary>Multiply: the element-wise product (Keras <c>Multiply</c>, PyTorch <c>a * b</c>), e.g. an SE gate.</summary>
@@ -121,6 +132,9 @@ internal sealed record ConcatenateArguments(long Dim) : LayerArguments;
 /// </summary>
 internal sealed class ConcatenateKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "Concatenate";
 
     public override IReadOnlyList<ArgumentSpec> Arguments { get; } = new[] { ArgumentSpec.Names("inputs"), ArgumentSpec.Int("axis") };

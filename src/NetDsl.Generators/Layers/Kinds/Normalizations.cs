@@ -27,6 +27,9 @@ internal static class Normalization
 /// </summary>
 internal sealed class LayerNormalizationKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "LayerNormalization";
 
     public override string Stem => "layer_norm";
@@ -56,6 +59,9 @@ internal sealed class LayerNormalizationKind : LayerKind
 /// </summary>
 internal sealed class GroupNormalizationKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "GroupNormalization";
 
     public override string Stem => "group_norm";
@@ -94,6 +100,9 @@ internal sealed class GroupNormalizationKind : LayerKind
 /// </summary>
 internal sealed class InstanceNormalizationKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "InstanceNormalization";
 
     public override string Stem => "instance_norm";

@@ -12,6 +12,9 @@ internal sealed record SeparableArguments(long InChannels, long Filters, long Ke
 /// </summary>
 internal sealed class SeparableConv2DKind : LayerKind
 {
+    /// <inheritdoc/>
+    public override bool OutputMayBeOverwritten => true;
+
     public override string Name => "SeparableConv2D";
 
     public override string Stem => "separable_conv2d";
