@@ -315,6 +315,14 @@ public sealed class GeneratorRegressionTests
         error.GetMessage().Should().Contain("32 levels deep").And.Contain("never turns false");
     }
 
+    [Fact]
+    public void Activations_beyond_64_bits_of_bytes_give_a_saturated_memory_estimate_not_a_crash()
+    {
+        // 2^31 × 2^31 values per sample: the counts fit 64 bits, four bytes each do not (the estimate once threw).
+        var run = Accepted("""[Network, Input(1, 2147483647, 2147483647)] [ZeroPadding2D(1)] public partial class Net { }""");
+        run.GeneratedSources.Single().SourceText.ToString().Should().Contain($"InferenceActivationBytes = {long.MaxValue}");
+    }
+
     [Theory]
     [InlineData("""[Dense(4, Name = "a", Key = "fc..1")]""", "fc..1")]
     [InlineData("""[Dense(4, Name = "a", Key = "fc.{1")]""", "{")]

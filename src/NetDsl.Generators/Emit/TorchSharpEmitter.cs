@@ -162,7 +162,7 @@ internal static class TorchSharpEmitter
             scope.ResolveTypes();
 
             var keyed = TensorModules.AnyKey(network.Body);
-            (parameterBytes, inferenceBytes, trainingBytes) = (Memory.StateBytes(network.Body), checked(4 * Memory.PeakValues(network.Body)), checked(4 * Memory.OutputValues(network.Body)));
+            (parameterBytes, inferenceBytes, trainingBytes) = (Memory.StateBytes(network.Body), Memory.Times(4, Memory.PeakValues(network.Body)), Memory.Times(4, Memory.OutputValues(network.Body)));
             var origin = model.BaseNetwork is null ? string.Empty : $" Variant of {Xml(model.BaseNetwork)}.";
             writer.Line("/// <summary>")
                 .Line($"/// {Xml(model.ClassName)}: {inference.Input} → {inference.Output}, {Grouped(inference.Trainable)} trainable parameters.{origin}")

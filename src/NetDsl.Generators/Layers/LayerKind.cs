@@ -147,7 +147,7 @@ internal abstract class LayerKind
     public virtual bool HasBias(LoweredNode node) => false;
 
     /// <summary>Bytes of the module's parameters and buffers (float32 values; a kind with other buffers says so).</summary>
-    public virtual long StateBytes(LoweredNode node) => checked(4 * (node.Trainable + node.NonTrainable));
+    public virtual long StateBytes(LoweredNode node) => Memory.Times(4, Memory.Add(node.Trainable, node.NonTrainable));
 
     /// <summary>The summary's type column for one use.</summary>
     public virtual string SummaryType(LoweredNode node) => Name;

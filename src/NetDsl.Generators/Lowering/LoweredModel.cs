@@ -196,7 +196,7 @@ internal static class Memory
         long bytes = 0;
         foreach (var node in scope.Nodes)
         {
-            bytes = checked(bytes + (node.Block is { } block ? StateBytes(block.Body) : LayerCatalog.Get(node.Kind).StateBytes(node)));
+            bytes = Add(bytes, node.Block is { } block ? StateBytes(block.Body) : Kind(node).StateBytes(node));
         }
         return bytes;
     }
@@ -208,7 +208,7 @@ internal static class Memory
         for (var i = 0; i < scope.Nodes.Count; i++)
         {
             var node = scope.Nodes[i];
-            values = checked(values + (node.Block is { } block ? OutputValues(block.Body) : InPlace.Target(scope, i) >= 0 ? 0 : Own(node)));
+            values = Add(values, node.Block is { } block ? OutputValues(block.Body) : InPlace.Target(scope, i) >= 0 ? 0 : Own(node));
         }
         return values;
     }
@@ -239,21 +239,29 @@ internal static class Memory
             // While a layer runs, its inputs are alive and so is what it is producing (a block: its own peak).
             // An in-place layer writes into its input, which only it reads: nothing more is alive.
             var running = node.Block is { } block ? PeakValues(block.Body) : InPlace.Target(scope, i) >= 0 ? 0 : Own(node);
-            peak = Math.Max(peak, checked(live + running));
-            live = checked(live + node.Output.Size);
+            peak = Math.Max(peak, Add(live, running));
+            live = Add(live, node.Output.Size);
             for (var k = 0; k <= i; k++)
             {
                 if (lastReader[k] == i || k == i && lastReader[k] < 0)
                 {
-                    live -= scope.Nodes[k].Output.Size;
+                    live = live == long.MaxValue ? live : live - scope.Nodes[k].Output.Size;
                 }
             }
         }
         return peak;
     }
 
+    /// <summary>A sum that stops at <see cref="long.MaxValue"/>: an estimate beyond 8 EiB says only that (a size beyond 64 bits is ND0018 elsewhere).</summary>
+    public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    /// <summary>A product that stops at <see cref="long.MaxValue"/> (both factors ≥ 0).</summary>
+    public static long Times(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    private static LayerKind Kind(LoweredNode node) => LayerCatalog.Get(node.Kind);
+
     /// <summary>A layer's own outputs: its output, and its activation's where it has the shorthand (unless in place).</summary>
-    private static long Own(LoweredNode node) => node.Activation is null || InPlace.ActivationInPlace(node) ? node.Output.Size : checked(2 * node.Output.Size);
+    private static long Own(LoweredNode node) => node.Activation is null || InPlace.ActivationInPlace(node) ? node.Output.Size : Add(node.Output.Size, node.Output.Size);
 }
 
 /// <summary>A whole network, lowered.</summary>

@@ -23,7 +23,7 @@ internal sealed class BatchNormKind : LayerKind
 
     /// <summary>The float32 scale, shift and running statistics, and PyTorch's int64 <c>num_batches_tracked</c> counter.</summary>
     public override long StateBytes(LoweredNode node) =>
-        checked(base.StateBytes(node) + (((BatchNormArguments)node.Arguments).TrackRunningStats ? 8 : 0));
+        Memory.Add(base.StateBytes(node), ((BatchNormArguments)node.Arguments).TrackRunningStats ? 8 : 0);
 
     public override LayerOutcome Lower(LayerContext context)
     {
