@@ -20,7 +20,7 @@ namespace NetDsl.Generators;
 public sealed class NetDslAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Rules.All;
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -29,53 +29,107 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            // A block used by several networks is checked with each of them: its own errors are reported once.
+            // One analysis per network and compilation: a variant compares its findings with its base's, and a block
+            // used by several networks is checked with each of them, its own errors reported once.
+            var analyses = new ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork>(SymbolEqualityComparer.Default);
             var reported = new ConcurrentDictionary<string, bool>();
-            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, reported), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, analyses, reported), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, ConcurrentDictionary<string, bool> reported)
+    private static AnalyzedNetwork AnalysisOf(INamedTypeSymbol type, Compilation compilation, ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> analyses,
+        System.Threading.CancellationToken cancellationToken) =>
+        analyses.GetOrAdd(type, t =>
+        {
+            NetworkModel model;
+            try
+            {
+                model = NetworkParser.Parse(t, compilation, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                model = NetworkParser.Failed(t, e);
+            }
+            return NetDslGenerator.Analyze(model);
+        });
+
+    private static void AnalyzeType(SymbolAnalysisContext context, ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> analyses, ConcurrentDictionary<string, bool> reported)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!NetworkParser.IsNetworkOrVariant(type))
         {
             return;
         }
-        NetworkModel model;
-        try
-        {
-            model = NetworkParser.Parse(type, context.Compilation, context.CancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception e)
-        {
-            model = NetworkParser.Failed(type, e);
-        }
-        foreach (var info in DiagnosticsOf(NetDslGenerator.Analyze(model)))
+        var analyzed = AnalysisOf(type, context.Compilation, analyses, context.CancellationToken);
+        var model = analyzed.Model;
+        var baseType = model.BaseNetwork is null ? null : BaseOf(type);
+        var baseFindings = baseType is not null && baseType.DeclaringSyntaxReferences.Length > 0 && NetworkParser.IsNetworkOrVariant(baseType)
+            ? new HashSet<string>(DiagnosticsOf(AnalysisOf(baseType, context.Compilation, analyses, context.CancellationToken)).Select(Cause))
+            : new HashSet<string>();
+        foreach (var info in DiagnosticsOf(analyzed))
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
             var location = ToLocation(info.Span, context.Compilation, type);
-            if (model.BaseNetwork is not null && info.Id != "ND0102" && DiagnosticDescriptors.Get(info.Id).DefaultSeverity == DiagnosticSeverity.Warning)
+            var additional = info.Additional.Select(span => ToLocation(span, context.Compilation, type)).Where(l => l != Location.None).ToList();
+            var rule = Rules.Get(info.Id);
+            if (model.BaseNetwork is not null && info.Id != Rules.VariantChangesNothing.Id && !Rules.IsError(info.Id))
             {
                 // A variant has no layers of its own: a warning about them (a bias before BatchNorm) belongs to the base,
                 // where it is reported or suppressed, even when the base lives in another assembly.
                 continue;
             }
-            if (model.BaseNetwork is not null && !Declares(type, location) && arguments.Length > 0)
+            if (model.BaseNetwork is not null && !Declares(type, location))
             {
-                // A base layer that only fails in this variant (e.g. its own smaller [Input]): the variant is the cause,
-                // so the error goes on the variant, naming it, with the base layer as an additional location.
-                arguments[0] = $"{model.ClassName} (variant of {model.BaseNetwork}) {arguments[0]}";
-                var here = ToLocation(model.InputSpan ?? model.ClassSpan, context.Compilation, type);
-                Report(context, reported, Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), here, new[] { location }, arguments));
-                continue;
+                if (baseFindings.Contains(Cause(info)))
+                {
+                    continue; // the base network fails the same way: reported there, once
+                }
+                if (arguments.Length > 0)
+                {
+                    // A base layer that only fails in this variant (e.g. its own smaller [Input]): the variant is the cause,
+                    // so the error goes on the variant — its own [Input] if it has one, else its [Variant] — naming it, with
+                    // the base layer (and the usages leading to it) as additional locations.
+                    arguments[0] = $"{model.ClassName} (variant of {model.BaseNetwork}) {arguments[0]}";
+                    var own = ToLocation(model.InputSpan, context.Compilation, type);
+                    var here = model.InputSpan is not null && Declares(type, own) ? own : ToLocation(model.AttributeSpan ?? model.ClassSpan, context.Compilation, type);
+                    additional.Insert(0, location);
+                    var properties = PropertiesOf(info);
+                    if (properties.TryGetValue("Layer", out var layer) && int.TryParse(layer, out var index))
+                    {
+                        properties = properties.SetItem("Layer", (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    Report(context, reported, Diagnostic.Create(rule, here, additional, properties, arguments));
+                    continue;
+                }
             }
-            Report(context, reported, Diagnostic.Create(DiagnosticDescriptors.Get(info.Id), location, arguments));
+            Report(context, reported, Diagnostic.Create(rule, location, additional, PropertiesOf(info), arguments));
         }
+    }
+
+    /// <summary>What makes two findings the same cause: the rule and where it is.</summary>
+    private static string Cause(DiagnosticInfo info) => info.Id + "|" + info.Span?.FilePath + "|" + info.Span?.Start + "|" + info.Span?.Length;
+
+    private static ImmutableDictionary<string, string?> PropertiesOf(DiagnosticInfo info) =>
+        info.Properties.Count == 0
+            ? ImmutableDictionary<string, string?>.Empty
+            : info.Properties.ToImmutableDictionary(p => p.Key, p => (string?)p.Value);
+
+    /// <summary>The network a [Variant(typeof(Base))] names, or null.</summary>
+    private static INamedTypeSymbol? BaseOf(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == NetworkParser.VariantAttributeName
+                && attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol named)
+            {
+                return named;
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -85,13 +139,13 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
     internal static IEnumerable<DiagnosticInfo> DiagnosticsOf(AnalyzedNetwork analyzed)
     {
         var diagnostics = analyzed.Inference.Diagnostics.AsEnumerable();
-        if (!analyzed.Inference.Diagnostics.Any(d => d.Id == "ND0099"))
+        if (!analyzed.Inference.Diagnostics.Any(d => d.Id == Rules.InternalError.Id))
         {
             var file = GeneratedFile.From(analyzed.Model, analyzed.Inference);
             if (file.Failure is not null)
             {
                 var model = analyzed.Model;
-                diagnostics = diagnostics.Append(new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, file.Failure }.ToEquatableArray()));
+                diagnostics = diagnostics.Append(Rules.InternalError.At(model.AttributeSpan ?? model.ClassSpan, model.ClassName, file.Failure));
             }
         }
         return diagnostics;
@@ -99,7 +153,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, ConcurrentDictionary<string, bool> reported, Diagnostic diagnostic)
     {
-        var key = diagnostic.Id + "|" + diagnostic.Location.SourceTree?.FilePath + "|" + diagnostic.Location.SourceSpan + "|" + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        var key = diagnostic.Id + "|" + diagnostic.Location.SourceTree?.FilePath + "|" + diagnostic.Location.SourceSpan;
         if (reported.TryAdd(key, true))
         {
             context.ReportDiagnostic(diagnostic);

@@ -10,6 +10,7 @@ using NetDsl.Generators.Model;
 using NetDsl.Generators.Parsing;
 using NetDsl.Generators.Shapes;
 using NetDsl.Generators.Transforms;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators;
 
@@ -68,7 +69,7 @@ public sealed class NetDslGenerator : IIncrementalGenerator
         }
         catch (Exception e)
         {
-            var failure = new DiagnosticInfo("ND0099", model.AttributeSpan ?? model.ClassSpan, new[] { model.ClassName, e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            var failure = Rules.InternalError.At(model.AttributeSpan ?? model.ClassSpan, model.ClassName, e.GetType().Name + ": " + e.Message);
             var empty = new InferenceResult(default, default, EquatableArray<LayerRow>.Empty, 0, 0, 0,
                 model.Diagnostics.Add(failure));
             return new AnalyzedNetwork(model, empty);

@@ -64,7 +64,7 @@ public sealed class DiagnosticsTests
         [Network, Input(8, 16, 16)] [Residual(8)] [Residual(12)] public partial class Net { }
         """,
         "ND0003", DiagnosticSeverity.Error,
-        "residual_2.shortcut: Add needs equal shapes, but the output is [N, 12, 16, 16] and the shortcut input is [N, 8, 16, 16]",
+        "residual_2.shortcut: Add needs equal shapes, but the output is [N, 12, 16, 16] and the shortcut input is [N, 8, 16, 16]; project the shortcut with a 1×1 Conv2D(12, 1, From = \"input\"), or remove the [Add]",
         "Residual(12)");
 
     [Fact]
@@ -75,20 +75,22 @@ public sealed class DiagnosticsTests
         [Network, Input(8, 16, 16)] [Down(1, true)] [Down(2, true)] public partial class Net { }
         """,
         "ND0003", DiagnosticSeverity.Error,
-        "down_2.shortcut: Add needs equal shapes, but the output is [N, 8, 8, 8] and the shortcut input is [N, 8, 16, 16]",
+        "down_2.shortcut: Add needs equal shapes, but the output is [N, 8, 8, 8] and the shortcut input is [N, 8, 16, 16]; project the shortcut with a 1×1 Conv2D(8, 1, Strides = 2, From = \"input\"), or remove the [Add]",
         "Down(2, true)");
 
     [Fact]
     public void Pooling_the_image_away_is_ND0004() => Expect(
         "[Network, Input(3, 8, 8)] [MaxPooling2D(4)] [MaxPooling2D(4, Name = \"pool\")] public partial class Net { }",
         "ND0004", DiagnosticSeverity.Error,
-        "pool: output would be [N, 3, 0, 0]; the input [N, 3, 2, 2] is too small for this layer",
+        "pool: output would be [N, 3, 0, 0]; the input [N, 3, 2, 2] is too small for this layer; the 4×4 window needs an input of at least 4×4: set Padding = Padding.Same, use a smaller window, or give the network a larger [Input]",
         "MaxPooling2D(4, Name = \"pool\")");
 
     [Fact]
     public void Kernel_larger_than_input_is_ND0005() => Expect(
         "[Network, Input(1, 4, 4)] [Conv2D(4, 3)] [Conv2D(4, 3)] public partial class Net { }",
-        "ND0005", DiagnosticSeverity.Error, "conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2]", "Conv2D(4, 3)");
+        "ND0005", DiagnosticSeverity.Error,
+        "conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2] (it needs at least 3×3): set Padding = Padding.Same, use a smaller window, or give the network a larger [Input]",
+        "Conv2D(4, 3)");
 
     [Fact]
     public void Bias_regularizer_without_bias_is_ND0006() => Expect(
@@ -115,7 +117,7 @@ public sealed class DiagnosticsTests
         [Network, Input(3, 8, 8)] [Wide(2)] public partial class Net { }
         """,
         "ND0008", DiagnosticSeverity.Error,
-        "'inputChanels' is not a parameter of block Wide (parameters: factor, inputChannels, inputHeight, inputWidth)",
+        "'inputChanels' is not a parameter of block Wide (parameters: factor, inputChannels, inputHeight, inputWidth); did you mean 'inputChannels'?",
         "inputChanels");
 
     [Fact]
@@ -180,9 +182,9 @@ public sealed class DiagnosticsTests
         "ND0002", DiagnosticSeverity.Error, "dense_1: KernelL2 must be a finite number, got Infinity", "double.PositiveInfinity");
 
     [Fact]
-    public void Chunks_that_do_not_divide_the_channels_is_ND0002_on_chunks() => Expect(
+    public void Chunks_that_do_not_divide_the_channels_is_ND0029_on_chunks() => Expect(
         "[Network, Input(6, 8, 8)] [Chunk(4, 1)] [Flatten] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "chunk_1: the 6 channels of [N, 6, 8, 8] do not split into 4 equal chunks", "4");
+        "ND0029", DiagnosticSeverity.Error, "chunk_1: the 6 channels of [N, 6, 8, 8] do not split into 4 equal chunks", "4");
 
     [Fact]
     public void Chunk_index_outside_the_chunks_is_ND0002_on_index() => Expect(
@@ -199,9 +201,9 @@ public sealed class DiagnosticsTests
         "ND0002", DiagnosticSeverity.Error, "half_2.half: index must be ≥ 0 and below chunks (2), got 2", "Half(2)");
 
     [Fact]
-    public void Enum_value_outside_its_type_is_ND0002() => Expect(
+    public void Enum_value_outside_its_type_is_ND0027() => Expect(
         "[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same, Half)", "(Padding)7");
+        "ND0027", DiagnosticSeverity.Error, "Conv2D: Padding = 7 is not a Padding value (Valid, Same, Half)", "(Padding)7");
 
     [Fact]
     public void Double_where_int_is_needed_is_ND0009() => Expect(
@@ -249,16 +251,16 @@ public sealed class DiagnosticsTests
         """;
 
     [Fact]
-    public void Block_of_two_inputs_used_without_names_is_ND0002() => Expect(
+    public void Block_of_two_inputs_used_without_names_is_ND0030() => Expect(
         UpBlock + "[Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = \"down\")] [Up(Name = \"dec\")] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error,
+        "ND0030", DiagnosticSeverity.Error,
         "Net.dec: Up reads 2 inputs (x, skip) but none is named: write From = \"…, …\" with one name for each",
         "Up(Name = \"dec\")");
 
     [Fact]
-    public void Block_of_two_inputs_given_three_names_is_ND0002() => Expect(
+    public void Block_of_two_inputs_given_three_names_is_ND0030() => Expect(
         UpBlock + "[Network, Input(4, 8, 8)] [MaxPooling2D(2, Name = \"down\")] [Up(From = \"down, input, down\")] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error,
+        "ND0030", DiagnosticSeverity.Error,
         "Net.up_1: Up reads 2 inputs (x, skip) but From names 3: write From = \"…, …\" with one name for each",
         "down");
 
@@ -275,9 +277,9 @@ public sealed class DiagnosticsTests
         "UpAttribute");
 
     [Fact]
-    public void Two_names_for_a_layer_of_one_input_is_ND0002() => Expect(
+    public void Two_names_for_a_layer_of_one_input_is_ND0030() => Expect(
         "[Network, Input(4, 8, 8)] [Conv2D(4, 1, Name = \"a\")] [Conv2D(4, 1, From = \"a, input\")] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error,
+        "ND0030", DiagnosticSeverity.Error,
         "Net.conv2d_2: From names 2 outputs, but Conv2D reads one (several are for a block with [BlockInputs]; a merge names its inputs in its constructor)",
         "input");
 
@@ -287,13 +289,13 @@ public sealed class DiagnosticsTests
         .Should().Match<Diagnostic>(d => d.Id == "ND0021" && Text(d) == "inputt" && d.GetMessage().Contains("did you mean 'input'?"));
 
     [Fact]
-    public void Bad_block_input_names_are_ND0002()
+    public void Bad_block_input_names_are_ND0031()
     {
         // The block then reads one input, so its layers' names and its uses get their own errors too.
         var diagnostics = TestCompilation.Analyze(Usings +
             "[BlockInputs(\"a\", \"a\")] [Add(\"a\", \"a\")] public sealed class PairAttribute : BlockAttribute { }\n" +
             "[Network, Input(4)] [Dense(4, Name = \"d\")] [Pair(From = \"d, d\")] public partial class Net { }");
-        diagnostics.Should().Contain(d => d.Id == "ND0002" && d.GetMessage() == "Pair: 'a' is named twice" && Text(d) == "BlockInputs(\"a\", \"a\")");
+        diagnostics.Should().Contain(d => d.Id == "ND0031" && d.GetMessage() == "Pair: 'a' is named twice" && Text(d) == "BlockInputs(\"a\", \"a\")");
     }
 
     // ---- Enum values and expressions in properties ----------------------------------------------------------
@@ -341,14 +343,14 @@ public sealed class DiagnosticsTests
         "ND0009", DiagnosticSeverity.Error, "Expression 'Padding.Same': parameter 'act' of B is Activation but the value is Padding", "Padding.Same");
 
     [Fact]
-    public void Int_where_an_enum_belongs_is_ND0002() => Expect(
+    public void Int_where_an_enum_belongs_is_ND0026() => Expect(
         "[Network, Input(3, 8, 8)] [Conv2D(4, 3, Padding = 1)] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "conv2d_1: padding must be a Padding (Padding.Valid, Padding.Same, Padding.Half), not int (1)", "1");
+        "ND0026", DiagnosticSeverity.Error, "conv2d_1: padding must be a Padding (Padding.Valid, Padding.Same, Padding.Half), not int (1)", "1");
 
     [Fact]
-    public void Bool_property_given_an_int_is_ND0002() => Expect(
+    public void Bool_property_given_an_int_is_ND0026() => Expect(
         "[Network, Input(3, 8, 8)] [Conv2D(4, 3, UseBias = 0)] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "conv2d_1: useBias must be a bool, not int", "0");
+        "ND0026", DiagnosticSeverity.Error, "conv2d_1: useBias must be a bool, not int", "0");
 
     [Fact]
     public void Bias_lambda_where_an_expression_turns_the_bias_off_is_ND0006() => Expect(
@@ -385,9 +387,9 @@ public sealed class DiagnosticsTests
         "MaxPooling2D(Name = \"a\", When = \"!c\")");
 
     [Fact]
-    public void Bias_before_batch_norm_is_warning_ND0101() => Expect(
+    public void Bias_before_batch_norm_is_suggestion_ND0101() => Expect(
         "[Network, Input(10)] [Dense(4), BatchNorm] public partial class Net { }",
-        "ND0101", DiagnosticSeverity.Warning,
+        "ND0101", DiagnosticSeverity.Info,
         "dense_1: its bias is followed by BatchNorm, which subtracts the mean and cancels it; set UseBias = false", "Dense(4)");
 
     [Fact]
@@ -418,7 +420,7 @@ public sealed class DiagnosticsTests
             [Variant(typeof(Base)), Input(3, 6, 6)] public partial class Small { }
             """.Insert(0, Usings));
         var error = diagnostics.Should().ContainSingle(d => d.Severity == DiagnosticSeverity.Error).Which;
-        error.GetMessage().Should().Be("Small (variant of Base) conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2]");
+        error.GetMessage().Should().StartWith("Small (variant of Base) conv2d_2: a 3×3 window does not fit the (padded) input [N, 4, 2, 2] (it needs at least 3×3)");
         Text(error).Should().Be("Input(3, 6, 6)", "the variant's input is the cause; the base is fine at its own size");
         error.AdditionalLocations.Should().ContainSingle().Which.SourceTree!.GetText().ToString(error.AdditionalLocations[0].SourceSpan).Should().Be("Conv2D(4, 3)");
     }
@@ -521,14 +523,14 @@ public sealed class DiagnosticsTests
         "pooled");
 
     [Fact]
-    public void A_merge_of_one_input_is_ND0002() => Expect(
+    public void A_merge_of_one_input_is_ND0030() => Expect(
         "[Network, Input(4)] [Dense(4, Name = \"a\")] [Concatenate(\"a\")] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "concatenate_1: Concatenate takes two or more inputs, got 1 (a)", "Concatenate(\"a\")");
+        "ND0030", DiagnosticSeverity.Error, "concatenate_1: Concatenate takes two or more inputs, got 1 (a)", "Concatenate(\"a\")");
 
     [Fact]
-    public void From_on_a_merge_is_ND0002() => Expect(
+    public void From_on_a_merge_is_ND0028() => Expect(
         "[Network, Input(4)] [Dense(4, Name = \"a\")] [Add(\"a\", \"input\", From = \"a\")] public partial class Net { }",
-        "ND0002", DiagnosticSeverity.Error, "Add: a merge names its inputs in its constructor ([Add(\"a\", \"b\")]); From does not apply", "a");
+        "ND0028", DiagnosticSeverity.Error, "Add: a merge names its inputs in its constructor ([Add(\"a\", \"b\")]); From does not apply", "a");
 
     [Fact]
     public void A_declared_input_width_that_differs_is_ND0020() => Expect(

@@ -311,7 +311,7 @@ public sealed class GeneratorRegressionTests
             [Dense(2, Name = "fc"), Tower("depth + 1", Name = "inner", When = "depth > 0")]
             public sealed class TowerAttribute : BlockAttribute { public TowerAttribute(object depth) { } }
             [Network, Input(4)] [Tower(1, Name = "tower")] public partial class Net { }
-            """, "ND0010", "Tower(1, Name = \"tower\")");
+            """, "ND0010", "Tower(\"depth + 1\", Name = \"inner\", When = \"depth > 0\")");
         error.GetMessage().Should().Contain("32 levels deep").And.Contain("never turns false");
     }
 
@@ -500,14 +500,14 @@ public sealed class GeneratorRegressionTests
     }
 
     [Fact]
-    public void Enum_arguments_outside_their_type_are_ND0002()
+    public void Enum_arguments_outside_their_type_are_ND0027()
     {
-        Rejected("[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }", "ND0002", "(Padding)7");
+        Rejected("[Network, Input(1, 8, 8)] [Conv2D(2, 3, Padding = (Padding)7)] [Flatten] public partial class Net { }", "ND0027", "(Padding)7");
         Rejected("""
             [Network, Input(4)] [Dense(2)] public partial class Base { }
             [Variant(typeof(Base), BatchNorm = (BatchNormPlacement)9)] public partial class V { }
-            """, "ND0002", "(BatchNormPlacement)9");
-        Rejected("[Network, Input(4), DefaultRegularizer(L2 = 0.1, Layers = (RegularizedLayers)0)] [Dense(2)] public partial class Net { }", "ND0002");
+            """, "ND0027", "(BatchNormPlacement)9");
+        Rejected("[Network, Input(4), DefaultRegularizer(L2 = 0.1, Layers = (RegularizedLayers)0)] [Dense(2)] public partial class Net { }", "ND0027");
     }
 
     [Fact]

@@ -71,8 +71,11 @@ internal static class TorchSharpEmitter
     {
         var name = CSharpNames.Escape(model.ClassName);
         var message = CSharpNames.StringLiteral($"{model.ClassName} has NetDsl errors (see the ND diagnostics of the build); no module was generated.");
+        // Every member a valid network has, with the same signatures, so that code using the network shows no error of
+        // its own while the ND error is being fixed.
+        var keyed = model.Layers.Any(l => l.Key is not null) || model.Blocks.Any(b => b.Body.Any(l => l.Key is not null));
         writer.Line($"/// <summary>Not generated: {Xml(model.ClassName)} has NetDsl errors (see the ND diagnostics).</summary>")
-            .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}")
+            .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}")
             .Line($"/// <summary>Unknown: the network has NetDsl errors.</summary>")
             .Line($"public static {ShapeType} InputShape => throw new global::System.InvalidOperationException({message});")
             .Line()
@@ -89,6 +92,15 @@ internal static class TorchSharpEmitter
             .Line("public const long MultiplyAdds = 0;")
             .Line()
             .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
+            .Line("public const long ParameterBytes = 0;")
+            .Line()
+            .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
+            .Line("public const long InferenceActivationBytes = 0;")
+            .Line()
+            .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
+            .Line("public const long TrainingActivationBytes = 0;")
+            .Line()
+            .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
             .Line($"public const string Summary = {message};")
             .Line()
             .Line($"/// <summary>Always throws: the network has NetDsl errors.</summary>")
@@ -98,8 +110,17 @@ internal static class TorchSharpEmitter
             .Line($"public override {Tensor} forward({Tensor} input) => throw new global::System.InvalidOperationException({message});")
             .Line()
             .Line("/// <inheritdoc/>")
-            .Line($"public {Tensor} RegularizationLoss() => throw new global::System.InvalidOperationException({message});")
-            .Close();
+            .Line($"public {Tensor} RegularizationLoss() => throw new global::System.InvalidOperationException({message});");
+        if (keyed)
+        {
+            const string table = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
+            writer.Line()
+                .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
+                .Line($"public static {table} StateDictKeys => throw new global::System.InvalidOperationException({message});")
+                .Line()
+                .Line($"{table} {StateDictKeysInterface}.StateDictKeys => StateDictKeys;");
+        }
+        writer.Close();
     }
 
     /// <summary>A double as C# source: exact (round-trip) digits, always with a '.' or an exponent.</summary>

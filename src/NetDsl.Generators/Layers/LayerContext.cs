@@ -1,7 +1,9 @@
+using Microsoft.CodeAnalysis;
 using System;
 using System.Collections.Generic;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Shapes;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators.Layers;
 
@@ -58,10 +60,20 @@ internal abstract class LayerContext
     /// </summary>
     public abstract IReadOnlyList<long> Ints(string argument, Shape? ownInput = null);
 
-    /// <summary>Reports the diagnostic and stops lowering this network.</summary>
-    public abstract Exception Fail(string id, SourceSpan? span, params string[] arguments);
+    /// <summary>Reports the diagnostic and stops lowering this layer.</summary>
+    public abstract Exception Fail(DiagnosticInfo diagnostic);
 
-    public Exception Invalid(string argument, string message) => Fail("ND0002", SpanOf(argument), Path, message);
+    /// <summary>Reports <paramref name="rule"/> and stops lowering this layer.</summary>
+    public Exception Fail(DiagnosticDescriptor rule, SourceSpan? span, params string[] arguments) => Fail(rule.At(span, arguments));
+
+    /// <summary>ND0002: an argument outside the values it may take (whatever the input).</summary>
+    public Exception Invalid(string argument, string message) => Fail(Rules.ArgumentOutOfRange, SpanOf(argument), Path, message);
+
+    /// <summary>ND0028: two arguments that exclude each other.</summary>
+    public Exception Conflict(string argument, string message) => Fail(Rules.ConflictingArguments, SpanOf(argument), Path, message);
+
+    /// <summary>ND0029: an argument that does not fit this input (groups that do not divide its channels, …).</summary>
+    public Exception Misfit(string argument, string message) => Fail(Rules.ArgumentDoesNotFitInput, SpanOf(argument), Path, message);
 
     public long Positive(string argument, long fallback)
     {
@@ -88,8 +100,24 @@ internal abstract class LayerContext
     {
         if (Input.Rank != rank)
         {
-            throw Fail("ND0007", Where, Path, Layer.Kind, what, Input.ToString(), hint);
+            throw Fail(Rules.WrongInputRank, Where, Path, Layer.Kind, what, Input.ToString(), hint);
         }
+    }
+
+    /// <summary>
+    /// ND0007 unless the input is flat, offering the code fixes that insert a Flatten, or a global average pooling
+    /// where the input is an image, before the layer.
+    /// </summary>
+    public void RequireFlat()
+    {
+        if (Input.Rank == 1)
+        {
+            return;
+        }
+        var image = Input.Rank == 3;
+        var diagnostic = Rules.WrongInputRank.At(Where, Path, Layer.Kind, "a flat input [N, F]", Input.ToString(),
+            image ? "; add Flatten or GlobalAveragePooling2D before it" : "; add Flatten before it").Offer("InsertFlatten");
+        throw Fail(image ? diagnostic.Offer("InsertGlobalAveragePooling").With("Pooling", "GlobalAveragePooling2D") : diagnostic);
     }
 
     public void RequireImage() => RequireRank(3, "an image input [N, C, H, W]");

@@ -1,5 +1,7 @@
+using System.Linq;
 using System;
 using NetDsl.Generators.Shapes;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators.Layers;
 
@@ -48,7 +50,7 @@ internal sealed record Pads(long Top, long Bottom, long Left, long Right) : Laye
         }
         if (sides.Top < 0 || sides.Bottom < 0 || sides.Left < 0 || sides.Right < 0)
         {
-            throw context.Fail("ND0002", context.Where, context.Path, $"{what} must be ≥ 0, got {sides}");
+            throw context.Fail(Rules.ArgumentOutOfRange, context.Where, context.Path, $"{what} must be ≥ 0, got {sides}");
         }
         return sides;
     }
@@ -119,7 +121,7 @@ internal static class Windows
             var given = context.Has("pad") ? "pad" : context.Has("padHeight") ? "padHeight" : "padWidth";
             if (mode != Valid)
             {
-                throw context.Invalid(given, "Pad and Padding both set the padding; keep one");
+                throw context.Conflict(given, "Pad and Padding both set the padding; keep one");
             }
             var pad = context.NonNegative("pad", 0);
             var rows = context.Has("padHeight") ? context.NonNegative("padHeight", pad) : pad;
@@ -153,17 +155,23 @@ internal static class Windows
         var outWidth = Side(input.Width, pads.Left, pads.Right, window.EffectiveWidth, window.StrideWidth, ceil);
         if (outHeight <= 0 || outWidth <= 0)
         {
-            if (pooling)
-            {
-                throw context.Fail("ND0004", context.Where, context.Path, Shape.Image(channels, Math.Max(outHeight, 0), Math.Max(outWidth, 0)).ToString(), input.ToString());
-            }
-            var shown = window.EffectiveHeight == window.EffectiveWidth
-                ? window.EffectiveHeight.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : $"{window.EffectiveHeight}×{window.EffectiveWidth}";
-            throw context.Fail("ND0005", context.Where, context.Path, shown, input.ToString());
+            var window2D = $"{window.EffectiveHeight}×{window.EffectiveWidth}";
+            var padded = pads.Top + pads.Bottom + pads.Left + pads.Right > 0 ? " with this padding" : string.Empty;
+            var minimum = $"{Math.Max(1, window.EffectiveHeight - pads.Top - pads.Bottom)}×{Math.Max(1, window.EffectiveWidth - pads.Left - pads.Right)}";
+            var same = OffersSame(context);
+            var fix = same ? "set Padding = Padding.Same, use a smaller window, or give the network a larger [Input]" : "use a smaller window or give the network a larger [Input]";
+            var hint = $"; the {window2D} window needs an input of at least {minimum}{padded}: {fix}";
+            var diagnostic = pooling
+                ? Rules.SpatialCollapse.At(context.Where, context.Path, Shape.Image(channels, Math.Max(outHeight, 0), Math.Max(outWidth, 0)).ToString(), input.ToString(), hint)
+                : Rules.KernelTooLarge.At(context.Where, context.Path, window2D, input.ToString(), $" (it needs at least {minimum}{padded}): {fix}");
+            throw context.Fail(same ? diagnostic.Offer("PaddingSame") : diagnostic);
         }
         return Shape.Image(channels, outHeight, outWidth);
     }
+
+    /// <summary>Whether the layer takes Padding = Padding.Same and does not use it yet: the code fix that sets it applies.</summary>
+    internal static bool OffersSame(LayerContext context) =>
+        LayerCatalog.Find(context.Layer.Kind)?.Arguments.Any(a => a.Name == "padding") == true && context.Enum("padding", Valid) != Same;
 
     private static long Side(long size, long before, long after, long effective, long stride, bool ceil)
     {

@@ -54,8 +54,23 @@ internal sealed record LoweredNode(
     /// <summary>The key segment in exchanged weight files: <see cref="Key"/>, else the module name.</summary>
     public string ExchangeKey => Key ?? Name;
 
+    /// <summary>
+    /// How much of <see cref="Output"/> is known: all of it in a network without errors; after a layer that failed,
+    /// its rank only, or nothing (inference goes on past an error to report independent ones, and checks against a
+    /// partly known shape only what it knows).
+    /// </summary>
+    public ShapeKnowledge Knowledge { get; init; } = ShapeKnowledge.Full;
+
     /// <summary>Whether the node's own module holds tensors (weights or running statistics, or a custom module's).</summary>
     public bool HoldsTensors => Block is null && (Trainable + NonTrainable > 0 || Kind == "Custom");
+}
+
+/// <summary>What inference knows of a shape after an error: everything, the rank only, or nothing.</summary>
+internal enum ShapeKnowledge
+{
+    None,
+    Rank,
+    Full,
 }
 
 /// <summary>A block use, expanded.</summary>
@@ -70,6 +85,9 @@ internal sealed record LoweredBlock(string TypeName, string Name, EquatableArray
 /// </summary>
 internal sealed record LoweredScope(Shape Input, EquatableArray<LoweredNode> Nodes, int Output)
 {
+    /// <summary>How much of the output shape is known (less than Full only in a network with errors).</summary>
+    public ShapeKnowledge OutputKnowledge { get; init; } = ShapeKnowledge.Full;
+
     /// <summary>The shapes of inputs 2, 3, … of a block with [BlockInputs].</summary>
     public EquatableArray<Shape> ExtraInputs { get; init; } = EquatableArray<Shape>.Empty;
 

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -6,6 +7,7 @@ using NetDsl.Generators.Layers;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Parsing;
 using NetDsl.Generators.Shapes;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators.Lowering;
 
@@ -17,7 +19,10 @@ internal sealed class StopLowering : Exception
 /// <summary>
 /// Expands a checked network into its <see cref="LoweredNetwork"/>: walks every scope with concrete values (block
 /// arguments, the inferred input shape), resolves each layer's inputs by name, and asks each layer's kind for its
-/// output and counts. Reports through <paramref name="report"/>; a failure stops the walk with <see cref="StopLowering"/>.
+/// output and counts. Reports through <paramref name="report"/>. A layer that fails stops with <see cref="StopLowering"/>
+/// and the walk goes on past it, as a compiler does: its output keeps what is still known (the rank after a window that
+/// does not fit, else nothing), and a later layer that reads it reports only what that knowledge proves (a Dense fed a
+/// feature map), never a follow-up of the first error.
 /// </summary>
 internal sealed class Lowerer
 {
@@ -34,13 +39,31 @@ internal sealed class Lowerer
 
     private readonly NetworkModel model;
     private readonly Dictionary<string, BlockDefinition> blocks;
-    private readonly Action<string, SourceSpan?, string[]> report;
+    private readonly Action<DiagnosticInfo> report;
     private readonly List<BlockDefinition> owners = new();
     private readonly Stack<Dictionary<string, FunctionDefinition>> functions = new();
     private readonly Dictionary<string, ExpressionValue> enumMembers;
 
+    /// <summary>The block usages being lowered, outermost first: a failure inside is reported at the innermost one.</summary>
+    private readonly List<SourceSpan?> usages = new();
+
+    /// <summary>The layers being lowered, innermost last, with what is known of their inputs.</summary>
+    private readonly List<(LayerSpec Layer, ShapeKnowledge Inputs)> lowering = new();
+
+    /// <summary>The most a scope being lowered knows of its inputs (less than Full inside a block fed a failed output).</summary>
+    private readonly Stack<ShapeKnowledge> caps = new();
+
+    /// <summary>The rule of the last failure, reported or not.</summary>
+    private DiagnosticDescriptor? lastFailure;
+
+    /// <summary>Whether any failure was reported.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Sizes given to the axes of an output known by rank only: large enough for any window to fit.</summary>
+    internal const long UnknownSize = 512;
+
     /// <param name="enumMembers">The network's enum members by every name an expression may use (<see cref="EnumTypes.Members"/>).</param>
-    public Lowerer(NetworkModel model, Dictionary<string, ExpressionValue> enumMembers, Action<string, SourceSpan?, string[]> report)
+    public Lowerer(NetworkModel model, Dictionary<string, ExpressionValue> enumMembers, Action<DiagnosticInfo> report)
     {
         this.model = model;
         this.report = report;
@@ -48,13 +71,52 @@ internal sealed class Lowerer
         blocks = model.Blocks.ToDictionary(b => b.TypeName);
     }
 
-    public LoweredNetwork Lower(Shape input) =>
-        new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(enumMembers), new[] { input }, new[] { InputName }, string.Empty, null, null, new List<string>()), model.GlorotUniform);
-
-    private Exception Fail(string id, SourceSpan? span, params string[] arguments)
+    public LoweredNetwork Lower(Shape input)
     {
-        report(id, span, arguments);
+        caps.Push(ShapeKnowledge.Full);
+        return new(LowerScope(model.Layers, new Dictionary<string, ExpressionValue>(enumMembers), new[] { input }, new[] { InputName }, string.Empty, null, null, new List<string>()), model.GlorotUniform);
+    }
+
+    private Exception Fail(DiagnosticDescriptor rule, SourceSpan? span, params string[] arguments) => Fail(rule.At(span, arguments));
+
+    /// <summary>
+    /// Reports the failure of the layer being lowered — unless that layer reads an output inference could not finish,
+    /// where only a wrong rank is certain — and stops lowering the layer. Inside a block, the diagnostic carries the
+    /// failing layer's attribute and the outer usages as additional locations (innermost first), and property
+    /// <c>Layer</c> says which location is the failing layer's attribute (0: the diagnostic's own, k: additional k).
+    /// </summary>
+    private Exception Fail(DiagnosticInfo diagnostic)
+    {
+        lastFailure = Rules.Get(diagnostic.Id);
+        var inputs = lowering.Count > 0 ? lowering[lowering.Count - 1].Inputs : ShapeKnowledge.Full;
+        if (inputs == ShapeKnowledge.Full || inputs == ShapeKnowledge.Rank && diagnostic.Id == Rules.WrongInputRank.Id)
+        {
+            report(Locate(diagnostic));
+            Failed |= Rules.IsError(diagnostic.Id);
+        }
         return new StopLowering();
+    }
+
+    /// <summary>The diagnostic with the failing layer and the usages that lead to it as additional locations.</summary>
+    private DiagnosticInfo Locate(DiagnosticInfo diagnostic)
+    {
+        var extra = new List<SourceSpan>();
+        var layer = lowering.Count > 0 ? lowering[lowering.Count - 1].Layer.Span : null;
+        void Add(SourceSpan? span)
+        {
+            if (span is not null && span != diagnostic.Span && !extra.Contains(span))
+            {
+                extra.Add(span);
+            }
+        }
+        Add(layer);
+        for (var i = usages.Count - 1; i >= 0; i--)
+        {
+            Add(usages[i]);
+        }
+        var located = diagnostic with { Additional = diagnostic.Additional.Concat(extra).ToEquatableArray() };
+        var at = layer is null || layer == diagnostic.Span ? 0 : diagnostic.Additional.Count + extra.IndexOf(layer) + 1;
+        return located.Property("Layer") is null && layer is not null ? located.With("Layer", at.ToString(CultureInfo.InvariantCulture)) : located;
     }
 
     private LoweredScope LowerScope(
@@ -109,6 +171,11 @@ internal sealed class Lowerer
         var current = -1;
         Shape ShapeOf(int index) => index < 0 ? scopeInputs[-index - 1] : nodes[index].Output;
 
+        var cap = caps.Peek();
+        var knowledge = new List<ShapeKnowledge>();
+        ShapeKnowledge KnowledgeOf(int index) => index < 0 ? cap : knowledge[index];
+        var incomplete = false;
+
         foreach (var layer in layers)
         {
             var where = usage ?? layer.Span;
@@ -137,6 +204,23 @@ internal sealed class Lowerer
                 }
             }
 
+            var known = inputs.Count == 0 ? cap : inputs.Select(KnowledgeOf).Min();
+            if (known == ShapeKnowledge.None)
+            {
+                // Nothing is known of what it reads: nothing can be checked, and its output is unknown too.
+                nodes.Add(Unknown(layer, inputs, inputs.Select(ShapeOf).ToEquatableArray(), ShapeKnowledge.None));
+                knowledge.Add(ShapeKnowledge.None);
+                specs.Add(layer);
+                current = nodes.Count - 1;
+                names[layer.Name] = current;
+                present.Add(layer.Name);
+                incomplete = true;
+                continue;
+            }
+            lowering.Add((layer, known));
+            LoweredNode node;
+            try
+            {
             if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
             {
                 // An absent layer passes its input through: its name, and the layer after it, read that input.
@@ -150,10 +234,35 @@ internal sealed class Lowerer
 
             var path = prefix + layer.Name;
             var shapes = inputs.Select(ShapeOf).ToEquatableArray();
-            var node = layer.Repeat is null
-                ? LowerOne(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack)
-                : LowerRepeat(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack);
+            try
+            {
+                node = layer.Repeat is null
+                    ? LowerOne(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack, known)
+                    : LowerRepeat(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack, known);
+                if (known != ShapeKnowledge.Full && node.Knowledge == ShapeKnowledge.Full)
+                {
+                    node = node with { Knowledge = known };
+                }
+            }
+            catch (StopLowering)
+            {
+                // What is left known of its output: a window that does not fit or a sum of unequal shapes keeps the rank.
+                var keepsRank = known != ShapeKnowledge.None && lastFailure is { } rule && (rule == Rules.SpatialCollapse || rule == Rules.KernelTooLarge
+                    || rule == Rules.AddShapeMismatch || rule == Rules.MergeMismatch) && !layer.IsBlock && layer.Repeat is null;
+                node = Unknown(layer, inputs, shapes, keepsRank ? ShapeKnowledge.Rank : ShapeKnowledge.None);
+            }
+            }
+            catch (StopLowering)
+            {
+                node = Unknown(layer, inputs, inputs.Select(ShapeOf).ToEquatableArray(), ShapeKnowledge.None);
+            }
+            finally
+            {
+                lowering.RemoveAt(lowering.Count - 1);
+            }
+            incomplete |= node.Knowledge != ShapeKnowledge.Full;
             nodes.Add(node);
+            knowledge.Add(node.Knowledge);
             specs.Add(layer);
             current = nodes.Count - 1;
             names[layer.Name] = current;
@@ -167,20 +276,20 @@ internal sealed class Lowerer
             if (index != current && !nodes.Any(n => n.Inputs.Contains(index)))
             {
                 var scope = owner?.Name ?? model.ClassName;
-                report("ND0103", specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, nodes[i].Output.ToString() });
+                report(Rules.UnusedOutput.At(specs[i].Span ?? usage, scope + "." + nodes[i].Name, nodes[i].Output.ToString()));
             }
         }
         // Two modules of this scope whose tensors would get the same key in exchanged weight files.
         var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Count; i++)
+        for (var i = 0; !incomplete && i < nodes.Count; i++)
         {
             foreach (var (_, key) in TensorModules.Of(nodes[i]))
             {
                 if (keys.TryGetValue(key, out var other) && other != i)
                 {
                     var scope = owner?.Name ?? model.ClassName;
-                    report("ND0025", specs[i].Key?.Span ?? specs[i].Span ?? usage, new[] { scope + "." + nodes[i].Name, specs[i].Key?.Text ?? nodes[i].Name,
-                        $"its tensors would be named {key}.* in weight files, like those of '{nodes[other].Name}'" });
+                    report(Rules.InvalidKey.At(specs[i].Key?.Span ?? specs[i].Span ?? usage, scope + "." + nodes[i].Name, specs[i].Key?.Text ?? nodes[i].Name,
+                        $"its tensors would be named {key}.* in weight files, like those of '{nodes[other].Name}'"));
                     break;
                 }
                 keys[key] = i;
@@ -192,11 +301,12 @@ internal sealed class Lowerer
             var index = -1 - k;
             if (index != current && !nodes.Any(n => n.Inputs.Contains(index)))
             {
-                report("ND0103", owner?.Span ?? usage, new[] { (owner?.Name ?? model.ClassName) + "." + scopeInputNames[k] + " (an input)", scopeInputs[k].ToString() });
+                report(Rules.UnusedOutput.At(owner?.Span ?? usage, (owner?.Name ?? model.ClassName) + "." + scopeInputNames[k] + " (an input)", scopeInputs[k].ToString()));
             }
         }
         return new LoweredScope(scopeInputs[0], nodes.ToEquatableArray(), current)
         {
+            OutputKnowledge = KnowledgeOf(current),
             ExtraInputs = scopeInputs.Skip(1).ToEquatableArray(),
             InputNames = scopeInputNames.ToEquatableArray(),
         };
@@ -214,20 +324,38 @@ internal sealed class Lowerer
         throw new StopLowering(); // unreachable: the static checks report unknown names
     }
 
+    /// <summary>
+    /// The node of a layer that failed (or reads what is unknown): with the rank known, its output has the first
+    /// input's rank and sizes large enough for any window, so later layers check only what the rank decides.
+    /// </summary>
+    private static LoweredNode Unknown(LayerSpec layer, List<int> inputs, EquatableArray<Shape> shapes, ShapeKnowledge knowledge)
+    {
+        var rank = shapes.Count > 0 && knowledge == ShapeKnowledge.Rank ? shapes[0].Rank : 3;
+        var output = rank switch
+        {
+            1 => Shape.Vector(UnknownSize),
+            2 => Shape.Of(UnknownSize, UnknownSize),
+            4 => Shape.Of(UnknownSize, UnknownSize, UnknownSize, UnknownSize),
+            _ => Shape.Image(UnknownSize, UnknownSize, UnknownSize),
+        };
+        return new LoweredNode(layer.Name, layer.IsBlock ? LayerSpec.BlockKind : layer.Kind, inputs.ToEquatableArray(), shapes, output, NoArguments.Instance,
+            0, 0, 0, LayerRegularizers.None, null) { Knowledge = knowledge };
+    }
+
     private LoweredNode LowerOne(
         LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
-        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack, ShapeKnowledge known)
     {
         try
         {
             var node = layer.IsBlock
-                ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
+                ? LowerBlock(layer, variables, inputs, shapes, path, where, stack, known)
                 : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
             return layer.Key is { } key ? node with { Key = EvaluateKey(key, variables, path, where) } : node;
         }
         catch (OverflowException)
         {
-            throw Fail("ND0018", where, path, layer.IsBlock ? layer.Kind : kind!.Name);
+            throw Fail(Rules.SizeOverflow, where, path, layer.IsBlock ? layer.Kind : kind!.Name);
         }
     }
 
@@ -237,12 +365,12 @@ internal sealed class Lowerer
     /// </summary>
     private LoweredNode LowerRepeat(
         LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
-        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack, ShapeKnowledge known)
     {
         var count = Evaluate(layer.Repeat!, variables, where);
         if (!count.IsInt || count.Number < 1)
         {
-            throw Fail("ND0002", layer.Repeat!.Kind == ValueKind.Expression ? where : layer.Repeat.Span ?? where, path,
+            throw Fail(Rules.InvalidRepeat, layer.Repeat!.Kind == ValueKind.Expression ? where : layer.Repeat.Span ?? where, path,
                 $"Repeat must be an int ≥ 1, got {count}");
         }
         var nodes = new List<LoweredNode>();
@@ -253,8 +381,12 @@ internal sealed class Lowerer
             var name = k.ToString(CultureInfo.InvariantCulture);
             var input = k == 0 ? shapes[0] : nodes[k - 1].Output;
             var node = LowerOne(copy with { Name = name }, kind, inner, new List<int> { k - 1 }, new List<string> { k == 0 ? InputName : nodes[k - 1].Name },
-                new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack);
+                new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack, known);
             nodes.Add(node);
+            if (node.Knowledge != ShapeKnowledge.Full)
+            {
+                throw new StopLowering(); // a copy's body failed (reported there): the chain's output is unknown
+            }
         }
         if (layer.Key is not null)
         {
@@ -266,7 +398,7 @@ internal sealed class Lowerer
                 {
                     if (seen.TryGetValue(key, out var other) && other != k)
                     {
-                        throw Fail("ND0025", layer.Key.Span ?? where, path, layer.Key.Text ?? string.Empty,
+                        throw Fail(Rules.InvalidKey, layer.Key.Span ?? where, path, layer.Key.Text ?? string.Empty,
                             $"copies {other} and {k} both name their tensors {key}.*: make the key depend on repeatIndex");
                     }
                     seen[key] = k;
@@ -311,7 +443,7 @@ internal sealed class Lowerer
         {
             // UseBias given as an expression that is false for this use (a constant false is reported statically).
             var l1 = Constant("biasL1") != 0;
-            throw Fail("ND0006", layer.Get(l1 ? "biasL1" : "biasL2")?.Span ?? context.Where, context.Path, l1 ? "BiasL1" : "BiasL2", "bias (UseBias = false)");
+            throw Fail(Rules.RegularizerWithoutWeight, layer.Get(l1 ? "biasL1" : "biasL2")?.Span ?? context.Where, context.Path, l1 ? "BiasL1" : "BiasL2", "bias (UseBias = false)");
         }
         var defaults = model.Regularizer;
         if (own.Count > 0 || defaults is null || !(weights.IsDense ? defaults.Dense : defaults.Convolutions) || defaults.L1 == 0 && defaults.L2 == 0)
@@ -330,7 +462,7 @@ internal sealed class Lowerer
 
     private LoweredNode LowerBlock(
         LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, EquatableArray<Shape> shapes, string path, SourceSpan? where,
-        List<string> stack)
+        List<string> stack, ShapeKnowledge known)
     {
         if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block))
         {
@@ -339,7 +471,7 @@ internal sealed class Lowerer
         if (stack.Count(t => t == layer.BlockType) >= MaxRecursion)
         {
             // A block may hold itself under a When (the static checks refuse unconditional cycles): here it never stopped.
-            throw Fail("ND0010", where, block.Name,
+            throw Fail(Rules.RecursiveBlock, where, block.Name,
                 $"{string.Join(" → ", stack.Skip(Math.Max(0, stack.Count - 3)).Select(t => blocks[t].Name))} → … {MaxRecursion} levels deep: the When that guards the recursion never turns false");
         }
         var shape = shapes[0];
@@ -350,7 +482,7 @@ internal sealed class Lowerer
             if (declared.Count != shape.Rank || Enumerable.Range(0, declared.Count).Any(i => declared[i] != 0 && declared[i] != shape[i]))
             {
                 var contract = "[N, " + string.Join(", ", declared.Select(d => d == 0 ? "*" : d.ToString(CultureInfo.InvariantCulture))) + "]";
-                throw Fail("ND0020", where, path, block.Name, contract, shape.ToString());
+                throw Fail(Rules.DeclaredShapeDiffers, where, path, block.Name, contract, shape.ToString());
             }
         }
         var inner = new Dictionary<string, ExpressionValue>(enumMembers)
@@ -378,21 +510,38 @@ internal sealed class Lowerer
             if (!fits)
             {
                 var type = parameter.Type == ParameterType.Enum ? EnumTypes.ShortName(parameter.EnumType!) : ParameterTypes.CSharp(parameter.Type).Replace("long", "int");
-                throw Fail("ND0009", value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {type} but the value is {evaluated.TypeName}");
+                throw Fail(Rules.InvalidExpression, value.Span ?? where, value.Text ?? evaluated.ToString(), $"parameter '{parameter.Name}' of {block.Name} is {type} but the value is {evaluated.TypeName}");
             }
             if (parameter.Type == ParameterType.Enum && !model.Enums.Any(e => e.FullName == parameter.EnumType && e.Members.Any(m => m.Value == evaluated.Number)))
             {
-                throw Fail("ND0002", value.Span ?? where, path, $"{parameter.Name} = {evaluated} is not {EnumTypes.WithArticle(parameter.EnumType!)} value");
+                throw Fail(Rules.NotAnEnumValue, value.Span ?? where, path, $"{parameter.Name} = {evaluated} is not {EnumTypes.WithArticle(parameter.EnumType!)} value");
             }
             var final = parameter.Type == ParameterType.Double ? ExpressionValue.Of(evaluated.Real) : evaluated;
             inner[parameter.Name] = final;
             shown.Add(parameter.Name + ": " + final);
         }
+        // The body is reported at this usage (the innermost place the user wrote), with the outer usages as additional locations.
+        var here = layer.Span ?? where;
         stack.Add(layer.BlockType);
         owners.Add(block);
-        var body = LowerScope(block.Body, inner, shapes, block.Inputs, path + ".", where, block, stack);
-        owners.RemoveAt(owners.Count - 1);
-        stack.RemoveAt(stack.Count - 1);
+        usages.Add(here);
+        caps.Push(known);
+        LoweredScope body;
+        try
+        {
+            body = LowerScope(block.Body, inner, shapes, block.Inputs, path + ".", here, block, stack);
+        }
+        finally
+        {
+            caps.Pop();
+            usages.RemoveAt(usages.Count - 1);
+            owners.RemoveAt(owners.Count - 1);
+            stack.RemoveAt(stack.Count - 1);
+        }
+        if (body.OutputKnowledge != ShapeKnowledge.Full)
+        {
+            return Unknown(layer, inputs, shapes, ShapeKnowledge.None) with { Knowledge = body.OutputKnowledge == ShapeKnowledge.Rank ? ShapeKnowledge.Rank : ShapeKnowledge.None, Output = body.OutputShape };
+        }
 
         var (trainable, nonTrainable, macs) = body.Totals();
         return new LoweredNode(layer.Name, LayerSpec.BlockKind, inputs.ToEquatableArray(), shapes, body.OutputShape, NoArguments.Instance,
@@ -416,14 +565,14 @@ internal sealed class Lowerer
             var value = Evaluate(ArgumentValue.OfExpression(part.Text, span), variables, span ?? where);
             if (!value.IsInt)
             {
-                throw Fail("ND0009", span ?? where, part.Text, $"a Key's braces hold an int, not {value.TypeName} ({value})");
+                throw Fail(Rules.InvalidExpression, span ?? where, part.Text, $"a Key's braces hold an int, not {value.TypeName} ({value})");
             }
             result.Append(value.Number.ToString(CultureInfo.InvariantCulture));
         }
         var evaluated = result.ToString();
         if (!KeyTemplate.IsValid(evaluated))
         {
-            throw Fail("ND0025", key.Span ?? where, path, text, $"it comes to \"{evaluated}\" here, which is not dot-separated names");
+            throw Fail(Rules.InvalidKey, key.Span ?? where, path, text, $"it comes to \"{evaluated}\" here, which is not dot-separated names");
         }
         return evaluated;
     }
@@ -433,7 +582,7 @@ internal sealed class Lowerer
         var evaluated = Evaluate(value, variables, where);
         if (!evaluated.IsBool)
         {
-            throw Fail("ND0009", value.Span ?? where, value.Text ?? string.Empty, "When must be a bool expression");
+            throw Fail(Rules.InvalidExpression, value.Span ?? where, value.Text ?? string.Empty, "When must be a bool expression");
         }
         return evaluated.Bool;
     }
@@ -451,7 +600,7 @@ internal sealed class Lowerer
             case ValueKind.Enum:
                 return ExpressionValue.OfEnum(value.EnumType!, value.Int, value.Text!);
             case ValueKind.List:
-                throw Fail("ND0009", value.Span ?? where, "[…]", "a list is not a value here");
+                throw Fail(Rules.InvalidExpression, value.Span ?? where, "[…]", "a list is not a value here");
         }
         try
         {
@@ -462,11 +611,11 @@ internal sealed class Lowerer
             // Names that are no parameter at all were reported by the static checks; what is left is a parameter
             // that this use of the block does not set: its constructor lacks it and it has no default.
             var block = owners.Count > 0 ? owners[owners.Count - 1].Name : model.ClassName;
-            throw Fail("ND0017", where, block, e.Name, value.Text!);
+            throw Fail(Rules.MissingBlockArgument, where, block, e.Name, value.Text!);
         }
         catch (ExpressionException e)
         {
-            throw Fail("ND0009", ShapeInference.Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
+            throw Fail(Rules.InvalidExpression, ShapeInference.Sub(value.Span, e.Start, e.Length) ?? where, value.Text!, e.Message);
         }
     }
 
@@ -509,7 +658,7 @@ internal sealed class Lowerer
 
         public override SourceSpan? InputSpan(int index) => index < inputSpans.Count ? inputSpans[index] ?? where : where;
 
-        public override Exception Fail(string id, SourceSpan? span, params string[] arguments) => owner.Fail(id, span, arguments);
+        public override Exception Fail(DiagnosticInfo diagnostic) => owner.Fail(diagnostic);
 
         public override long Int(string argument, long fallback) =>
             Typed(argument, v => v.IsInt, "an int", v => $"{v.TypeName} ({v})")?.Number ?? fallback;
@@ -530,7 +679,7 @@ internal sealed class Lowerer
             }
             if (definition is not null && !definition.Members.Any(m => m.Value == value.Number))
             {
-                throw Invalid(argument, $"{argument} = {value} is not {EnumTypes.WithArticle(type)} value{members}");
+                throw Fail(Rules.NotAnEnumValue, SpanOf(argument), Path, $"{argument} = {value} is not {EnumTypes.WithArticle(type)} value{members}");
             }
             return value.Number;
         }
@@ -551,8 +700,8 @@ internal sealed class Lowerer
             {
                 // A constant of the wrong type (an object-typed property): an invalid argument; an expression: ND0009.
                 throw value.Kind == ValueKind.Expression
-                    ? owner.Fail("ND0009", value.Span ?? where, value.Text!, $"{argument} must be {needs}, not {shown(evaluated)}")
-                    : Invalid(argument, $"{argument} must be {needs}, not {shown(evaluated)}");
+                    ? owner.Fail(Rules.InvalidExpression, value.Span ?? where, value.Text!, $"{argument} must be {needs}, not {shown(evaluated)}")
+                    : Fail(Rules.WrongArgumentType, SpanOf(argument), Path, $"{argument} must be {needs}, not {shown(evaluated)}");
             }
             return evaluated;
         }
@@ -581,7 +730,7 @@ internal sealed class Lowerer
                 var evaluated = owner.Evaluate(item, scope, where);
                 if (!evaluated.IsInt)
                 {
-                    throw owner.Fail("ND0009", item.Span ?? where, item.Text ?? string.Empty, $"{argument} must be ints, not {evaluated.TypeName} ({evaluated})");
+                    throw owner.Fail(Rules.InvalidExpression, item.Span ?? where, item.Text ?? string.Empty, $"{argument} must be ints, not {evaluated.TypeName} ({evaluated})");
                 }
                 result.Add(evaluated.Number);
             }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NetDsl.Generators.Model;
 
@@ -161,8 +162,32 @@ internal sealed record LetDefinition(string Name, EquatableArray<string> Paramet
 /// <summary>Regularizer applied to weighted layers that set none of their own.</summary>
 internal sealed record RegularizerDefaults(double L1, double L2, bool Convolutions, bool Dense, bool Biases, SourceSpan? Span);
 
-/// <summary>A diagnostic found while parsing or inferring; the analyzer turns it into a Roslyn Diagnostic.</summary>
-internal sealed record DiagnosticInfo(string Id, SourceSpan? Span, EquatableArray<string> Arguments);
+/// <summary>
+/// A diagnostic found while parsing or inferring; the analyzer turns it into a Roslyn Diagnostic. <see cref="Span"/>
+/// is the innermost place the user wrote that causes it; <see cref="Additional"/> the other places involved (the
+/// failing layer inside a block's definition, the usages that lead to it, outermost last); <see cref="Properties"/>
+/// what a code fix needs (docs/diagnostics.md lists them per rule).
+/// </summary>
+internal sealed record DiagnosticInfo(string Id, SourceSpan? Span, EquatableArray<string> Arguments)
+{
+    public EquatableArray<SourceSpan> Additional { get; init; } = EquatableArray<SourceSpan>.Empty;
+
+    public EquatableArray<DiagnosticProperty> Properties { get; init; } = EquatableArray<DiagnosticProperty>.Empty;
+
+    /// <summary>This diagnostic with one more property (a code fix's input).</summary>
+    public DiagnosticInfo With(string key, string value) =>
+        this with { Properties = Properties.Where(p => p.Key != key).Append(new DiagnosticProperty(key, value)).ToEquatableArray() };
+
+    /// <summary>The property's value, or null.</summary>
+    public string? Property(string key) => Properties.FirstOrDefault(p => p.Key == key)?.Value;
+
+    /// <summary>This diagnostic offering one more code fix (property <c>Fix</c>, comma-separated).</summary>
+    public DiagnosticInfo Offer(string fix) =>
+        With("Fix", Property("Fix") is { } fixes ? fixes + "," + fix : fix);
+}
+
+/// <summary>One key and value a code fix reads from a diagnostic.</summary>
+internal sealed record DiagnosticProperty(string Key, string Value);
 
 /// <summary>A parsed network (or variant, already resolved against its base).</summary>
 /// <param name="ContainingTypes">The declarations of the enclosing types, outermost first, as C# (e.g. "partial class Outer").</param>

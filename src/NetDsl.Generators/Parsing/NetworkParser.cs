@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Layers;
 using NetDsl.Generators.Lowering;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators.Parsing;
 
@@ -67,7 +68,7 @@ internal static class NetworkParser
         var span = NetworkAttributeSpan(type) ?? IdentifierSpan(type);
         return new(Namespace(type), type.Name, EquatableArray<string>.Empty, IdentifierSpan(type), EquatableArray<long>.Empty, null,
             EquatableArray<LayerSpec>.Empty, EquatableArray<BlockDefinition>.Empty, 0, null, false, null, true,
-            new[] { new DiagnosticInfo("ND0099", span, new[] { type.Name, e.GetType().Name + ": " + e.Message }.ToEquatableArray()) }.ToEquatableArray())
+            new[] { Rules.InternalError.At(span, type.Name, e.GetType().Name + ": " + e.Message) }.ToEquatableArray())
         {
             FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             AttributeSpan = span,
@@ -150,9 +151,10 @@ internal static class NetworkParser
             this.cancellationToken = cancellationToken;
         }
 
-        private void Refuse(SourceSpan? span, string name, string why)
+        private void Refuse(SourceSpan? span, string name, string why, string? fix = null)
         {
-            diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { name, why }.ToEquatableArray()));
+            var diagnostic = Rules.InvalidNetworkClass.At(span, name, why);
+            diagnostics.Add(fix is null ? diagnostic : diagnostic.Offer(fix));
             refused = true;
         }
 
@@ -264,7 +266,7 @@ internal static class NetworkParser
                 {
                     if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                     {
-                        Refuse(span, type.Name, "must be declared 'partial' so the generator can add the module code");
+                        Refuse(span, type.Name, "must be declared 'partial' so the generator can add the module code", "AddPartial");
                         break;
                     }
                     if (declaration.ParameterList is not null)
@@ -293,7 +295,8 @@ internal static class NetworkParser
             }
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                Refuse(span, network.Name, $"is nested in '{outer.Name}', which must be declared 'partial' too");
+                // Reported on the enclosing type's name: that is the declaration to change.
+                Refuse(IdentifierSpan(outer) ?? span, network.Name, $"is nested in '{outer.Name}', which must be declared 'partial' too", "AddPartial");
             }
             var modifiers = new List<string>();
             foreach (var kind in new[] { SyntaxKind.StaticKeyword, SyntaxKind.ReadOnlyKeyword, SyntaxKind.RefKeyword })
@@ -422,7 +425,7 @@ internal static class NetworkParser
 
         private void Clash(SourceSpan span, string network, string member, string what)
         {
-            diagnostics.Add(new DiagnosticInfo("ND0015", span, new[] { network, member, what }.ToEquatableArray()));
+            diagnostics.Add(Rules.GeneratedMemberClash.At(span, network, member, what));
             refused = true;
         }
 
@@ -447,7 +450,7 @@ internal static class NetworkParser
                     if (current.Equals(root, SymbolEqualityComparer.Default))
                     {
                         var shown = (variant.ConstructorArguments[0].Value as ITypeSymbol)?.ToDisplayString() ?? "?";
-                        diagnostics.Add(new DiagnosticInfo("ND0013", span, new[] { root.Name, $"'{shown}' is not a network class" }.ToEquatableArray()));
+                        diagnostics.Add(Rules.InvalidVariantBase.At(span, root.Name, $"'{shown}' is not a network class"));
                     }
                     return;
                 }
@@ -458,7 +461,7 @@ internal static class NetworkParser
                     if (index == 0)
                     {
                         var rootSpan = AttributeSpan(root.GetAttributes().First(a => IsNamed(a.AttributeClass, VariantAttributeName))) ?? IdentifierSpan(root);
-                        diagnostics.Add(new DiagnosticInfo("ND0013", rootSpan, new[] { root.Name, $"the chain of bases returns to '{baseType.Name}' ({cycle})" }.ToEquatableArray()));
+                        diagnostics.Add(Rules.InvalidVariantBase.At(rootSpan, root.Name, $"the chain of bases returns to '{baseType.Name}' ({cycle})"));
                     }
                     compilerErrors = true;
                     return;
@@ -498,7 +501,7 @@ internal static class NetworkParser
             {
                 if (isRoot)
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0001", AttributeSpan(network) ?? IdentifierSpan(type), new[] { type.Name }.ToEquatableArray()));
+                    diagnostics.Add(Rules.MissingInput.At(AttributeSpan(network) ?? IdentifierSpan(type), type.Name));
                 }
             }
             else
@@ -537,7 +540,7 @@ internal static class NetworkParser
             var ownInput = type.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, InputAttributeName));
             if (isRoot && placement == 0 && regularizer is null && ownInput is null)
             {
-                diagnostics.Add(new DiagnosticInfo("ND0102", span, new[] { type.Name }.ToEquatableArray()));
+                diagnostics.Add(Rules.VariantChangesNothing.At(span, type.Name));
             }
             var key = baseType.ToDisplayString();
             if (!visiting.Add(type.ToDisplayString()) || visiting.Contains(key))
@@ -547,7 +550,7 @@ internal static class NetworkParser
             }
             if (!IsNetworkOrVariant(baseType))
             {
-                diagnostics.Add(new DiagnosticInfo("ND0013", span, new[] { type.Name, $"'{baseType.Name}' has neither [Network] nor [Variant]" }.ToEquatableArray()));
+                diagnostics.Add(Rules.InvalidVariantBase.At(span, type.Name, $"'{baseType.Name}' has neither [Network] nor [Variant]"));
                 return new Core(EquatableArray<long>.Empty, null, EquatableArray<LayerSpec>.Empty, placement, regularizer, false, null, true);
             }
 
@@ -556,7 +559,7 @@ internal static class NetworkParser
             var wasRefused = refused;
             var core = ParseCore(baseType, visiting, isRoot: false);
             refused = wasRefused;
-            var baseHasErrors = core.BaseHasErrors || core.Input.Count == 0 || diagnostics.Skip(before).Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+            var baseHasErrors = core.BaseHasErrors || core.Input.Count == 0 || diagnostics.Skip(before).Any(d => Rules.IsError(d.Id));
             diagnostics.RemoveRange(before, diagnostics.Count - before);
             if (ownInput is not null)
             {
@@ -595,7 +598,7 @@ internal static class NetworkParser
             var span = AttributeSpan(attribute);
             if (!(l1 >= 0) || !(l2 >= 0) || double.IsInfinity(l1) || double.IsInfinity(l2))
             {
-                diagnostics.Add(new DiagnosticInfo("ND0002", span, new[] { "DefaultRegularizer", $"λ must be finite and ≥ 0, got L1 = {Format(l1)}, L2 = {Format(l2)}" }.ToEquatableArray()));
+                diagnostics.Add(Rules.ArgumentOutOfRange.At(span, "DefaultRegularizer", $"λ must be finite and ≥ 0, got L1 = {Format(l1)}, L2 = {Format(l2)}"));
             }
             return new RegularizerDefaults(l1, l2, (layers & 1) != 0, (layers & 2) != 0, biases, span);
         }
@@ -623,7 +626,7 @@ internal static class NetworkParser
                     var argument = NamedArgumentSyntax(syntax, named.Key);
                     var span = argument is null ? AttributeSpan(attribute) : SpanOf(argument.SyntaxTree, argument.Expression.Span);
                     var owner = attribute.AttributeClass?.Name is { } n && n.EndsWith("Attribute", StringComparison.Ordinal) ? n.Substring(0, n.Length - 9) : attribute.AttributeClass?.Name ?? "?";
-                    diagnostics.Add(new DiagnosticInfo("ND0002", span, new[] { owner, $"{named.Key} = {value} is not a {enumType.Name} value ({string.Join(", ", enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name))})" }.ToEquatableArray()));
+                    diagnostics.Add(Rules.NotAnEnumValue.At(span, owner, $"{named.Key} = {value} is not a {enumType.Name} value ({string.Join(", ", enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name))})"));
                 }
             }
         }
@@ -678,7 +681,7 @@ internal static class NetworkParser
                 kind = builtIn ? LayerCatalog.Find(attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length)) : null;
                 if (kind is null)
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0012", span, new[] { attributeClass.Name, "derives from LayerAttribute directly: a reusable block must derive from BlockAttribute" }.ToEquatableArray()));
+                    diagnostics.Add(Rules.InvalidNetworkClass.At(span, attributeClass.Name, "derives from LayerAttribute directly: a reusable block must derive from BlockAttribute"));
                     return null;
                 }
             }
@@ -755,7 +758,7 @@ internal static class NetworkParser
                     {
                         if (kind?.InputsArgument is not null)
                         {
-                            diagnostics.Add(new DiagnosticInfo("ND0002", value.Span ?? span, new[] { kind.Name, $"a merge names its inputs in its constructor ([{kind.Name}(\"a\", \"b\")]); From does not apply" }.ToEquatableArray()));
+                            diagnostics.Add(Rules.ConflictingArguments.At(value.Span ?? span, kind.Name, $"a merge names its inputs in its constructor ([{kind.Name}(\"a\", \"b\")]); From does not apply"));
                         }
                         else
                         {
@@ -787,14 +790,14 @@ internal static class NetworkParser
             }
             else if (!SyntaxFacts.IsValidIdentifier(name) || name.StartsWith("@", StringComparison.Ordinal))
             {
-                diagnostics.Add(new DiagnosticInfo("ND0014", nameSpan ?? span, new[] { name }.ToEquatableArray()));
+                diagnostics.Add(Rules.InvalidName.At(nameSpan ?? span, name));
             }
             foreach (var argument in arguments)
             {
                 if (argument.Value.Kind == ValueKind.Double && (double.IsNaN(argument.Value.Double) || double.IsInfinity(argument.Value.Double)))
                 {
                     var shown = char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
-                    diagnostics.Add(new DiagnosticInfo("ND0002", argument.Value.Span ?? span, new[] { name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}" }.ToEquatableArray()));
+                    diagnostics.Add(Rules.ArgumentOutOfRange.At(argument.Value.Span ?? span, name, $"{shown} must be a finite number, got {Format(argument.Value.Double)}"));
                 }
             }
             return new LayerSpec(kind?.Name ?? LayerSpec.BlockKind, name, when, arguments.ToEquatableArray(), blockType, span) { Inputs = inputs.ToEquatableArray(), Repeat = repeat, Key = key };
@@ -821,7 +824,7 @@ internal static class NetworkParser
                 var body = ToValue(attribute.ConstructorArguments[1], FindArgument(syntax, "expression", 1));
                 if (!match.Success || body is not { Kind: ValueKind.Expression })
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0009", headerSpan, new[] { header, "a [Let] is named 'name' or 'name(a, b)', and its value is an expression string" }.ToEquatableArray()));
+                    diagnostics.Add(Rules.InvalidExpression.At(headerSpan, header, "a [Let] is named 'name' or 'name(a, b)', and its value is an expression string"));
                     continue;
                 }
                 var parameters = match.Groups["parameters"].Success
@@ -871,7 +874,7 @@ internal static class NetworkParser
             }
             if (problem is not null)
             {
-                diagnostics.Add(new DiagnosticInfo("ND0024", span, new[] { kind, type.ToDisplayString(), problem }.ToEquatableArray()));
+                diagnostics.Add(Rules.InvalidCustomModule.At(span, kind, type.ToDisplayString(), problem));
                 return null;
             }
             return ArgumentValue.OfType(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), takesShape, span);
@@ -987,7 +990,7 @@ internal static class NetworkParser
                 contract = ParseInput(declared);
                 if (contract.Any(d => d < 0))
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0002", AttributeSpan(declared), new[] { blockName, $"a declared block input has sizes ≥ 1, or 0 for any size, got [{string.Join(", ", contract)}]" }.ToEquatableArray()));
+                    diagnostics.Add(Rules.InvalidBlockInputs.At(AttributeSpan(declared), blockName, $"a declared block input has sizes ≥ 1, or 0 for any size, got [{string.Join(", ", contract)}]"));
                     contract = EquatableArray<long>.Empty;
                 }
             }
@@ -1007,7 +1010,7 @@ internal static class NetworkParser
                 }
                 else
                 {
-                    diagnostics.Add(new DiagnosticInfo("ND0002", AttributeSpan(inputsAttribute), new[] { blockName, why }.ToEquatableArray()));
+                    diagnostics.Add(Rules.InvalidBlockInputs.At(AttributeSpan(inputsAttribute), blockName, why));
                 }
             }
             blocks[key] = new BlockDefinition(key, blockName, order.Select(n => parameters[n]).ToEquatableArray(), body, span)
@@ -1019,7 +1022,7 @@ internal static class NetworkParser
         }
 
         private void Unsupported(SourceSpan? span, string parameter, string block, string why) =>
-            diagnostics.Add(new DiagnosticInfo("ND0016", span, new[] { parameter, block, why }.ToEquatableArray()));
+            diagnostics.Add(Rules.UnsupportedBlockParameter.At(span, parameter, block, why));
 
         private SourceSpan? AttributeSpan(AttributeData attribute)
         {

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -6,6 +7,7 @@ using NetDsl.Generators.Layers;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Parsing;
+using NetDsl.Generators.Diagnostics;
 
 namespace NetDsl.Generators.Shapes;
 
@@ -22,7 +24,7 @@ internal sealed record InferenceResult(
     long MultiplyAdds,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
-    public bool HasErrors => Diagnostics.Any(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+    public bool HasErrors => Diagnostics.Any(d => Rules.IsError(d.Id));
 
     /// <summary>The network with every block expanded; null when it has errors.</summary>
     public LoweredNetwork? Network { get; init; }
@@ -62,12 +64,15 @@ internal static class ShapeInference
             enumMembers = EnumTypes.Members(model.Enums);
         }
 
-        private void Report(string id, SourceSpan? span, params string[] arguments)
+        private void Report(DiagnosticDescriptor rule, SourceSpan? span, params string[] arguments) => Report(rule.At(span, arguments));
+
+        private void Report(DiagnosticInfo diagnostic)
         {
-            var key = id + "|" + span?.FilePath + ":" + span?.Start + "|" + string.Join("|", arguments);
+            // Once per cause: a block's layer that fails the same way at every usage is one error at one place.
+            var key = diagnostic.Id + "|" + diagnostic.Span?.FilePath + ":" + diagnostic.Span?.Start + ":" + diagnostic.Span?.Length;
             if (reported.Add(key))
             {
-                diagnostics.Add(new DiagnosticInfo(id, span ?? model.ClassSpan, arguments.ToEquatableArray()));
+                diagnostics.Add(diagnostic.Span is null ? diagnostic with { Span = model.ClassSpan } : diagnostic);
             }
         }
 
@@ -76,9 +81,13 @@ internal static class ShapeInference
             var input = model.Input.Count is >= 1 and <= Shape.MaxRank ? Shape.Of(model.Input.ToArray()) : default;
             if (input.Rank > 0 && model.Input.Any(d => d <= 0))
             {
-                Report("ND0002", model.InputSpan, "Input", $"every dimension must be ≥ 1, got [{string.Join(", ", model.Input)}]");
+                Report(Rules.InvalidInputShape, model.InputSpan, "Input", $"every dimension must be ≥ 1, got [{string.Join(", ", model.Input)}]");
             }
 
+            if (input.Rank == 3 && model.BaseNetwork is null)
+            {
+                CheckLayout(input);
+            }
             CheckStatically(model.Layers, null, model.ClassName);
             foreach (var block in model.Blocks)
             {
@@ -89,15 +98,23 @@ internal static class ShapeInference
             LoweredNetwork? network = null;
             var rows = new List<LayerRow>();
             long trainable = 0, nonTrainable = 0, macs = 0;
-            var isError = (Func<DiagnosticInfo, bool>)(d => !d.Id.StartsWith("ND01", StringComparison.Ordinal));
+            var isError = (Func<DiagnosticInfo, bool>)(d => Rules.IsError(d.Id));
             if (input.Rank > 0 && !diagnostics.Any(isError) && !model.Diagnostics.Any(isError))
             {
                 try
                 {
-                    network = new Lowerer(model, enumMembers, (id, span, arguments) => Report(id, span, arguments)).Lower(input);
-                    output = network.Body.OutputShape;
-                    AddRows(network.Body, string.Empty, rows);
-                    (trainable, nonTrainable, macs) = network.Body.Totals();
+                    var lowerer = new Lowerer(model, enumMembers, Report);
+                    network = lowerer.Lower(input);
+                    if (!diagnostics.Any(isError))
+                    {
+                        output = network.Body.OutputShape;
+                        AddRows(network.Body, string.Empty, rows);
+                        (trainable, nonTrainable, macs) = network.Body.Totals();
+                    }
+                    else
+                    {
+                        network = null;
+                    }
                 }
                 catch (StopLowering)
                 {
@@ -105,13 +122,13 @@ internal static class ShapeInference
                     if (!diagnostics.Any(isError))
                     {
                         // Every stop is caused by a reported error; one without is a NetDsl bug, and must still not pass as valid.
-                        Report("ND0099", model.AttributeSpan ?? model.ClassSpan, model.ClassName, "shape inference stopped without a diagnostic");
+                        Report(Rules.InternalError, model.AttributeSpan ?? model.ClassSpan, model.ClassName, "shape inference stopped without a diagnostic");
                     }
                 }
                 catch (OverflowException)
                 {
                     network = null;
-                    Report("ND0018", model.ClassSpan, model.ClassName, "network");
+                    Report(Rules.SizeOverflow, model.ClassSpan, model.ClassName, "network");
                 }
             }
             var all = model.Diagnostics.Concat(diagnostics).ToEquatableArray();
@@ -119,6 +136,26 @@ internal static class ShapeInference
             {
                 Network = all.Any(isError) ? null : network,
             };
+        }
+
+        /// <summary>
+        /// ND0104: an image input with many more channels than its smaller side, and that side of at most 4
+        /// (Input(224, 224, 3)), is most likely written height-width-channels; NetDsl is channels first.
+        /// </summary>
+        private void CheckLayout(Shape input)
+        {
+            var dims = new[] { input.Channels, input.Height, input.Width };
+            var smallest = Math.Min(input.Height, input.Width);
+            if (input.Channels < 16 || smallest > 4 || input.Channels < 4 * smallest)
+            {
+                return;
+            }
+            var at = input.Height <= input.Width ? 1 : 2;
+            var reordered = new[] { dims[at] }.Concat(dims.Where((_, i) => i != at)).ToArray();
+            string List(long[] values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            Report(Rules.InputLooksChannelsLast.At(model.InputSpan, model.ClassName, List(dims), dims[0].ToString(CultureInfo.InvariantCulture),
+                    dims[1].ToString(CultureInfo.InvariantCulture), dims[2].ToString(CultureInfo.InvariantCulture), List(reordered))
+                .Offer("ReorderInput").With("Input", List(reordered)));
         }
 
         /// <summary>The summary's rows: every leaf layer, depth first, with the outputs a merge or a branch reads.</summary>
@@ -157,11 +194,11 @@ internal static class ShapeInference
                 {
                     if (!AreAlternatives(layers, layer))
                     {
-                        Report("ND0011", layer.Span, scopeName + "." + layer.Name, layer.Name, "is already used in this scope; module names must be unique");
+                        Report(Rules.DuplicateName, layer.Span, scopeName + "." + layer.Name, layer.Name, "is already used in this scope; module names must be unique");
                     }
                     else if (layers.First(l => l.Name == layer.Name && l.When is not { Kind: ValueKind.Bool, Bool: false }) is var first && (first.Kind != layer.Kind || first.BlockType != layer.BlockType))
                     {
-                        Report("ND0019", layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
+                        Report(Rules.AlternativesDiffer, layer.Span, scopeName + "." + layer.Name, KindName(first), KindName(layer));
                     }
                 }
                 // A repeated layer's own arguments may read repeatIndex; its When and Repeat are evaluated once, outside.
@@ -201,11 +238,11 @@ internal static class ShapeInference
                     {
                         if (argument.Value.Double < 0)
                         {
-                            Report("ND0002", argument.Value.Span ?? layer.Span, layer.Name, $"regularizer λ must be ≥ 0, got {Format(argument.Value.Double)}");
+                            Report(Rules.ArgumentOutOfRange, argument.Value.Span ?? layer.Span, layer.Name, $"regularizer λ must be ≥ 0, got {Format(argument.Value.Double)}");
                         }
                         if (argument.Name.StartsWith("bias", StringComparison.Ordinal) && argument.Value.Double != 0 && !Lowerer.UseBias(layer))
                         {
-                            Report("ND0006", argument.Value.Span ?? layer.Span, layer.Name, char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1), "bias (UseBias = false)");
+                            Report(Rules.RegularizerWithoutWeight, argument.Value.Span ?? layer.Span, layer.Name, char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1), "bias (UseBias = false)");
                         }
                     }
                 }
@@ -215,7 +252,7 @@ internal static class ShapeInference
                     layers[i + 1].Kind == "BatchNorm" && layers[i + 1].Inputs.Count == 0 &&
                     layers[i + 1].When is not { Kind: ValueKind.Bool, Bool: false } && Equals(layer.When?.Text, layers[i + 1].When?.Text))
                 {
-                    Report("ND0101", layer.Span, layer.Name);
+                    Report(Rules.BiasBeforeBatchNorm.At(layer.Span, layer.Name).Offer("UseBiasFalse"));
                 }
                 if (owner is null && layer.IsBlock && layer.BlockType is not null)
                 {
@@ -223,7 +260,7 @@ internal static class ShapeInference
                     if (FindCycle(layer.BlockType, chain))
                     {
                         var shown = chain.Select(t => blocks.TryGetValue(t, out var inChain) ? inChain.Name : t);
-                        Report("ND0010", layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", shown));
+                        Report(Rules.RecursiveBlock, layer.Span, blocks.TryGetValue(layer.BlockType, out var b) ? b.Name : layer.BlockType, string.Join(" → ", shown));
                     }
                 }
             }
@@ -241,7 +278,7 @@ internal static class ShapeInference
             {
                 if (parameters.Contains(let.Name) || letFunctions.ContainsKey(let.Name) || BuiltInFunctions.Names.Contains(let.Name))
                 {
-                    Report("ND0009", let.Span, let.Name, $"'{let.Name}' is already a parameter, a Let or a built-in function of {owner?.Name ?? model.ClassName}");
+                    Report(Rules.InvalidExpression, let.Span, let.Name, $"'{let.Name}' is already a parameter, a Let or a built-in function of {owner?.Name ?? model.ClassName}");
                     continue;
                 }
                 var scope = new HashSet<string>(parameters);
@@ -394,18 +431,19 @@ internal static class ShapeInference
                 var where = scopeName + "." + layer.Name;
                 if (name == layer.Name)
                 {
-                    Report("ND0023", span, where, name, "this layer itself: a cycle");
+                    Report(Rules.ReadsLaterOutput, span, where, name, "this layer itself: a cycle");
                 }
                 else if (layers.Skip(index + 1).Any(l => l.Name == name))
                 {
-                    Report("ND0023", span, where, name, "written below this layer: reading it would make a cycle");
+                    Report(Rules.ReadsLaterOutput, span, where, name, "written below this layer: reading it would make a cycle");
                 }
                 else
                 {
                     var candidates = earlier.Distinct().Concat(scopeInputs).ToList();
                     var nearest = candidates.OrderBy(c => Distance(c, name)).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();
                     var hint = nearest is not null && Distance(nearest, name) <= Math.Max(2, name.Length / 3) ? $"; did you mean '{nearest}'?" : string.Empty;
-                    Report("ND0021", span, where, name, string.Join(", ", candidates), hint);
+                    var diagnostic = Rules.UnknownOutput.At(span, where, name, string.Join(", ", candidates), hint);
+                    Report(hint.Length > 0 && reference.Span is not null ? diagnostic.Offer("ReplaceName").With("Replacement", nearest!) : diagnostic);
                 }
             }
         }
@@ -423,18 +461,18 @@ internal static class ShapeInference
                 if (layer.Inputs.Count != block.Inputs.Count)
                 {
                     var given = layer.Inputs.Count == 0 ? "none is named" : $"From names {layer.Inputs.Count}";
-                    Report("ND0002", layer.Inputs.Count == 0 ? layer.Span : layer.Inputs[0].Span ?? layer.Span, where,
+                    Report(Rules.WrongInputCount, layer.Inputs.Count == 0 ? layer.Span : layer.Inputs[0].Span ?? layer.Span, where,
                         $"{block.Name} reads {block.Inputs.Count} inputs ({names}) but {given}: write From = \"{string.Join(", ", block.Inputs.Select(_ => "…"))}\" with one name for each");
                 }
                 else if (layer.Repeat is not null)
                 {
-                    Report("ND0002", layer.Repeat.Span ?? layer.Span, where, $"Repeat chains copies of a block of one input; {block.Name} reads {block.Inputs.Count} ({names})");
+                    Report(Rules.InvalidRepeat, layer.Repeat.Span ?? layer.Span, where, $"Repeat chains copies of a block of one input; {block.Name} reads {block.Inputs.Count} ({names})");
                 }
                 return;
             }
             if (layer.Inputs.Count > 1 && (layer.IsBlock || LayerCatalog.Find(layer.Kind)?.InputsArgument is null))
             {
-                Report("ND0002", layer.Inputs[1].Span ?? layer.Span, where,
+                Report(Rules.WrongInputCount, layer.Inputs[1].Span ?? layer.Span, where,
                     $"From names {layer.Inputs.Count} outputs, but {KindName(layer)} reads one (several are for a block with [BlockInputs]; a merge names its inputs in its constructor)");
             }
         }
@@ -468,22 +506,22 @@ internal static class ShapeInference
             var where = scopeName + "." + layer.Name;
             if (key.Kind != ValueKind.Expression)
             {
-                Report("ND0025", key.Span ?? layer.Span, where, text, "a key is a string");
+                Report(Rules.InvalidKey, key.Span ?? layer.Span, where, text, "a key is a string");
                 return;
             }
             if (KeyTemplate.Parse(text, out var error, out var at) is not { } parts)
             {
-                Report("ND0025", Sub(key.Span, at, 1) ?? layer.Span, where, text, error);
+                Report(Rules.InvalidKey, Sub(key.Span, at, 1) ?? layer.Span, where, text, error);
                 return;
             }
             if (text.Length == 0 && !layer.IsBlock)
             {
-                Report("ND0025", key.Span ?? layer.Span, where, text, "only a block's tensors can sit directly under the enclosing path (a layer's need a name)");
+                Report(Rules.InvalidKey, key.Span ?? layer.Span, where, text, "only a block's tensors can sit directly under the enclosing path (a layer's need a name)");
                 return;
             }
             if (parts.TrueForAll(p => !p.IsExpression) && !KeyTemplate.IsValid(text))
             {
-                Report("ND0025", key.Span ?? layer.Span, where, text, "a key is dot-separated names, none of them empty");
+                Report(Rules.InvalidKey, key.Span ?? layer.Span, where, text, "a key is dot-separated names, none of them empty");
                 return;
             }
             foreach (var part in parts)
@@ -516,11 +554,11 @@ internal static class ShapeInference
                     if (!fits)
                     {
                         var what = argument == "When" ? "When must be a bool expression" : $"{argument} must be {wanted}, not {ExpressionTyping.Name(type)}";
-                        Report("ND0009", value.Span, value.Text!, what);
+                        Report(Rules.InvalidExpression, value.Span, value.Text!, what);
                     }
                     else if (type == ExpressionType.Enum && expectedEnum is not null && EnumTypeOf(expression, owner) is { } actual && actual != expectedEnum)
                     {
-                        Report("ND0009", value.Span, value.Text!, $"{argument} must be {wanted}, not {EnumTypes.ShortName(actual)}");
+                        Report(Rules.InvalidExpression, value.Span, value.Text!, $"{argument} must be {wanted}, not {EnumTypes.ShortName(actual)}");
                     }
                 }
                 foreach (var id in expression.Identifiers())
@@ -531,10 +569,12 @@ internal static class ShapeInference
                         var dot = id.Name.LastIndexOf('.');
                         var prefix = id.Name.Substring(0, dot);
                         var members = enumMembers.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal) && k.IndexOf('.', prefix.Length + 1) < 0).ToList();
-                        var why = members.Count == 0
+                        var closest = members.OrderBy(m => Distance(m, id.Name)).ThenBy(m => m, StringComparer.Ordinal).FirstOrDefault();
+                        var why = closest is null
                             ? $"'{prefix}' is no enum an expression can name (NetDsl's {string.Join(", ", model.Enums.Select(e => EnumTypes.ShortName(e.FullName)).Distinct())}, or a block parameter's enum type)"
-                            : $"'{id.Name}' is not a member of {prefix}: did you mean {members.OrderBy(m => Distance(m, id.Name)).ThenBy(m => m, StringComparer.Ordinal).First()}? ({string.Join(", ", members.Select(m => m.Substring(dot + 1)))})";
-                        Report("ND0009", Sub(value.Span, id.Start, id.Length), value.Text!, why);
+                            : $"'{id.Name}' is not a member of {prefix}: did you mean {closest}? ({string.Join(", ", members.Select(m => m.Substring(dot + 1)))})";
+                        var diagnostic = Rules.InvalidExpression.At(Sub(value.Span, id.Start, id.Length), value.Text!, why);
+                        Report(closest is null ? diagnostic : diagnostic.Offer("ReplaceName").With("Replacement", closest));
                     }
                     else if (!parameters.Contains(id.Name) && !enumMembers.ContainsKey(id.Name))
                     {
@@ -542,13 +582,19 @@ internal static class ShapeInference
                             ? "a network has none; expressions belong in blocks, or name a [Let]"
                             : string.Join(", ", (owner?.Parameters.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(owner is null ? Enumerable.Empty<string>() : ImplicitVariables)
                                 .Concat(parameters.Where(p => letTypes.ContainsKey(p) || p == Lowerer.RepeatIndex)).Distinct());
-                        Report("ND0008", Sub(value.Span, id.Start, id.Length), id.Name, owner?.Name ?? model.ClassName, known);
+                        var names = (owner?.Parameters.Select(p => p.Name) ?? Enumerable.Empty<string>()).Concat(owner is null ? Enumerable.Empty<string>() : ImplicitVariables)
+                            .Concat(parameters.Where(p => letTypes.ContainsKey(p) || p == Lowerer.RepeatIndex)).Distinct().ToList();
+                        var nearest = names.OrderBy(n => Distance(n, id.Name)).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+                        var near = nearest is not null && Distance(nearest, id.Name) <= Math.Max(2, id.Name.Length / 3);
+                        var diagnostic = Rules.UnknownParameter.At(Sub(value.Span, id.Start, id.Length), id.Name, owner?.Name ?? model.ClassName, known,
+                            near ? $"; did you mean '{nearest}'?" : string.Empty);
+                        Report(near ? diagnostic.Offer("ReplaceName").With("Replacement", nearest!) : diagnostic);
                     }
                 }
             }
             catch (ExpressionException e)
             {
-                Report("ND0009", Sub(value.Span, e.Start, e.Length), value.Text!, e.Message);
+                Report(Rules.InvalidExpression, Sub(value.Span, e.Start, e.Length), value.Text!, e.Message);
             }
         }
 

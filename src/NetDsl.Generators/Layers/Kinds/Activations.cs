@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Shapes;
@@ -131,7 +132,7 @@ internal sealed class LeakyReLUKind : LayerKind
         var alpha = context.Real("alpha", 0.3);
         if (!(alpha >= 0))
         {
-            throw context.Fail("ND0002", context.ValueSpan("alpha"), context.Path, $"alpha must be ≥ 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
+            throw context.Fail(Rules.ArgumentOutOfRange, context.ValueSpan("alpha"), context.Path, $"alpha must be ≥ 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
         }
         return new LayerOutcome(context.Input, new SlopeArguments(alpha));
     }
@@ -154,7 +155,7 @@ internal sealed class ELUKind : LayerKind
         var alpha = context.Real("alpha", 1.0);
         if (!(alpha > 0))
         {
-            throw context.Fail("ND0002", context.ValueSpan("alpha"), context.Path, $"alpha must be > 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
+            throw context.Fail(Rules.ArgumentOutOfRange, context.ValueSpan("alpha"), context.Path, $"alpha must be > 0, got {alpha.ToString("R", CultureInfo.InvariantCulture)}");
         }
         return new LayerOutcome(context.Input, new SlopeArguments(alpha));
     }
@@ -209,7 +210,7 @@ internal static class Axes
         var resolved = axis < 0 ? axis + rank : axis;
         if (resolved < 1 || resolved >= rank)
         {
-            throw context.Invalid(argument, $"{argument} = {axis} is not an axis of a sample of {context.Input} (1 to {rank - 1}, or −1 to −{rank - 1}; 0 is the batch)");
+            throw context.Misfit(argument, $"{argument} = {axis} is not an axis of a sample of {context.Input} (1 to {rank - 1}, or −1 to −{rank - 1}; 0 is the batch)");
         }
         return resolved;
     }

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
@@ -40,7 +42,7 @@ internal sealed class Conv1DKind : LayerKind
         var groups = context.Positive("groups", 1);
         if (input.Channels % groups != 0 || filters % groups != 0)
         {
-            throw context.Invalid("groups", $"groups = {groups} must divide both the input channels ({input.Channels}) and filters ({filters})");
+            throw context.Misfit("groups", $"groups = {groups} must divide both the input channels ({input.Channels}) and filters ({filters})");
         }
         var effective = checked(dilation * (kernel - 1) + 1);
         long before = 0, after = 0;
@@ -48,7 +50,7 @@ internal sealed class Conv1DKind : LayerKind
         {
             if (context.Enum("padding", Windows.Valid) != Windows.Valid)
             {
-                throw context.Invalid("pad", "Pad and Padding both set the padding; keep one");
+                throw context.Conflict("pad", "Pad and Padding both set the padding; keep one");
             }
             before = after = context.NonNegative("pad", 0);
         }
@@ -63,7 +65,10 @@ internal sealed class Conv1DKind : LayerKind
         var padded = checked(input.Length + before + after);
         if (padded < effective)
         {
-            throw context.Fail("ND0005", context.Where, context.Path, effective.ToString(System.Globalization.CultureInfo.InvariantCulture), input.ToString());
+            var same = Windows.OffersSame(context);
+            var diagnostic = Rules.KernelTooLarge.At(context.Where, context.Path, effective.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-long", input.ToString(),
+                $" (it needs a length of at least {Math.Max(1, effective - before - after)}): {(same ? "set Padding = Padding.Same, use a smaller kernel, or give the network a longer [Input]" : "use a smaller kernel or give the network a longer [Input]")}");
+            throw context.Fail(same ? diagnostic.Offer("PaddingSame") : diagnostic);
         }
         var length = (padded - effective) / stride + 1;
         var bias = context.Bool("useBias", true);

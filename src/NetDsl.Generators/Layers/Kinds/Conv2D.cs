@@ -37,7 +37,7 @@ internal sealed class Conv2DKind : LayerKind
         var groups = context.Positive("groups", 1);
         if (context.Input.Channels % groups != 0 || filters % groups != 0)
         {
-            throw context.Invalid("groups", $"groups = {groups} must divide both the input channels ({context.Input.Channels}) and filters ({filters})");
+            throw context.Misfit("groups", $"groups = {groups} must divide both the input channels ({context.Input.Channels}) and filters ({filters})");
         }
         return Convolution.Lower(context, filters, groups);
     }

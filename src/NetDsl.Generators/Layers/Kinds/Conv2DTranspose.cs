@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
@@ -47,7 +48,7 @@ internal sealed class Conv2DTransposeKind : LayerKind
         var output = Shape.Image(filters, Side(input.Height), Side(input.Width));
         if (output.Height <= 0 || output.Width <= 0)
         {
-            throw context.Fail("ND0004", context.Where, context.Path, output.ToString(), input.ToString());
+            throw context.Fail(Rules.SpatialCollapse, context.Where, context.Path, output.ToString(), input.ToString(), ": lower Pad, or give the network a larger [Input]");
         }
         var bias = context.Bool("useBias", true);
         var weights = checked(input.Channels * filters * kernel * kernel + (bias ? filters : 0));

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Shapes;
@@ -31,7 +32,7 @@ internal sealed class CustomKind : LayerKind
         var type = context.Layer.Get("module");
         if (type is not { Kind: ValueKind.Type })
         {
-            throw context.Fail("ND0024", context.Where, "Custom", "the module", "is missing: write [Custom(typeof(MyModule), ...)]");
+            throw context.Fail(Rules.InvalidCustomModule, context.Where, "Custom", "the module", "is missing: write [Custom(typeof(MyModule), ...)]");
         }
         var dims = context.Ints("outputShape", context.Input).ToArray();
         if (dims.Length < 1 || dims.Length > Shape.MaxRank || dims.Any(d => d < 1))

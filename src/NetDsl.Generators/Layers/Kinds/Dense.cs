@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
@@ -25,14 +26,14 @@ internal sealed class DenseKind : LayerKind
 
     public override LayerOutcome Lower(LayerContext context)
     {
-        context.RequireRank(1, "a flat input [N, F]", "; add Flatten or GlobalAveragePooling2D before it");
+        context.RequireFlat();
         var features = context.Input.Channels;
         if (context.Has("inFeatures"))
         {
             var declared = context.Positive("inFeatures", 1);
             if (declared != features)
             {
-                throw context.Fail("ND0020", context.SpanOf("inFeatures"), context.Path, $"InFeatures = {declared}", $"[N, {declared}]", context.Input.ToString());
+                throw context.Fail(Rules.DeclaredShapeDiffers, context.SpanOf("inFeatures"), context.Path, $"InFeatures = {declared}", $"[N, {declared}]", context.Input.ToString());
             }
         }
         var units = context.Positive("units", 1);

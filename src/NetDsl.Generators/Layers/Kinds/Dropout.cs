@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using static NetDsl.Generators.Layers.TorchSharpNames;
 
@@ -19,7 +20,7 @@ internal sealed class DropoutKind : LayerKind
         var rate = context.Real("rate", 0);
         if (!(rate >= 0 && rate < 1))
         {
-            throw context.Fail("ND0002", context.ValueSpan("rate"), context.Path, $"dropout rate must be in [0, 1), got {rate.ToString("R", CultureInfo.InvariantCulture)}");
+            throw context.Fail(Rules.ArgumentOutOfRange, context.ValueSpan("rate"), context.Path, $"dropout rate must be in [0, 1), got {rate.ToString("R", CultureInfo.InvariantCulture)}");
         }
         return new LayerOutcome(context.Input, new DropoutArguments(rate));
     }

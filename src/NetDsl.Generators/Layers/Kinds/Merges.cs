@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
@@ -60,9 +62,37 @@ internal sealed class AddKind : ElementwiseMergeKind
         if (context.Layer.Inputs.Count == 0 && context.Inputs.Count == 2 && context.Inputs[0] != context.Inputs[1])
         {
             // The residual shortcut [Add]: the previous output plus the scope's unchanged input.
-            throw context.Fail("ND0003", context.Where, context.Path, context.Inputs[0].ToString(), context.Inputs[1].ToString());
+            var output = context.Inputs[0];
+            var input = context.Inputs[1];
+            var strides = output.IsImage && input.IsImage ? ProjectionStride(input, output) : null;
+            var hint = strides is null
+                ? "; make the layers above keep the input's shape, or remove the [Add]"
+                : $"; project the shortcut with a 1×1 Conv2D({output.Channels}, 1{(strides > 1 ? $", Strides = {strides}" : string.Empty)}, From = \"input\"), or remove the [Add]";
+            var diagnostic = Rules.AddShapeMismatch.At(context.Where, context.Path, output.ToString(), input.ToString(), hint).Offer("RemoveShortcut");
+            if (strides is { } stride)
+            {
+                diagnostic = diagnostic.Offer("ProjectShortcut")
+                    .With("Filters", output.Channels.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .With("Strides", stride.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .With("Previous", context.InputNames[0])
+                    .With("Shortcut", context.InputNames[0] == "shortcut" ? "projection" : "shortcut");
+            }
+            throw context.Fail(diagnostic);
         }
         return base.Lower(context);
+    }
+
+    /// <summary>The stride of a 1×1 convolution that takes <paramref name="input"/>'s size to <paramref name="output"/>'s, or null.</summary>
+    private static long? ProjectionStride(Shape input, Shape output)
+    {
+        for (long stride = 1; stride <= Math.Min(64, Math.Max(input.Height, input.Width)); stride++)
+        {
+            if ((input.Height - 1) / stride + 1 == output.Height && (input.Width - 1) / stride + 1 == output.Width)
+            {
+                return stride;
+            }
+        }
+        return null;
     }
 
     protected override string Combine(IReadOnlyList<string> inputs) => string.Join(" + ", inputs);
@@ -174,7 +204,7 @@ internal static class Merge
         var count = context.Inputs.Count;
         if (exactlyTwo ? count != 2 : count < 2)
         {
-            throw context.Fail("ND0002", context.Where, context.Path,
+            throw context.Fail(Rules.WrongInputCount, context.Where, context.Path,
                 $"{context.Layer.Kind} takes {(exactlyTwo ? "exactly two" : "two or more")} inputs, got {count}{(count == 1 ? $" ({context.InputNames[0]})" : string.Empty)}");
         }
     }
@@ -189,7 +219,7 @@ internal static class Merge
         var first = context.Inputs[0];
         var odd = Enumerable.Range(1, context.Inputs.Count - 1)
             .FirstOrDefault(i => axis < 0 ? context.Inputs[i].Rank != first.Rank : context.Inputs[i][axis] != first[axis] && !(broadcast && (context.Inputs[i][axis] == 1 || first[axis] == 1)));
-        return context.Fail("ND0022", context.InputSpan(odd == 0 ? 1 : odd), context.Path, kind, needs, what, list);
+        return context.Fail(Rules.MergeMismatch, context.InputSpan(odd == 0 ? 1 : odd), context.Path, kind, needs, what, list);
     }
 
     public static string AxisName(int rank, int axis) => (rank, axis) switch

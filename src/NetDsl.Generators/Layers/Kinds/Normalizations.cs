@@ -78,7 +78,7 @@ internal sealed class GroupNormalizationKind : LayerKind
         var groups = context.Positive("groups", 32);
         if (channels % groups != 0)
         {
-            throw context.Invalid("groups", $"groups = {groups} must divide the channels ({channels})");
+            throw context.Misfit("groups", $"groups = {groups} must divide the channels ({channels})");
         }
         var epsilon = Normalization.Epsilon(context);
         var affine = context.Bool("affine", true);

@@ -45,7 +45,7 @@ internal static class Pool
         var ceil = context.Bool("ceilMode", false);
         if (ceil && context.Enum("padding", Windows.Valid) == Windows.Same)
         {
-            throw context.Invalid("ceilMode", "CeilMode and Padding.Same both decide the last window; keep one");
+            throw context.Conflict("ceilMode", "CeilMode and Padding.Same both decide the last window; keep one");
         }
         var output = Windows.Output(context, context.Input.Channels, window, pads, pooling: true, ceil);
         return new LayerOutcome(output, new PoolArguments(size, stride, pads, ceil) { CountPadded = context.Bool("countIncludePad", false) });

@@ -57,7 +57,7 @@ internal sealed class ReshapeKind : LayerKind
         var output = Shape.Of(dims);
         if (free == 1 && size % known != 0 || free == 0 && output.Size != size)
         {
-            throw context.Invalid("dimensions", $"cannot reshape {context.Input} ({size} values per sample) to ({string.Join(", ", context.Ints("dimensions"))})");
+            throw context.Misfit("dimensions", $"cannot reshape {context.Input} ({size} values per sample) to ({string.Join(", ", context.Ints("dimensions"))})");
         }
         return new LayerOutcome(output, new ReshapeArguments(output.Dimensions.ToEquatableArray()));
     }
@@ -117,7 +117,7 @@ internal sealed class ChunkKind : LayerKind
         if (input.Channels % chunks != 0)
         {
             var axis = input.IsFlat ? "features" : "channels";
-            throw context.Invalid("chunks", $"the {input.Channels} {axis} of {input} do not split into {chunks} equal chunks");
+            throw context.Misfit("chunks", $"the {input.Channels} {axis} of {input} do not split into {chunks} equal chunks");
         }
         return new LayerOutcome(input.With(0, input.Channels / chunks), new ChunkArguments(chunks, index));
     }

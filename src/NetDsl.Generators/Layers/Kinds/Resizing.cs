@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generators.Diagnostics;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Model;
 using NetDsl.Generators.Shapes;
@@ -29,7 +30,7 @@ internal sealed class UpSampling2DKind : LayerKind
         var align = context.Bool("alignCorners", false);
         if (align && !bilinear)
         {
-            throw context.Invalid("alignCorners", "AlignCorners applies to Interpolation.Bilinear only");
+            throw context.Conflict("alignCorners", "AlignCorners applies to Interpolation.Bilinear only");
         }
         var input = context.Input;
         return new LayerOutcome(Shape.Image(input.Channels, checked(input.Height * size), checked(input.Width * size)), new UpSamplingArguments(size, bilinear, align));
@@ -95,7 +96,8 @@ internal sealed class Cropping2DKind : LayerKind
         var output = Shape.Image(input.Channels, input.Height - crop.Top - crop.Bottom, input.Width - crop.Left - crop.Right);
         if (output.Height <= 0 || output.Width <= 0)
         {
-            throw context.Fail("ND0004", context.Where, context.Path, output.ToString(), input.ToString());
+            throw context.Fail(Rules.SpatialCollapse, context.Where, context.Path, output.ToString(), input.ToString(),
+                $": cropping {crop.Top + crop.Bottom}×{crop.Left + crop.Right} needs an input larger than that; crop less, or give the network a larger [Input]");
         }
         return new LayerOutcome(output, new CropArguments(crop, output.Height, output.Width));
     }
@@ -127,7 +129,7 @@ internal sealed class PermuteKind : LayerKind
         var rank = context.Input.Rank;
         if (order.Length != rank || !order.OrderBy(d => d).SequenceEqual(Enumerable.Range(1, rank).Select(d => (long)d)))
         {
-            throw context.Invalid("dimensions", $"({string.Join(", ", order)}) is not an order of the {rank} axes of {context.Input} (1 to {rank}, each once)");
+            throw context.Misfit("dimensions", $"({string.Join(", ", order)}) is not an order of the {rank} axes of {context.Input} (1 to {rank}, each once)");
         }
         var output = Shape.Of(order.Select(d => context.Input[(int)d - 1]).ToArray());
         return new LayerOutcome(output, new PermuteArguments(order.ToEquatableArray()));
@@ -152,7 +154,7 @@ internal sealed class ChannelShuffleKind : LayerKind
         var groups = context.Positive("groups", 1);
         if (context.Input.Channels % groups != 0)
         {
-            throw context.Invalid("groups", $"groups = {groups} must divide the channels ({context.Input.Channels})");
+            throw context.Misfit("groups", $"groups = {groups} must divide the channels ({context.Input.Channels})");
         }
         return new LayerOutcome(context.Input, new ShuffleArguments(groups));
     }
