@@ -57,7 +57,9 @@ public sealed class BuildParityTests
             var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
             process.WaitForExit();
 
-            var fromBuild = Regex.Matches(output, @"Model\.cs\((\d+),(\d+)\): (error|warning) (ND\d{4}): (.*) \[[^\]]*Parity\.csproj\]\r?$", RegexOptions.Multiline)
+            // The build writes each message followed by its help link: "(…/docs/diagnostics.md#nd0003)".
+            output.Should().Contain("/docs/diagnostics.md#nd0003)", "the help link reaches the build output");
+            var fromBuild = Regex.Matches(output, @"Model\.cs\((\d+),(\d+)\): (error|warning) (ND\d{4}): (.*?)(?: \(https://[^ ]*#nd\d{4}\))? \[[^\]]*Parity\.csproj\]\r?$", RegexOptions.Multiline)
                 .Select(m => $"{m.Groups[1].Value},{m.Groups[2].Value} {m.Groups[4].Value} {m.Groups[5].Value}")
                 .Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
 

@@ -196,22 +196,22 @@ internal static class TorchSharpEmitter
                 .Line("/// <summary>Shape of one output sample.</summary>")
                 .Line($"public static {ShapeType} OutputShape {{ get; }} = {ShapeLiteral(inference.Output)};")
                 .Line()
-                .Line("/// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>")
+                .Line($"/// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): {Grouped(inference.Trainable)}.</summary>")
                 .Line($"public const long TrainableParameters = {inference.Trainable.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
-                .Line("/// <summary>Non-trainable values: BatchNorm running means and variances.</summary>")
+                .Line($"/// <summary>Non-trainable values (BatchNorm running means and variances): {Grouped(inference.NonTrainable)}.</summary>")
                 .Line($"public const long NonTrainableParameters = {inference.NonTrainable.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
-                .Line("/// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>")
+                .Line($"/// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): {Grouped(inference.MultiplyAdds)}.</summary>")
                 .Line($"public const long MultiplyAdds = {inference.MultiplyAdds.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
-                .Line("/// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>")
+                .Line($"/// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: {Grouped(parameterBytes)}.</summary>")
                 .Line($"public const long ParameterBytes = {parameterBytes.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
-                .Line("/// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>")
+                .Line($"/// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: {Grouped(inferenceBytes)}.</summary>")
                 .Line($"public const long InferenceActivationBytes = {inferenceBytes.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
-                .Line("/// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>")
+                .Line($"/// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: {Grouped(trainingBytes)}.</summary>")
                 .Line($"public const long TrainingActivationBytes = {trainingBytes.ToString(CultureInfo.InvariantCulture)};")
                 .Line()
                 .Line("/// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>")
@@ -444,6 +444,8 @@ internal static class TorchSharpEmitter
                     continue;
                 }
                 var node = scope.Nodes[i];
+                // Hovering the field (or a use of it) shows what inference found for the layer.
+                W.Line($"/// <summary>{Xml(node.Name)} ({Xml(node.IsBlock ? node.Block!.Name : node.Kind)}): {Xml(string.Join(", ", node.InputShapes))} → {Xml(node.Output.ToString())}, {Grouped(node.Trainable)} trainable parameters{(node.NonTrainable > 0 ? $", {Grouped(node.NonTrainable)} non-trainable" : string.Empty)}.</summary>");
                 if (field != node.Name)
                 {
                     W.Line($"[global::TorchSharp.Utils.ComponentName(Name = {CSharpNames.StringLiteral(node.Name)})]");

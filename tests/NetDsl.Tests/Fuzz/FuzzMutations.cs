@@ -73,7 +73,7 @@ internal static class FuzzMutations
         new("huge-but-fits", Accepted, false, HugeButFits),
         new("expression-outside-block", Accepted, true, ExpressionOutsideBlock),
         new("batchnorm-in-block-flat", Accepted, true, BatchNormInBlockFlat),
-        new("enum-out-of-range", Refused("ND0002"), true, EnumOutOfRange),
+        new("enum-out-of-range", Refused("ND0027"), true, EnumOutOfRange),
         new("unevaluated-expression", null, true, UnevaluatedExpression),
         new("number-zero", null, true, rng => FuzzTextMutations.Number(rng, "0")),
         new("number-minus-one", null, true, rng => FuzzTextMutations.Number(rng, "-1")),
@@ -92,18 +92,18 @@ internal static class FuzzMutations
         new("graph-read-below", FuzzExpected.RefusedOnly("ND0023"), true, GraphReadBelow),
         new("graph-read-itself", FuzzExpected.RefusedOnly("ND0023"), true, GraphReadItself),
         new("graph-merge-mismatch", FuzzExpected.RefusedOnly("ND0022"), true, GraphMergeMismatch),
-        new("graph-merge-one-input", FuzzExpected.RefusedOnly("ND0002"), true, GraphMergeOneInput),
-        new("graph-from-on-merge", FuzzExpected.RefusedOnly("ND0002"), true, GraphFromOnMerge),
+        new("graph-merge-one-input", FuzzExpected.RefusedOnly("ND0030"), true, GraphMergeOneInput),
+        new("graph-from-on-merge", FuzzExpected.RefusedOnly("ND0028"), true, GraphFromOnMerge),
         new("graph-rename-branch", Accepted, true, GraphRenameBranch),
         new("dense-in-features-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, DenseInFeaturesMismatch),
         new("block-input-contract-mismatch", FuzzExpected.RefusedOnly("ND0020"), true, BlockInputContractMismatch),
-        new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0002"), true, GroupsNotDividing),
+        new("groups-not-dividing", FuzzExpected.RefusedOnly("ND0029"), true, GroupsNotDividing),
         new("new-argument-invalid", FuzzExpected.RefusedOnly("ND0002"), true, NewArgumentInvalid),
         new("chunk-invalid", FuzzExpected.RefusedOnly("ND0002"), true, ChunkInvalid),
         new("custom-type-unusable", FuzzExpected.RefusedOnly("ND0024"), true, CustomTypeUnusable),
         new("enum-type-error", FuzzExpected.RefusedOnly("ND0009"), true, EnumTypeError),
-        new("object-property-wrong-constant", FuzzExpected.RefusedOnly("ND0002"), true, ObjectPropertyWrongConstant),
-        new("block-inputs-count", FuzzExpected.RefusedOnly("ND0002"), true, BlockInputsCount),
+        new("object-property-wrong-constant", FuzzExpected.RefusedOnly("ND0026"), true, ObjectPropertyWrongConstant),
+        new("block-inputs-count", FuzzExpected.RefusedOnly("ND0030"), true, BlockInputsCount),
         new("use-bias-false-with-bias-lambda", FuzzExpected.RefusedOnly("ND0006"), true, UseBiasFalseWithBiasLambda),
     };
 
@@ -1221,7 +1221,7 @@ internal static class FuzzMutations
             merge.Inputs.Clear();
             merge.Inputs.Add(kept);
             var exactly = merge.Kind == FuzzKind.Subtract ? "exactly two" : "two or more";
-            return ($"{network.ClassName}.{merge.FinalName}: {merge.Kind}(\"{kept}\") left of its inputs", new FuzzExpected("ND0002", true, new[] { $"takes {exactly} inputs, got 1" }));
+            return ($"{network.ClassName}.{merge.FinalName}: {merge.Kind}(\"{kept}\") left of its inputs", new FuzzExpected("ND0030", true, new[] { $"takes {exactly} inputs, got 1" }));
         }
         var index = rng.Next(network.Layers.Count + 1);
         var scope = Before(network, index);
@@ -1254,7 +1254,7 @@ internal static class FuzzMutations
         }
         network.Layers.Insert(index, layer);
         FuzzLayer.AssignNames(network.Layers);
-        return ($"{network.ClassName}: inserted [{kind}({string.Join(", ", layer.Inputs)})] at {index}", new FuzzExpected("ND0002", true, new[] { mention }));
+        return ($"{network.ClassName}: inserted [{kind}({string.Join(", ", layer.Inputs)})] at {index}", new FuzzExpected("ND0030", true, new[] { mention }));
     });
 
     /// <summary>From on a merge (named, or the residual [Add]), in any scope: ND0002, and nothing else.</summary>
@@ -1269,7 +1269,7 @@ internal static class FuzzMutations
         var from = layer.Inputs.Count > 0 && rng.Next(2) == 0 ? Pick(rng, layer.Inputs) : "input";
         layer.From = from;
         return ($"{scope.Owner}.{layer.FinalName}: {layer.Kind}({string.Join(", ", layer.Inputs)}) with From = \"{from}\"",
-            new FuzzExpected("ND0002", true, new[] { "From does not apply" }));
+            new FuzzExpected("ND0028", true, new[] { "From does not apply" }));
     });
 
     /// <summary>
@@ -1346,10 +1346,21 @@ internal static class FuzzMutations
             network.Layers.Insert(index, fault.Layer);
             FuzzLayer.AssignNames(network.Layers);
             return ($"{network.ClassName}: inserted [{FuzzRenderer.Layer(fault.Layer, string.Empty)}] at {index} on {scope.CurrentShape}",
-                new FuzzExpected(id, true, new[] { fault.Mention }) { MentionsShown = "the fault" });
+                new FuzzExpected(RuleOf(id, fault.Mention), true, new[] { fault.Mention }) { MentionsShown = "the fault" });
         }
         return null;
     });
+
+    /// <summary>
+    /// The rule of an inserted fault whose mutation plants several kinds: arguments that exclude each other are ND0028,
+    /// one that does not fit the input ND0029, a value out of range stays <paramref name="id"/>.
+    /// </summary>
+    private static string RuleOf(string id, string mention) =>
+        mention.StartsWith("Pad and Padding", StringComparison.Ordinal) || mention.StartsWith("CeilMode and", StringComparison.Ordinal)
+            || mention.StartsWith("AlignCorners", StringComparison.Ordinal) ? "ND0028"
+        : mention.Contains("is not an axis of a sample", StringComparison.Ordinal) || mention.Contains("is not an order of the", StringComparison.Ordinal)
+            || mention.Contains("equal chunks", StringComparison.Ordinal) ? "ND0029"
+        : id;
 
     /// <summary>A Dense whose InFeatures differs from its input's width (and units keep the width): ND0020 only.</summary>
     private static FuzzMutant DenseInFeaturesMismatch(Random rng) => InsertedFault(rng, "ND0020", shape =>
@@ -1393,7 +1404,7 @@ internal static class FuzzMutations
     });
 
     /// <summary>Groups that do not divide the channels: Conv2D, Conv1D, GroupNormalization, ChannelShuffle; ND0002 only.</summary>
-    private static FuzzMutant GroupsNotDividing(Random rng) => InsertedFault(rng, "ND0002", shape =>
+    private static FuzzMutant GroupsNotDividing(Random rng) => InsertedFault(rng, "ND0029", shape =>
     {
         if (shape.IsFlat || shape.Channels < 2 && rng.Next(2) == 0)
         {
@@ -1563,7 +1574,8 @@ internal static class FuzzMutations
         };
         var network = "[Network, Input(1, 16, 16)]\n[Conv2D(8, 3, Pad = 1, Name = \"enc\")]\n[MaxPooling2D(2), Conv2D(16, 3, Pad = 1, Name = \"bottom\")]\n" + use +
             "\n[Conv2D(2, 1, Name = \"head\")]\npublic partial class Net\n{\n}";
-        return FuzzMutant.Single(use, Header + block + network);
+        // Repeat chains copies of a block of one input: on a block of two it is ND0033, the other uses name too few or too many.
+        return FuzzMutant.Single(use, Header + block + network) with { Expected = FuzzExpected.RefusedOnly(variant == 3 ? "ND0033" : "ND0030") };
     }
 
     /// <summary>A bias λ on a layer whose UseBias expression one use of the block makes false: ND0006 only.</summary>

@@ -15,22 +15,22 @@ partial class MobileNetV2L1 : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 2,236,682.</summary>
     public const long TrainableParameters = 2236682;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 34,112.</summary>
     public const long NonTrainableParameters = 34112;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 299,507,072.</summary>
     public const long MultiplyAdds = 299507072;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 9,083,592.</summary>
     public const long ParameterBytes = 9083592;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 10,523,008.</summary>
     public const long InferenceActivationBytes = 10523008;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 61,369,064.</summary>
     public const long TrainingActivationBytes = 61369064;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -201,7 +201,9 @@ Multiply-adds: 299,507,072
 Parameter memory: 8.66 MiB
 Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
 
+    /// <summary>features (MobileNetV2Features): [N, 3, 224, 224] → [N, 1280], 2,223,872 trainable parameters, 34,112 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.MobileNetV2L1.MobileNetV2Features features;
+    /// <summary>classifier (Dense): [N, 1280] → [N, 10], 12,810 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear classifier;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -238,28 +240,51 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class MobileNetV2Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>stem_conv (Conv2D): [N, 3, 224, 224] → [N, 32, 112, 112], 864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_conv;
+        /// <summary>stem_bn (BatchNorm): [N, 32, 112, 112] → [N, 32, 112, 112], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;
+        /// <summary>stem_depthwise (DepthwiseConv2D): [N, 32, 112, 112] → [N, 32, 112, 112], 288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_depthwise;
+        /// <summary>stem_depthwise_bn (BatchNorm): [N, 32, 112, 112] → [N, 32, 112, 112], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_depthwise_bn;
+        /// <summary>stem_project (Conv2D): [N, 32, 112, 112] → [N, 16, 112, 112], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_project;
+        /// <summary>stem_project_bn (BatchNorm): [N, 16, 112, 112] → [N, 16, 112, 112], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d stem_project_bn;
+        /// <summary>bottleneck_1 (Bottleneck): [N, 16, 112, 112] → [N, 24, 56, 56], 5,136 trainable parameters, 432 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck bottleneck_1;
+        /// <summary>bottleneck_2 (Bottleneck): [N, 24, 56, 56] → [N, 24, 56, 56], 8,832 trainable parameters, 624 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_2 bottleneck_2;
+        /// <summary>bottleneck_3 (Bottleneck): [N, 24, 56, 56] → [N, 32, 28, 28], 10,000 trainable parameters, 640 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_3 bottleneck_3;
+        /// <summary>bottleneck_4 (Bottleneck): [N, 32, 28, 28] → [N, 32, 28, 28], 14,848 trainable parameters, 832 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_4 bottleneck_4;
+        /// <summary>bottleneck_5 (Bottleneck): [N, 32, 28, 28] → [N, 32, 28, 28], 14,848 trainable parameters, 832 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_4 bottleneck_5;
+        /// <summary>bottleneck_6 (Bottleneck): [N, 32, 28, 28] → [N, 64, 14, 14], 21,056 trainable parameters, 896 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_5 bottleneck_6;
+        /// <summary>bottleneck_7 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 54,272 trainable parameters, 1,664 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_6 bottleneck_7;
+        /// <summary>bottleneck_8 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 54,272 trainable parameters, 1,664 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_6 bottleneck_8;
+        /// <summary>bottleneck_9 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 54,272 trainable parameters, 1,664 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_6 bottleneck_9;
+        /// <summary>bottleneck_10 (Bottleneck): [N, 64, 14, 14] → [N, 96, 14, 14], 66,624 trainable parameters, 1,728 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_7 bottleneck_10;
+        /// <summary>bottleneck_11 (Bottleneck): [N, 96, 14, 14] → [N, 96, 14, 14], 118,272 trainable parameters, 2,496 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_8 bottleneck_11;
+        /// <summary>bottleneck_12 (Bottleneck): [N, 96, 14, 14] → [N, 96, 14, 14], 118,272 trainable parameters, 2,496 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_8 bottleneck_12;
+        /// <summary>bottleneck_13 (Bottleneck): [N, 96, 14, 14] → [N, 160, 7, 7], 155,264 trainable parameters, 2,624 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_9 bottleneck_13;
+        /// <summary>bottleneck_14 (Bottleneck): [N, 160, 7, 7] → [N, 160, 7, 7], 320,000 trainable parameters, 4,160 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_10 bottleneck_14;
+        /// <summary>bottleneck_15 (Bottleneck): [N, 160, 7, 7] → [N, 160, 7, 7], 320,000 trainable parameters, 4,160 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_10 bottleneck_15;
+        /// <summary>bottleneck_16 (Bottleneck): [N, 160, 7, 7] → [N, 320, 7, 7], 473,920 trainable parameters, 4,480 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Bottleneck_11 bottleneck_16;
+        /// <summary>head (Pointwise): [N, 320, 7, 7] → [N, 1280, 7, 7], 412,160 trainable parameters, 2,560 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise head;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -361,10 +386,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 16, 112, 112] → [N, 96, 112, 112], 1,728 trainable parameters, 192 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_2 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 96, 113, 113] → [N, 96, 56, 56], 864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 96, 56, 56] → [N, 96, 56, 56], 192 trainable parameters, 192 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 96, 56, 56] → [N, 24, 56, 56], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 24, 56, 56] → [N, 24, 56, 56], 48 trainable parameters, 48 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -412,10 +442,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,744 trainable parameters, 288 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_3 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 144, 56, 56] → [N, 144, 56, 56], 1,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 144, 56, 56] → [N, 144, 56, 56], 288 trainable parameters, 288 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 144, 56, 56] → [N, 24, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 24, 56, 56] → [N, 24, 56, 56], 48 trainable parameters, 48 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -463,10 +498,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,744 trainable parameters, 288 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_3 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 144, 57, 57] → [N, 144, 28, 28], 1,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 144, 28, 28] → [N, 144, 28, 28], 288 trainable parameters, 288 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 144, 28, 28] → [N, 32, 28, 28], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 32, 28, 28] → [N, 32, 28, 28], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -514,10 +554,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,528 trainable parameters, 384 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_4 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 192, 28, 28] → [N, 192, 28, 28], 1,728 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 192, 28, 28] → [N, 192, 28, 28], 384 trainable parameters, 384 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 192, 28, 28] → [N, 32, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 32, 28, 28] → [N, 32, 28, 28], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -565,10 +610,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,528 trainable parameters, 384 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_4 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 192, 29, 29] → [N, 192, 14, 14], 1,728 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 192, 14, 14] → [N, 192, 14, 14], 384 trainable parameters, 384 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 192, 14, 14] → [N, 64, 14, 14], 12,288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 64, 14, 14] → [N, 64, 14, 14], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -616,10 +666,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 25,344 trainable parameters, 768 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_5 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 384, 14, 14] → [N, 384, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 384, 14, 14] → [N, 384, 14, 14], 768 trainable parameters, 768 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 384, 14, 14] → [N, 64, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 64, 14, 14] → [N, 64, 14, 14], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -667,10 +722,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 25,344 trainable parameters, 768 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_5 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 384, 14, 14] → [N, 384, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 384, 14, 14] → [N, 384, 14, 14], 768 trainable parameters, 768 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 384, 14, 14] → [N, 96, 14, 14], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 96, 14, 14] → [N, 96, 14, 14], 192 trainable parameters, 192 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -717,10 +777,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 56,448 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_6 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 576, 14, 14] → [N, 576, 14, 14], 5,184 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 576, 14, 14] → [N, 576, 14, 14], 1,152 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 576, 14, 14] → [N, 96, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 96, 14, 14] → [N, 96, 14, 14], 192 trainable parameters, 192 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -768,10 +833,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 56,448 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_6 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 576, 15, 15] → [N, 576, 7, 7], 5,184 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 576, 7, 7] → [N, 576, 7, 7], 1,152 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 576, 7, 7] → [N, 160, 7, 7], 92,160 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 160, 7, 7] → [N, 160, 7, 7], 320 trainable parameters, 320 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -819,10 +889,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 155,520 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_7 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 960, 7, 7] → [N, 960, 7, 7], 8,640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 960, 7, 7] → [N, 960, 7, 7], 1,920 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 960, 7, 7] → [N, 160, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 160, 7, 7] → [N, 160, 7, 7], 320 trainable parameters, 320 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -870,10 +945,15 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 155,520 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L1.Pointwise_7 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 960, 7, 7] → [N, 960, 7, 7], 8,640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>depthwise_bn (BatchNorm): [N, 960, 7, 7] → [N, 960, 7, 7], 1,920 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d depthwise_bn;
+        /// <summary>project (Conv2D): [N, 960, 7, 7] → [N, 320, 7, 7], 307,200 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
+        /// <summary>project_bn (BatchNorm): [N, 320, 7, 7] → [N, 320, 7, 7], 640 trainable parameters, 640 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d project_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -920,7 +1000,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 320, 7, 7] → [N, 1280, 7, 7], 409,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 1280, 7, 7] → [N, 1280, 7, 7], 2,560 trainable parameters, 2,560 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -959,7 +1041,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 16, 112, 112] → [N, 96, 112, 112], 1,536 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 96, 112, 112] → [N, 96, 112, 112], 192 trainable parameters, 192 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -998,7 +1082,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 24, 56, 56] → [N, 144, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 144, 56, 56] → [N, 144, 56, 56], 288 trainable parameters, 288 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -1037,7 +1123,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 32, 28, 28] → [N, 192, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 192, 28, 28] → [N, 192, 28, 28], 384 trainable parameters, 384 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -1076,7 +1164,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 64, 14, 14] → [N, 384, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 384, 14, 14] → [N, 384, 14, 14], 768 trainable parameters, 768 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -1115,7 +1205,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 96, 14, 14] → [N, 576, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 576, 14, 14] → [N, 576, 14, 14], 1,152 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -1154,7 +1246,9 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 160, 7, 7] → [N, 960, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 960, 7, 7] → [N, 960, 7, 7], 1,920 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>

@@ -15,22 +15,22 @@ partial class MobileNetV2L2NoBatchNorm : global::TorchSharp.torch.nn.Module<glob
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 2,202,570.</summary>
     public const long TrainableParameters = 2202570;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 0.</summary>
     public const long NonTrainableParameters = 0;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 299,507,072.</summary>
     public const long MultiplyAdds = 299507072;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 8,810,280.</summary>
     public const long ParameterBytes = 8810280;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 10,523,008.</summary>
     public const long InferenceActivationBytes = 10523008;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 34,656,616.</summary>
     public const long TrainingActivationBytes = 34656616;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -149,7 +149,9 @@ Multiply-adds: 299,507,072
 Parameter memory: 8.40 MiB
 Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
 
+    /// <summary>features (MobileNetV2Features): [N, 3, 224, 224] → [N, 1280], 2,189,760 trainable parameters.</summary>
     private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.MobileNetV2Features features;
+    /// <summary>classifier (Dense): [N, 1280] → [N, 10], 12,810 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear classifier;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -188,25 +190,45 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class MobileNetV2Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>stem_conv (Conv2D): [N, 3, 224, 224] → [N, 32, 112, 112], 864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_conv;
+        /// <summary>stem_depthwise (DepthwiseConv2D): [N, 32, 112, 112] → [N, 32, 112, 112], 288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_depthwise;
+        /// <summary>stem_project (Conv2D): [N, 32, 112, 112] → [N, 16, 112, 112], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_project;
+        /// <summary>bottleneck_1 (Bottleneck): [N, 16, 112, 112] → [N, 24, 56, 56], 4,704 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck bottleneck_1;
+        /// <summary>bottleneck_2 (Bottleneck): [N, 24, 56, 56] → [N, 24, 56, 56], 8,208 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_2 bottleneck_2;
+        /// <summary>bottleneck_3 (Bottleneck): [N, 24, 56, 56] → [N, 32, 28, 28], 9,360 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_3 bottleneck_3;
+        /// <summary>bottleneck_4 (Bottleneck): [N, 32, 28, 28] → [N, 32, 28, 28], 14,016 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_4 bottleneck_4;
+        /// <summary>bottleneck_5 (Bottleneck): [N, 32, 28, 28] → [N, 32, 28, 28], 14,016 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_4 bottleneck_5;
+        /// <summary>bottleneck_6 (Bottleneck): [N, 32, 28, 28] → [N, 64, 14, 14], 20,160 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_5 bottleneck_6;
+        /// <summary>bottleneck_7 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 52,608 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_6 bottleneck_7;
+        /// <summary>bottleneck_8 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 52,608 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_6 bottleneck_8;
+        /// <summary>bottleneck_9 (Bottleneck): [N, 64, 14, 14] → [N, 64, 14, 14], 52,608 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_6 bottleneck_9;
+        /// <summary>bottleneck_10 (Bottleneck): [N, 64, 14, 14] → [N, 96, 14, 14], 64,896 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_7 bottleneck_10;
+        /// <summary>bottleneck_11 (Bottleneck): [N, 96, 14, 14] → [N, 96, 14, 14], 115,776 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_8 bottleneck_11;
+        /// <summary>bottleneck_12 (Bottleneck): [N, 96, 14, 14] → [N, 96, 14, 14], 115,776 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_8 bottleneck_12;
+        /// <summary>bottleneck_13 (Bottleneck): [N, 96, 14, 14] → [N, 160, 7, 7], 152,640 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_9 bottleneck_13;
+        /// <summary>bottleneck_14 (Bottleneck): [N, 160, 7, 7] → [N, 160, 7, 7], 315,840 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_10 bottleneck_14;
+        /// <summary>bottleneck_15 (Bottleneck): [N, 160, 7, 7] → [N, 160, 7, 7], 315,840 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_10 bottleneck_15;
+        /// <summary>bottleneck_16 (Bottleneck): [N, 160, 7, 7] → [N, 320, 7, 7], 469,440 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Bottleneck_11 bottleneck_16;
+        /// <summary>head (Pointwise): [N, 320, 7, 7] → [N, 1280, 7, 7], 409,600 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise head;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -302,8 +324,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 16, 112, 112] → [N, 96, 112, 112], 1,536 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_2 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 96, 113, 113] → [N, 96, 56, 56], 864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 96, 56, 56] → [N, 24, 56, 56], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -347,8 +372,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_3 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 144, 56, 56] → [N, 144, 56, 56], 1,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 144, 56, 56] → [N, 24, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -392,8 +420,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_3 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 144, 57, 57] → [N, 144, 28, 28], 1,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 144, 28, 28] → [N, 32, 28, 28], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -437,8 +468,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_4 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 192, 28, 28] → [N, 192, 28, 28], 1,728 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 192, 28, 28] → [N, 32, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -482,8 +516,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_4 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 192, 29, 29] → [N, 192, 14, 14], 1,728 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 192, 14, 14] → [N, 64, 14, 14], 12,288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -527,8 +564,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_5 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 384, 14, 14] → [N, 384, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 384, 14, 14] → [N, 64, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -572,8 +612,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_5 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 384, 14, 14] → [N, 384, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 384, 14, 14] → [N, 96, 14, 14], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -616,8 +659,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_6 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 576, 14, 14] → [N, 576, 14, 14], 5,184 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 576, 14, 14] → [N, 96, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -661,8 +707,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_6 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 576, 15, 15] → [N, 576, 7, 7], 5,184 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 576, 7, 7] → [N, 160, 7, 7], 92,160 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -706,8 +755,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_7 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 960, 7, 7] → [N, 960, 7, 7], 8,640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 960, 7, 7] → [N, 160, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -751,8 +803,11 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Bottleneck_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2L2NoBatchNorm.Pointwise_7 expand;
+        /// <summary>depthwise (DepthwiseConv2D): [N, 960, 7, 7] → [N, 960, 7, 7], 8,640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d depthwise;
+        /// <summary>project (Conv2D): [N, 960, 7, 7] → [N, 320, 7, 7], 307,200 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d project;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -795,6 +850,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 320, 7, 7] → [N, 1280, 7, 7], 409,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -831,6 +887,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 16, 112, 112] → [N, 96, 112, 112], 1,536 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -867,6 +924,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 24, 56, 56] → [N, 144, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -903,6 +961,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 32, 28, 28] → [N, 192, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -939,6 +998,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 64, 14, 14] → [N, 384, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -975,6 +1035,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 96, 14, 14] → [N, 576, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -1011,6 +1072,7 @@ Activation memory per sample: 10.0 MiB inference, 33.1 MiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Pointwise_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 160, 7, 7] → [N, 960, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>

@@ -15,22 +15,22 @@ partial class SmallInception : global::TorchSharp.torch.nn.Module<global::TorchS
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 40,898.</summary>
     public const long TrainableParameters = 40898;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 728.</summary>
     public const long NonTrainableParameters = 728;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 4,887,008.</summary>
     public const long MultiplyAdds = 4887008;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 166,656.</summary>
     public const long ParameterBytes = 166656;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 200,704.</summary>
     public const long InferenceActivationBytes = 200704;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 806,440.</summary>
     public const long TrainingActivationBytes = 806440;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -113,10 +113,15 @@ Multiply-adds: 4,887,008
 Parameter memory: 162.8 KiB
 Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
 
+    /// <summary>stem (ConvBn): [N, 1, 28, 28] → [N, 32, 28, 28], 352 trainable parameters, 64 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn stem;
+    /// <summary>inception1 (Inception): [N, 32, 14, 14] → [N, 56, 14, 14], 5,816 trainable parameters, 152 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallInception.Inception inception1;
+    /// <summary>inception2 (Inception): [N, 56, 14, 14] → [N, 80, 14, 14], 13,344 trainable parameters, 224 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallInception.Inception_2 inception2;
+    /// <summary>inception3 (Inception): [N, 80, 7, 7] → [N, 112, 7, 7], 20,256 trainable parameters, 288 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallInception.Inception_3 inception3;
+    /// <summary>fc (Dense): [N, 112] → [N, 10], 1,130 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear fc;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -161,7 +166,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 1, 28, 28] → [N, 32, 28, 28], 288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 32, 28, 28] → [N, 32, 28, 28], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -199,11 +206,17 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Inception : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>branch1 (ConvBn): [N, 32, 14, 14] → [N, 16, 14, 14], 544 trainable parameters, 32 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_2 branch1;
+        /// <summary>branch2_reduce (ConvBn): [N, 32, 14, 14] → [N, 16, 14, 14], 544 trainable parameters, 32 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_2 branch2_reduce;
+        /// <summary>branch2 (ConvBn): [N, 16, 14, 14] → [N, 24, 14, 14], 3,504 trainable parameters, 48 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_3 branch2;
+        /// <summary>branch3_reduce (ConvBn): [N, 32, 14, 14] → [N, 4, 14, 14], 136 trainable parameters, 8 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_4 branch3_reduce;
+        /// <summary>branch3 (ConvBn): [N, 4, 14, 14] → [N, 8, 14, 14], 816 trainable parameters, 16 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_5 branch3;
+        /// <summary>branch4 (ConvBn): [N, 32, 14, 14] → [N, 8, 14, 14], 272 trainable parameters, 16 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_6 branch4;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -250,11 +263,17 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Inception_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>branch1 (ConvBn): [N, 56, 14, 14] → [N, 24, 14, 14], 1,392 trainable parameters, 48 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_7 branch1;
+        /// <summary>branch2_reduce (ConvBn): [N, 56, 14, 14] → [N, 24, 14, 14], 1,392 trainable parameters, 48 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_7 branch2_reduce;
+        /// <summary>branch2 (ConvBn): [N, 24, 14, 14] → [N, 32, 14, 14], 6,976 trainable parameters, 64 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_8 branch2;
+        /// <summary>branch3_reduce (ConvBn): [N, 56, 14, 14] → [N, 8, 14, 14], 464 trainable parameters, 16 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_9 branch3_reduce;
+        /// <summary>branch3 (ConvBn): [N, 8, 14, 14] → [N, 12, 14, 14], 2,424 trainable parameters, 24 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_10 branch3;
+        /// <summary>branch4 (ConvBn): [N, 56, 14, 14] → [N, 12, 14, 14], 696 trainable parameters, 24 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_11 branch4;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -301,11 +320,17 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class Inception_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>branch1 (ConvBn): [N, 80, 7, 7] → [N, 32, 7, 7], 2,624 trainable parameters, 64 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_12 branch1;
+        /// <summary>branch2_reduce (ConvBn): [N, 80, 7, 7] → [N, 24, 7, 7], 1,968 trainable parameters, 48 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_13 branch2_reduce;
+        /// <summary>branch2 (ConvBn): [N, 24, 7, 7] → [N, 48, 7, 7], 10,464 trainable parameters, 96 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_14 branch2;
+        /// <summary>branch3_reduce (ConvBn): [N, 80, 7, 7] → [N, 8, 7, 7], 656 trainable parameters, 16 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_15 branch3_reduce;
+        /// <summary>branch3 (ConvBn): [N, 8, 7, 7] → [N, 16, 7, 7], 3,232 trainable parameters, 32 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_16 branch3;
+        /// <summary>branch4 (ConvBn): [N, 80, 7, 7] → [N, 16, 7, 7], 1,312 trainable parameters, 32 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_17 branch4;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -352,7 +377,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 16, 14, 14], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 16, 14, 14] → [N, 16, 14, 14], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -390,7 +417,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 16, 14, 14] → [N, 24, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 24, 14, 14] → [N, 24, 14, 14], 48 trainable parameters, 48 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -428,7 +457,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 4, 14, 14], 128 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 4, 14, 14] → [N, 4, 14, 14], 8 trainable parameters, 8 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -466,7 +497,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 4, 14, 14] → [N, 8, 14, 14], 800 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 8, 14, 14] → [N, 8, 14, 14], 16 trainable parameters, 16 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -504,7 +537,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 8, 14, 14], 256 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 8, 14, 14] → [N, 8, 14, 14], 16 trainable parameters, 16 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -542,7 +577,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 24, 14, 14], 1,344 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 24, 14, 14] → [N, 24, 14, 14], 48 trainable parameters, 48 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -580,7 +617,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 24, 14, 14] → [N, 32, 14, 14], 6,912 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -618,7 +657,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 8, 14, 14], 448 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 8, 14, 14] → [N, 8, 14, 14], 16 trainable parameters, 16 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -656,7 +697,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 8, 14, 14] → [N, 12, 14, 14], 2,400 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 12, 14, 14] → [N, 12, 14, 14], 24 trainable parameters, 24 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -694,7 +737,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 12, 14, 14], 672 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 12, 14, 14] → [N, 12, 14, 14], 24 trainable parameters, 24 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -732,7 +777,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_12 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 32, 7, 7], 2,560 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 32, 7, 7] → [N, 32, 7, 7], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -770,7 +817,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_13 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 24, 7, 7], 1,920 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 24, 7, 7] → [N, 24, 7, 7], 48 trainable parameters, 48 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -808,7 +857,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_14 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 24, 7, 7] → [N, 48, 7, 7], 10,368 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 48, 7, 7] → [N, 48, 7, 7], 96 trainable parameters, 96 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -846,7 +897,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_15 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 8, 7, 7], 640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 8, 7, 7] → [N, 8, 7, 7], 16 trainable parameters, 16 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -884,7 +937,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_16 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 8, 7, 7] → [N, 16, 7, 7], 3,200 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 16, 7, 7] → [N, 16, 7, 7], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -922,7 +977,9 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class ConvBn_17 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 16, 7, 7], 1,280 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
+        /// <summary>bn (BatchNorm): [N, 16, 7, 7] → [N, 16, 7, 7], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>

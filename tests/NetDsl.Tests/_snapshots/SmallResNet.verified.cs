@@ -15,22 +15,22 @@ partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchShar
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 174,970.</summary>
     public const long TrainableParameters = 174970;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 1,120.</summary>
     public const long NonTrainableParameters = 1120;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 20,183,936.</summary>
     public const long MultiplyAdds = 20183936;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 704,480.</summary>
     public const long ParameterBytes = 704480;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 200,704.</summary>
     public const long InferenceActivationBytes = 200704;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 878,376.</summary>
     public const long TrainingActivationBytes = 878376;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -97,11 +97,17 @@ Multiply-adds: 20,183,936
 Parameter memory: 688.0 KiB
 Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
 
+    /// <summary>stem (Conv2D): [N, 1, 28, 28] → [N, 16, 28, 28], 144 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Conv2d stem;
+    /// <summary>stem_bn (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
     private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;
+    /// <summary>layer1 (BasicBlockSequence): [N, 16, 28, 28] → [N, 16, 28, 28], 9,344 trainable parameters, 128 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlockSequence layer1;
+    /// <summary>layer2 (BasicBlockSequence): [N, 16, 28, 28] → [N, 32, 14, 14], 33,088 trainable parameters, 320 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlockSequence_2 layer2;
+    /// <summary>layer3 (BasicBlockSequence): [N, 32, 14, 14] → [N, 64, 7, 7], 131,712 trainable parameters, 640 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlockSequence_3 layer3;
+    /// <summary>fc (Dense): [N, 64] → [N, 10], 650 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear fc;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -147,8 +153,10 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlockSequence : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>0 (BasicBlock): [N, 16, 28, 28] → [N, 16, 28, 28], 4,672 trainable parameters, 64 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock _0;
+        /// <summary>1 (BasicBlock): [N, 16, 28, 28] → [N, 16, 28, 28], 4,672 trainable parameters, 64 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock _1;
 
@@ -186,8 +194,10 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlockSequence_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>0 (BasicBlock): [N, 16, 28, 28] → [N, 32, 14, 14], 14,528 trainable parameters, 192 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock_2 _0;
+        /// <summary>1 (BasicBlock): [N, 32, 14, 14] → [N, 32, 14, 14], 18,560 trainable parameters, 128 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock_3 _1;
 
@@ -225,8 +235,10 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlockSequence_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>0 (BasicBlock): [N, 32, 14, 14] → [N, 64, 7, 7], 57,728 trainable parameters, 384 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock_4 _0;
+        /// <summary>1 (BasicBlock): [N, 64, 7, 7] → [N, 64, 7, 7], 73,984 trainable parameters, 256 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly global::NetDsl.Samples.Models.SmallResNet.BasicBlock_5 _1;
 
@@ -264,9 +276,13 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -310,11 +326,17 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
+        /// <summary>downsample (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d downsample;
+        /// <summary>downsample_bn (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d downsample_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -362,9 +384,13 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -408,11 +434,17 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlock_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
+        /// <summary>downsample (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 2,048 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d downsample;
+        /// <summary>downsample_bn (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d downsample_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -460,9 +492,13 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class BasicBlock_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>

@@ -15,22 +15,22 @@ partial class SmallSEResNet : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 80,582.</summary>
     public const long TrainableParameters = 80582;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 672.</summary>
     public const long NonTrainableParameters = 672;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 9,348,608.</summary>
     public const long MultiplyAdds = 9348608;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 325,088.</summary>
     public const long ParameterBytes = 325088;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 150,592.</summary>
     public const long InferenceActivationBytes = 150592;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 667,032.</summary>
     public const long TrainingActivationBytes = 667032;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -97,11 +97,17 @@ Multiply-adds: 9,348,608
 Parameter memory: 317.5 KiB
 Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
 
+    /// <summary>stem (Conv2D): [N, 1, 28, 28] → [N, 16, 28, 28], 144 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Conv2d stem;
+    /// <summary>stem_bn (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
     private readonly global::TorchSharp.Modules.BatchNorm2d stem_bn;
+    /// <summary>block1 (SEBasicBlock): [N, 16, 28, 28] → [N, 16, 28, 28], 4,820 trainable parameters, 64 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallSEResNet.SEBasicBlock block1;
+    /// <summary>block2 (SEBasicBlock): [N, 16, 28, 28] → [N, 32, 14, 14], 15,080 trainable parameters, 192 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallSEResNet.SEBasicBlock_2 block2;
+    /// <summary>block3 (SEBasicBlock): [N, 32, 14, 14] → [N, 64, 7, 7], 59,856 trainable parameters, 384 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallSEResNet.SEBasicBlock_3 block3;
+    /// <summary>fc (Dense): [N, 64] → [N, 10], 650 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear fc;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -147,11 +153,17 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class SEBasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
+        /// <summary>fc1 (Dense): [N, 16] → [N, 4], 68 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc1;
+        /// <summary>fc2 (Dense): [N, 4] → [N, 16], 80 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -204,13 +216,21 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class SEBasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
+        /// <summary>fc1 (Dense): [N, 32] → [N, 8], 264 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc1;
+        /// <summary>fc2 (Dense): [N, 8] → [N, 32], 288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc2;
+        /// <summary>downsample (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d downsample;
+        /// <summary>downsample_bn (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d downsample_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -267,13 +287,21 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class SEBasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
+        /// <summary>fc1 (Dense): [N, 64] → [N, 16], 1,040 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc1;
+        /// <summary>fc2 (Dense): [N, 16] → [N, 64], 1,088 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear fc2;
+        /// <summary>downsample (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 2,048 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d downsample;
+        /// <summary>downsample_bn (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d downsample_bn;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>

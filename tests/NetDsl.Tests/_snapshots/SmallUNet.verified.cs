@@ -15,22 +15,22 @@ partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Shape of one output sample.</summary>
     public static global::NetDsl.Shape OutputShape { get; } = global::NetDsl.Shape.Vector(10);
 
-    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset).</summary>
+    /// <summary>Trainable parameters (weights, biases, BatchNorm scale and offset): 117,226.</summary>
     public const long TrainableParameters = 117226;
 
-    /// <summary>Non-trainable values: BatchNorm running means and variances.</summary>
+    /// <summary>Non-trainable values (BatchNorm running means and variances): 640.</summary>
     public const long NonTrainableParameters = 640;
 
-    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers).</summary>
+    /// <summary>Multiply-adds of one forward pass of one sample (convolutions and dense layers): 18,979,232.</summary>
     public const long MultiplyAdds = 18979232;
 
-    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64): the weights in memory and in a weights file.</summary>
+    /// <summary>Bytes of the parameters and buffers (float32; BatchNorm's batch counters int64), the weights in memory and in a weights file: 471,544.</summary>
     public const long ParameterBytes = 471544;
 
-    /// <summary>Activation bytes per sample of an eval-mode forward (float32): the most layer outputs alive at once, each freed after its last reader.</summary>
+    /// <summary>Activation bytes per sample of an eval-mode forward (float32), the most layer outputs alive at once, each freed after its last reader: 200,704.</summary>
     public const long InferenceActivationBytes = 200704;
 
-    /// <summary>Activation bytes per sample kept for the backward pass in training (float32): every layer's output.</summary>
+    /// <summary>Activation bytes per sample kept for the backward pass in training (float32), every layer's output: 897,000.</summary>
     public const long TrainingActivationBytes = 897000;
 
     /// <summary>A Keras-like summary: every layer with its output shape and parameter count.</summary>
@@ -84,13 +84,21 @@ Multiply-adds: 18,979,232
 Parameter memory: 460.5 KiB
 Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
 
+    /// <summary>enc1 (DoubleConv): [N, 1, 28, 28] → [N, 16, 28, 28], 2,512 trainable parameters, 64 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv enc1;
+    /// <summary>enc2 (DoubleConv): [N, 16, 14, 14] → [N, 32, 14, 14], 13,952 trainable parameters, 128 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv_2 enc2;
+    /// <summary>bottom (DoubleConv): [N, 32, 7, 7] → [N, 64, 7, 7], 55,552 trainable parameters, 256 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv_3 bottom;
+    /// <summary>up2 (Conv2DTranspose): [N, 64, 7, 7] → [N, 32, 14, 14], 8,224 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.ConvTranspose2d up2;
+    /// <summary>dec2 (DoubleConv): [N, 64, 14, 14] → [N, 32, 14, 14], 27,776 trainable parameters, 128 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv_4 dec2;
+    /// <summary>up1 (Conv2DTranspose): [N, 32, 14, 14] → [N, 16, 28, 28], 2,064 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.ConvTranspose2d up1;
+    /// <summary>dec1 (DoubleConv): [N, 32, 28, 28] → [N, 16, 28, 28], 6,976 trainable parameters, 64 non-trainable.</summary>
     private readonly global::NetDsl.Samples.Models.SmallUNet.DoubleConv_5 dec1;
+    /// <summary>fc (Dense): [N, 16] → [N, 10], 170 trainable parameters.</summary>
     private readonly global::TorchSharp.Modules.Linear fc;
 
     /// <summary>Builds the network on the CPU, or on <paramref name="device"/>.</summary>
@@ -143,9 +151,13 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 1, 28, 28] → [N, 16, 28, 28], 144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -188,9 +200,13 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class DoubleConv_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 16, 14, 14] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -233,9 +249,13 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class DoubleConv_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 32, 7, 7] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 64, 7, 7] → [N, 64, 7, 7], 128 trainable parameters, 128 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -278,9 +298,13 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class DoubleConv_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 64, 14, 14] → [N, 32, 14, 14], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 32, 14, 14] → [N, 32, 14, 14], 64 trainable parameters, 64 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
@@ -323,9 +347,13 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
     public sealed class DoubleConv_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
     {
+        /// <summary>conv1 (Conv2D): [N, 32, 28, 28] → [N, 16, 28, 28], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
+        /// <summary>bn1 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn1;
+        /// <summary>conv2 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv2;
+        /// <summary>bn2 (BatchNorm): [N, 16, 28, 28] → [N, 16, 28, 28], 32 trainable parameters, 32 non-trainable.</summary>
         private readonly global::TorchSharp.Modules.BatchNorm2d bn2;
 
         /// <summary>Creates the block; <paramref name="name"/> is its module name.</summary>
