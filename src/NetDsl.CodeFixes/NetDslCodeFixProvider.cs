@@ -25,7 +25,8 @@ public sealed class NetDslCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         "ND0001", "ND0002", "ND0003", "ND0004", "ND0005", "ND0006", "ND0007", "ND0008", "ND0009", "ND0010",
         "ND0011", "ND0012", "ND0013", "ND0014", "ND0015", "ND0016", "ND0017", "ND0018", "ND0019", "ND0020",
-        "ND0021", "ND0022", "ND0023", "ND0024", "ND0025", "ND0099", "ND0101", "ND0102", "ND0103", "ND0104");
+        "ND0021", "ND0022", "ND0023", "ND0024", "ND0025", "ND0026", "ND0027", "ND0028", "ND0029", "ND0030",
+        "ND0031", "ND0032", "ND0033", "ND0099", "ND0101", "ND0102", "ND0103", "ND0104");
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => NetDslFixAllProvider.Instance;

@@ -152,7 +152,23 @@ internal static class NetDslFixer
         {
             root = AddUsing(compilationUnit, "NetDsl", endOfLine);
         }
-        return root;
+        return WithoutElasticTrivia(root);
+    }
+
+    /// <summary>
+    /// Tokens made by SyntaxFactory carry elastic trivia, which the IDE's clean-up after a code action reformats (it
+    /// would move a new attribute list onto a line of its own): the fixes write their layout exactly, so it is made plain.
+    /// </summary>
+    private static SyntaxNode WithoutElasticTrivia(SyntaxNode root)
+    {
+        static bool IsElastic(SyntaxTrivia trivia) => trivia.HasAnnotation(SyntaxAnnotation.ElasticAnnotation);
+        static SyntaxTriviaList Plain(SyntaxTriviaList list) => SyntaxFactory.TriviaList(list
+            .Where(t => !IsElastic(t) || t.FullSpan.Length > 0)
+            .Select(t => !IsElastic(t) ? t
+                : t.IsKind(SyntaxKind.EndOfLineTrivia) ? SyntaxFactory.EndOfLine(t.ToFullString())
+                : SyntaxFactory.Whitespace(t.ToFullString())));
+        var tokens = root.DescendantTokens(descendIntoTrivia: true).Where(t => t.LeadingTrivia.Any(IsElastic) || t.TrailingTrivia.Any(IsElastic));
+        return root.ReplaceTokens(tokens, (_, token) => token.WithLeadingTrivia(Plain(token.LeadingTrivia)).WithTrailingTrivia(Plain(token.TrailingTrivia)));
     }
 
     private static Target? Find(SyntaxNode root, FixRequest request)

@@ -44,9 +44,10 @@ public sealed class CodeFixTests
         }
     }
 
-    private static async Task Verify(string source, string fixedSource, string? key = null, string? title = null)
+    private static async Task Verify(string source, string fixedSource, string? key = null, string? title = null,
+        CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None)
     {
-        var test = new Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = key };
+        var test = new Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = key, CodeFixTestBehaviors = behaviors };
         if (title is not null)
         {
             test.CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title);
@@ -283,7 +284,33 @@ public sealed class CodeFixTests
         internal partial class B { }
         """);
 
-    // ---- ND0008, ND0021: ReplaceName ---------------------------------------------------------------------------
+    [Fact]
+    public Task A_network_nested_in_a_class_that_is_not_partial_makes_that_class_partial() => Verify(
+        """
+        using NetDsl;
+        namespace Test;
+
+        public static class {|ND0012:Models|}
+        {
+            [Network, Input(10)] [Dense(4)]
+            public partial class Net { }
+        }
+        """,
+        """
+        using NetDsl;
+        namespace Test;
+
+        public static partial class Models
+        {
+            [Network, Input(10)] [Dense(4)]
+            public partial class Net { }
+        }
+        """,
+        title: "Make 'Models' partial",
+        // Reported while the analyzer checks Net, at Models: a non-local diagnostic (see the block's ND0008 below).
+        behaviors: CodeFixTestBehaviors.SkipLocalDiagnosticCheck);
+
+    // ---- ND0008, ND0009, ND0021: ReplaceName ---------------------------------------------------------------------------
 
     [Fact]
     public Task A_misspelt_input_name_is_replaced_by_the_nearest_one() => Verify(
@@ -352,7 +379,35 @@ public sealed class CodeFixTests
         [Network, Input(3, 8, 8)] [Wide(2)] [GlobalAveragePooling2D]
         public partial class Net { }
         """,
-        title: "Replace 'inputChanels' with 'inputChannels'");
+        title: "Replace 'inputChanels' with 'inputChannels'",
+        // A block's own error is reported while the analyzer checks a network that uses it, at a location in the block's
+        // declaration: a non-local diagnostic, which the IDE offers the fix for once it has analysed the whole project.
+        behaviors: CodeFixTestBehaviors.SkipLocalDiagnosticCheck);
+
+    [Fact]
+    public Task A_misspelt_enum_member_in_an_expression_is_replaced_by_the_nearest_member() => Verify(
+        """
+        using NetDsl;
+        namespace Test;
+
+        [Dense(4, Activation = "{|ND0009:Activation.Relu|}")]
+        public sealed class HeadAttribute : BlockAttribute { }
+
+        [Network, Input(8)] [Head]
+        public partial class Net { }
+        """,
+        """
+        using NetDsl;
+        namespace Test;
+
+        [Dense(4, Activation = "Activation.ReLU")]
+        public sealed class HeadAttribute : BlockAttribute { }
+
+        [Network, Input(8)] [Head]
+        public partial class Net { }
+        """,
+        title: "Replace 'Activation.Relu' with 'Activation.ReLU'",
+        behaviors: CodeFixTestBehaviors.SkipLocalDiagnosticCheck);
 
     // ---- ND0004, ND0005: PaddingSame -------------------------------------------------------------------------
 
@@ -528,8 +583,8 @@ public sealed class CodeFixTests
         namespace Test;
 
         [Conv2D("filters", 1, Name = "conv")]
-        [Conv2D(12, 1, UseBias = false, From = "input", Name = "projection")]
-        [Add("conv", "projection")]
+        [Conv2D(12, 1, UseBias = false, From = "input", Name = "shortcut")]
+        [Add("conv", "shortcut")]
         public sealed class ResidualAttribute : BlockAttribute { public ResidualAttribute(int filters) { } }
 
         [Network, Input(8, 16, 16)]
@@ -555,7 +610,7 @@ public sealed class CodeFixTests
         using NetDsl;
         namespace Test;
 
-        [Conv2D(8, 3, "strides", Name = "conv", Padding = Padding.Same), Conv2D(8, 1, 2, UseBias = false, From = "input", Name = "projection"), Add("conv", "projection")]
+        [Conv2D(8, 3, "strides", Name = "conv", Padding = Padding.Same), Conv2D(8, 1, 2, UseBias = false, From = "input", Name = "shortcut"), Add("conv", "shortcut")]
         public sealed class DownAttribute : BlockAttribute { public DownAttribute(int strides) { } }
 
         [Network, Input(8, 16, 16)]
