@@ -21,7 +21,7 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// Every ```csharp example in README.md and docs/ compiles as the Program.cs of a
+/// Every ```csharp example in README.md and docs/ (docs/getting-started.md included) compiles as the Program.cs of a
 /// fresh `dotnet new console` project would: an executable with top-level statements, the SDK's implicit usings and
 /// warning level, the SDK's code analyzers (the CA rules) at their default settings, and NetDsl's generator and
 /// analyzer. It gets no error, no warning and no message (info-level diagnostic) from any of them, except the NetDsl
@@ -71,9 +71,11 @@ public sealed partial class DocumentationExamplesTests
     private static partial Regex ExpectedError();
 
     [Fact]
-    public void The_quick_start_is_a_whole_program()
+    public void The_quick_start_and_the_getting_started_programs_are_whole_programs()
     {
-        Examples().Where(e => (bool)e[1]).Select(e => (string)e[0]).Should().Contain("README.md #1");
+        var programs = Examples().Where(e => (bool)e[1]).Select(e => (string)e[0]).ToList();
+        programs.Should().Contain("README.md #1");
+        programs.Count(p => p.StartsWith("docs/getting-started.md", StringComparison.Ordinal)).Should().BeGreaterThanOrEqualTo(2);
     }
 
     [Theory]
