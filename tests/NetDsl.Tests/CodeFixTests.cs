@@ -583,7 +583,7 @@ public sealed class CodeFixTests
         namespace Test;
 
         [Conv2D("filters", 1, Name = "conv")]
-        [Conv2D(12, 1, UseBias = false, From = "input", Name = "shortcut")]
+        [Conv2D("filters", 1, UseBias = false, From = "input", Name = "shortcut")]
         [Add("conv", "shortcut")]
         public sealed class ResidualAttribute : BlockAttribute { public ResidualAttribute(int filters) { } }
 
@@ -610,7 +610,7 @@ public sealed class CodeFixTests
         using NetDsl;
         namespace Test;
 
-        [Conv2D(8, 3, "strides", Name = "conv", Padding = Padding.Same), Conv2D(8, 1, 2, UseBias = false, From = "input", Name = "shortcut"), Add("conv", "shortcut")]
+        [Conv2D(8, 3, "strides", Name = "conv", Padding = Padding.Same), Conv2D("inputChannels", 1, "strides", UseBias = false, From = "input", Name = "shortcut"), Add("conv", "shortcut")]
         public sealed class DownAttribute : BlockAttribute { public DownAttribute(int strides) { } }
 
         [Network, Input(8, 16, 16)]

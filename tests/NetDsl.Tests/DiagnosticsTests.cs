@@ -75,7 +75,7 @@ public sealed class DiagnosticsTests
         [Network, Input(8, 16, 16)] [Down(1, true)] [Down(2, true)] public partial class Net { }
         """,
         "ND0003", DiagnosticSeverity.Error,
-        "down_2.shortcut: Add needs equal shapes, but the output is [N, 8, 8, 8] and the shortcut input is [N, 8, 16, 16]; project the shortcut with a 1×1 Conv2D(8, 1, Strides = 2, From = \"input\"), or remove the [Add]",
+        "down_2.shortcut: Add needs equal shapes, but the output is [N, 8, 8, 8] and the shortcut input is [N, 8, 16, 16]; project the shortcut with a 1×1 Conv2D(8, 1, 2, From = \"input\"), or remove the [Add]",
         "Down(2, true)");
 
     [Fact]

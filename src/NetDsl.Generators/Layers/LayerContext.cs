@@ -33,7 +33,16 @@ internal abstract class LayerContext
     /// <summary>[Network(BatchNormDefaults = Torch)].</summary>
     public abstract bool TorchBatchNormDefaults { get; }
 
-    /// <summary>Where a failure of this use is reported: the layer, or the top-level block usage that contains it.</summary>
+    /// <summary>
+    /// How a 1×1 projection of the scope's input would match input <paramref name="input"/>, as the block's text writes
+    /// it (filters and strides, constants or expressions), or null.
+    /// </summary>
+    public abstract (string Filters, string Strides)? Projection(int input);
+
+    /// <summary>Whether this layer is inside a block (its arguments may differ between the block's uses).</summary>
+    public abstract bool InsideBlock { get; }
+
+    /// <summary>Where a failure of this use is reported: the layer, or the innermost block usage that contains it.</summary>
     public abstract SourceSpan? Where { get; }
 
     public bool Has(string argument) => Layer.Get(argument) is not null;

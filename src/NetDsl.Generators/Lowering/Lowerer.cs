@@ -53,6 +53,9 @@ internal sealed class Lowerer
     /// <summary>The most a scope being lowered knows of its inputs (less than Full inside a block fed a failed output).</summary>
     private readonly Stack<ShapeKnowledge> caps = new();
 
+    /// <summary>The nodes and specs of the scopes being lowered, innermost last (what a code fix's data is read from).</summary>
+    private readonly List<(List<LoweredNode> Nodes, List<LayerSpec> Specs)> scopes = new();
+
     /// <summary>The rule of the last failure, reported or not.</summary>
     private DiagnosticDescriptor? lastFailure;
 
@@ -166,6 +169,29 @@ internal sealed class Lowerer
     {
         var nodes = new List<LoweredNode>();
         var specs = new List<LayerSpec>();
+        scopes.Add((nodes, specs));
+        try
+        {
+            return LowerLayers(layers, variables, scopeInputs, scopeInputNames, prefix, usage, owner, stack, nodes, specs);
+        }
+        finally
+        {
+            scopes.RemoveAt(scopes.Count - 1);
+        }
+    }
+
+    private LoweredScope LowerLayers(
+        EquatableArray<LayerSpec> layers,
+        Dictionary<string, ExpressionValue> variables,
+        IReadOnlyList<Shape> scopeInputs,
+        IReadOnlyList<string> scopeInputNames,
+        string prefix,
+        SourceSpan? usage,
+        BlockDefinition? owner,
+        List<string> stack,
+        List<LoweredNode> nodes,
+        List<LayerSpec> specs)
+    {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var present = new HashSet<string>(StringComparer.Ordinal);
         var current = -1;
@@ -325,6 +351,54 @@ internal sealed class Lowerer
     }
 
     /// <summary>
+    /// How a 1×1 projection of the scope's input matches node <paramref name="index"/>'s output, as the block's
+    /// text writes it: the filters argument of the layer that set its channels, and the strides argument of the one
+    /// layer on the chain from the input that strides (or 1). Null when the chain is not that simple.
+    /// </summary>
+    private (string Filters, string Strides)? Projection(int index)
+    {
+        var (nodes, specs) = scopes[scopes.Count - 1];
+        string? filters = null, strides = null;
+        for (var i = index; i >= 0; i = nodes[i].Inputs.Count == 1 ? nodes[i].Inputs[0] : int.MinValue)
+        {
+            var node = nodes[i];
+            if (node.IsBlock || node.InputShapes.Count != 1)
+            {
+                return null;
+            }
+            if (specs[i].Get("strides") is { } stride && !(stride.Kind == ValueKind.Int && stride.Int == 1))
+            {
+                if (strides is not null)
+                {
+                    return null;
+                }
+                strides = Text(stride);
+            }
+            if (filters is null && node.Output.Channels != node.InputShapes[0].Channels)
+            {
+                filters = specs[i].Get("filters") is { } value ? Text(value) : null;
+                if (filters is null)
+                {
+                    return null;
+                }
+            }
+            if (node.Inputs[0] == -1)
+            {
+                // No layer on the chain changes the channels: the projection keeps the block's input channels.
+                return (filters ?? "inputChannels", strides ?? "1");
+            }
+        }
+        return null;
+
+        static string? Text(ArgumentValue value) => value.Kind switch
+        {
+            ValueKind.Int => value.Int.ToString(CultureInfo.InvariantCulture),
+            ValueKind.Expression => value.Text,
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// The node of a layer that failed (or reads what is unknown): with the rank known, its output has the first
     /// input's rank and sizes large enough for any window, so later layers check only what the rank decides.
     /// </summary>
@@ -418,7 +492,7 @@ internal sealed class Lowerer
         LayerKind kind, LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
         List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where)
     {
-        var context = new Context(this, layer, variables, shapes, inputNames, inputSpans, path, where);
+        var context = new Context(this, layer, variables, shapes, inputNames, inputSpans, path, where) { Indices = inputs };
         var outcome = kind.Lower(context);
         var node = new LoweredNode(layer.Name, kind.Name, inputs.ToEquatableArray(), shapes, outcome.Output, outcome.Arguments,
             outcome.Trainable, outcome.NonTrainable, outcome.MultiplyAdds, LayerRegularizers.None, null);
@@ -624,6 +698,9 @@ internal sealed class Lowerer
     {
         private readonly Lowerer owner;
         private readonly LayerSpec layer;
+
+        /// <summary>The nodes of this scope the layer reads (negative: the scope's inputs).</summary>
+        public IReadOnlyList<int> Indices { get; init; } = Array.Empty<int>();
         private readonly Dictionary<string, ExpressionValue> variables;
         private readonly IReadOnlyList<Shape> inputs;
         private readonly IReadOnlyList<string> inputNames;
@@ -655,6 +732,11 @@ internal sealed class Lowerer
         public override bool TorchBatchNormDefaults => owner.model.TorchBatchNormDefaults;
 
         public override SourceSpan? Where => where;
+
+        public override bool InsideBlock => owner.usages.Count > 0;
+
+        public override (string Filters, string Strides)? Projection(int input) =>
+            Indices[input] >= 0 ? owner.Projection(Indices[input]) : null;
 
         public override SourceSpan? InputSpan(int index) => index < inputSpans.Count ? inputSpans[index] ?? where : where;
 
