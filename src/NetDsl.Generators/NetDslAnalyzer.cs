@@ -29,22 +29,89 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            // One analysis per network and compilation: a variant compares its findings with its base's, and a block
-            // used by several networks is checked with each of them, its own errors reported once.
-            var analyses = new ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork>(SymbolEqualityComparer.Default);
-            var reported = new ConcurrentDictionary<string, bool>();
-            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, analyses, reported), SymbolKind.NamedType);
+            var state = new CompilationState(start.Compilation);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, state), SymbolKind.NamedType);
         });
     }
 
-    private static AnalyzedNetwork AnalysisOf(INamedTypeSymbol type, Compilation compilation, ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> analyses,
-        System.Threading.CancellationToken cancellationToken) =>
-        analyses.GetOrAdd(type, t =>
+    /// <summary>
+    /// What one compilation shares between its symbol actions: one analysis and one list of findings per network (a
+    /// variant compares its findings with its base's; a block is checked with every network that uses it), and the
+    /// source types that are networks or blocks.
+    /// </summary>
+    private sealed class CompilationState
+    {
+        public CompilationState(Compilation compilation)
+        {
+            Compilation = compilation;
+            types = new Lazy<(ImmutableArray<INamedTypeSymbol>, ImmutableArray<INamedTypeSymbol>)>(() => Index(compilation));
+        }
+
+        private readonly Lazy<(ImmutableArray<INamedTypeSymbol> Networks, ImmutableArray<INamedTypeSymbol> Blocks)> types;
+
+        public Compilation Compilation { get; }
+
+        public ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> Analyses { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<Diagnostic>> Findings { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<string, bool> Reported { get; } = new();
+
+        public ImmutableArray<INamedTypeSymbol> Networks => types.Value.Networks;
+
+        public ImmutableArray<INamedTypeSymbol> Blocks => types.Value.Blocks;
+
+        private static (ImmutableArray<INamedTypeSymbol>, ImmutableArray<INamedTypeSymbol>) Index(Compilation compilation)
+        {
+            var networks = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            var blocks = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamespaceSymbol ns)
+                    {
+                        pending.Push(ns);
+                    }
+                    else if (member is INamedTypeSymbol type)
+                    {
+                        pending.Push(type);
+                        if (NetworkParser.IsNetworkOrVariant(type))
+                        {
+                            networks.Add(type);
+                        }
+                        else if (IsBlock(type))
+                        {
+                            blocks.Add(type);
+                        }
+                    }
+                }
+            }
+            return (networks.ToImmutable(), blocks.ToImmutable());
+        }
+    }
+
+    private static bool IsBlock(INamedTypeSymbol type)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            if (t.ToDisplayString() == "NetDsl.BlockAttribute")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static AnalyzedNetwork AnalysisOf(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken) =>
+        state.Analyses.GetOrAdd(type, t =>
         {
             NetworkModel model;
             try
             {
-                model = NetworkParser.Parse(t, compilation, cancellationToken);
+                model = NetworkParser.Parse(t, state.Compilation, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -57,24 +124,104 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             return NetDslGenerator.Analyze(model);
         });
 
-    private static void AnalyzeType(SymbolAnalysisContext context, ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> analyses, ConcurrentDictionary<string, bool> reported)
+    /// <summary>
+    /// Each finding is reported by the symbol action of the type whose declaration holds its location — the network,
+    /// a block class (an error inside a block's definition), or the type a network is nested in — so that an editor
+    /// analysing one open file gets every diagnostic of that file (Roslyn's document analysis runs the actions of the
+    /// symbols declared in it).
+    /// </summary>
+    private static void AnalyzeType(SymbolAnalysisContext context, CompilationState state)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (!NetworkParser.IsNetworkOrVariant(type))
+        var candidates = new List<INamedTypeSymbol>();
+        if (NetworkParser.IsNetworkOrVariant(type))
         {
-            return;
+            candidates.Add(type);
         }
-        var analyzed = AnalysisOf(type, context.Compilation, analyses, context.CancellationToken);
+        if (IsBlock(type))
+        {
+            candidates.AddRange(state.Networks);
+        }
+        foreach (var nested in type.GetTypeMembers())
+        {
+            AddNested(nested, candidates);
+        }
+        foreach (var network in candidates.Distinct(SymbolEqualityComparer.Default).Cast<INamedTypeSymbol>())
+        {
+            foreach (var diagnostic in FindingsOf(network, state, context.CancellationToken))
+            {
+                if (SymbolEqualityComparer.Default.Equals(Owner(diagnostic.Location, network, state), type))
+                {
+                    Report(context, state.Reported, diagnostic);
+                }
+            }
+        }
+    }
+
+    private static void AddNested(INamedTypeSymbol type, List<INamedTypeSymbol> into)
+    {
+        if (NetworkParser.IsNetworkOrVariant(type))
+        {
+            into.Add(type);
+        }
+        foreach (var nested in type.GetTypeMembers())
+        {
+            AddNested(nested, into);
+        }
+    }
+
+    /// <summary>The type whose action reports a finding of <paramref name="network"/> at <paramref name="location"/>.</summary>
+    private static INamedTypeSymbol Owner(Location location, INamedTypeSymbol network, CompilationState state)
+    {
+        if (location.SourceTree is null || Declares(network, location))
+        {
+            return network;
+        }
+        INamedTypeSymbol? owner = null;
+        var size = int.MaxValue;
+        foreach (var block in state.Blocks)
+        {
+            foreach (var reference in block.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == location.SourceTree && reference.Span.Contains(location.SourceSpan) && reference.Span.Length < size)
+                {
+                    (owner, size) = (block, reference.Span.Length);
+                }
+            }
+        }
+        if (owner is not null)
+        {
+            return owner;
+        }
+        for (var outer = network.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (Declares(outer, location))
+            {
+                return outer;
+            }
+        }
+        return network;
+    }
+
+    private static ImmutableArray<Diagnostic> FindingsOf(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken) =>
+        state.Findings.GetOrAdd(type, t => Find(t, state, cancellationToken));
+
+    /// <summary>A network's findings as Roslyn diagnostics, placed where the user wrote their cause.</summary>
+    private static ImmutableArray<Diagnostic> Find(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken)
+    {
+        var compilation = state.Compilation;
+        var found = ImmutableArray.CreateBuilder<Diagnostic>();
+        var analyzed = AnalysisOf(type, state, cancellationToken);
         var model = analyzed.Model;
         var baseType = model.BaseNetwork is null ? null : BaseOf(type);
         var baseFindings = baseType is not null && baseType.DeclaringSyntaxReferences.Length > 0 && NetworkParser.IsNetworkOrVariant(baseType)
-            ? new HashSet<string>(DiagnosticsOf(AnalysisOf(baseType, context.Compilation, analyses, context.CancellationToken)).Select(Cause))
+            ? new HashSet<string>(DiagnosticsOf(AnalysisOf(baseType, state, cancellationToken)).Select(Cause))
             : new HashSet<string>();
         foreach (var info in DiagnosticsOf(analyzed))
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
-            var location = ToLocation(info.Span, context.Compilation, type);
-            var additional = info.Additional.Select(span => ToLocation(span, context.Compilation, type)).Where(l => l != Location.None).ToList();
+            var location = ToLocation(info.Span, compilation, type);
+            var additional = info.Additional.Select(span => ToLocation(span, compilation, type)).Where(l => l != Location.None).ToList();
             var rule = Rules.Get(info.Id);
             if (model.BaseNetwork is not null && info.Id != Rules.VariantChangesNothing.Id && !Rules.IsError(info.Id))
             {
@@ -94,20 +241,21 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
                     // so the error goes on the variant — its own [Input] if it has one, else its [Variant] — naming it, with
                     // the base layer (and the usages leading to it) as additional locations.
                     arguments[0] = $"{model.ClassName} (variant of {model.BaseNetwork}) {arguments[0]}";
-                    var own = ToLocation(model.InputSpan, context.Compilation, type);
-                    var here = model.InputSpan is not null && Declares(type, own) ? own : ToLocation(model.AttributeSpan ?? model.ClassSpan, context.Compilation, type);
+                    var own = ToLocation(model.InputSpan, compilation, type);
+                    var here = model.InputSpan is not null && Declares(type, own) ? own : ToLocation(model.AttributeSpan ?? model.ClassSpan, compilation, type);
                     additional.Insert(0, location);
                     var properties = PropertiesOf(info);
                     if (properties.TryGetValue("Layer", out var layer) && int.TryParse(layer, out var index))
                     {
                         properties = properties.SetItem("Layer", (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     }
-                    Report(context, reported, Diagnostic.Create(rule, here, additional, properties, arguments));
+                    found.Add(Diagnostic.Create(rule, here, additional, properties, arguments));
                     continue;
                 }
             }
-            Report(context, reported, Diagnostic.Create(rule, location, additional, PropertiesOf(info), arguments));
+            found.Add(Diagnostic.Create(rule, location, additional, PropertiesOf(info), arguments));
         }
+        return found.ToImmutable();
     }
 
     /// <summary>What makes two findings the same cause: the rule and where it is.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using FluentAssertions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generators;
 using Xunit;
 
@@ -159,6 +160,23 @@ public sealed class EditorExperienceTests
         // Written as the block writes its channels: another use of Plain has other filters.
         first.Properties["Filters"].Should().Be("filters");
         first.Properties["Strides"].Should().Be("1");
+    }
+
+    [Fact]
+    public void An_editor_analysing_only_the_block_file_gets_the_error_located_there()
+    {
+        // Roslyn's document analysis (what an editor runs for an open file) reports the diagnostics of the symbol
+        // actions of the types declared in that document: the block's error must come from the block's action.
+        var compilation = TestCompilation.Create(("Blocks.cs", Usings + Blocks), ("Net.cs", Usings + "[Network, Input(8, 8, 8)] [Stage] [GlobalAveragePooling2D] [Dense(2)] public partial class Net { }"));
+        var withAnalyzers = compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new NetDslAnalyzer()));
+        System.Collections.Immutable.ImmutableArray<Diagnostic> Document(string path)
+        {
+            var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+            return withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, System.Threading.CancellationToken.None).Result;
+        }
+        var inBlocks = Document("Blocks.cs");
+        inBlocks.Should().ContainSingle(d => d.Id == "ND0003").Which.Location.SourceTree!.FilePath.Should().Be("Blocks.cs");
+        Document("Net.cs").Where(d => d.Severity == DiagnosticSeverity.Error).Should().BeEmpty("the network's file holds no error of its own");
     }
 
     [Fact]
