@@ -51,7 +51,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
 
         public Compilation Compilation { get; }
 
-        public ConcurrentDictionary<INamedTypeSymbol, AnalyzedNetwork> Analyses { get; } = new(SymbolEqualityComparer.Default);
+        public ConcurrentDictionary<INamedTypeSymbol, (AnalyzedNetwork Analyzed, ImmutableArray<DiagnosticInfo> Diagnostics)> Analyses { get; } = new(SymbolEqualityComparer.Default);
 
         public ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<Diagnostic>> Findings { get; } = new(SymbolEqualityComparer.Default);
 
@@ -105,7 +105,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static AnalyzedNetwork AnalysisOf(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken) =>
+    private static (AnalyzedNetwork Analyzed, ImmutableArray<DiagnosticInfo> Diagnostics) AnalysisOf(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken) =>
         state.Analyses.GetOrAdd(type, t =>
         {
             NetworkModel model;
@@ -121,8 +121,33 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             {
                 model = NetworkParser.Failed(t, e);
             }
-            return NetDslGenerator.Analyze(model);
+            return Checked(model);
         });
+
+    /// <summary>
+    /// Inference and the emitter's check of a parsed network, kept across compilations by the value of its model: an
+    /// editor runs the analyzer on every keystroke, and an edit changes the model of the one network edited (its
+    /// spans, its attributes), so the others are not inferred and emitted again. Holds no Roslyn object.
+    /// </summary>
+    private static (AnalyzedNetwork Analyzed, ImmutableArray<DiagnosticInfo> Diagnostics) Checked(NetworkModel model)
+    {
+        if (Results.TryGetValue(model, out var known))
+        {
+            return known;
+        }
+        var analyzed = NetDslGenerator.Analyze(model);
+        var result = (analyzed, DiagnosticsOf(analyzed).ToImmutableArray());
+        if (Results.Count >= MaxResults)
+        {
+            Results.Clear(); // bounded: a long editing session keeps only the recent networks
+        }
+        Results[model] = result;
+        return result;
+    }
+
+    private const int MaxResults = 2048;
+
+    private static readonly ConcurrentDictionary<NetworkModel, (AnalyzedNetwork, ImmutableArray<DiagnosticInfo>)> Results = new();
 
     /// <summary>
     /// Each finding is reported by the symbol action of the type whose declaration holds its location — the network,
@@ -211,13 +236,13 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
     {
         var compilation = state.Compilation;
         var found = ImmutableArray.CreateBuilder<Diagnostic>();
-        var analyzed = AnalysisOf(type, state, cancellationToken);
+        var (analyzed, diagnostics) = AnalysisOf(type, state, cancellationToken);
         var model = analyzed.Model;
         var baseType = model.BaseNetwork is null ? null : BaseOf(type);
         var baseFindings = baseType is not null && baseType.DeclaringSyntaxReferences.Length > 0 && NetworkParser.IsNetworkOrVariant(baseType)
-            ? new HashSet<string>(DiagnosticsOf(AnalysisOf(baseType, state, cancellationToken)).Select(Cause))
+            ? new HashSet<string>(AnalysisOf(baseType, state, cancellationToken).Diagnostics.Select(Cause))
             : new HashSet<string>();
-        foreach (var info in DiagnosticsOf(analyzed))
+        foreach (var info in diagnostics)
         {
             var arguments = info.Arguments.Cast<object>().ToArray();
             var location = ToLocation(info.Span, compilation, type);

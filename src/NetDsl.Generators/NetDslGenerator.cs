@@ -25,6 +25,7 @@ public sealed class NetDslGenerator : IIncrementalGenerator
     internal const string ParseStep = "Parse";
     internal const string InferStep = "Infer";
     internal const string EmitStep = "Emit";
+    internal const string OutputStep = "Files";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -42,14 +43,12 @@ public sealed class NetDslGenerator : IIncrementalGenerator
         var fromVariants = Stages(variants.WithTrackingName(ParseStep)).Collect();
         // One list of files: a class may reach both pipelines, or one pipeline twice (an attribute on two partial
         // parts), and Roslyn compares hint names without case, so names are made unique over the whole project.
-        var files = fromNetworks.Combine(fromVariants).Select(static (pair, _) => GeneratedFile.Unique(pair.Left.AddRange(pair.Right)));
-        context.RegisterSourceOutput(files, static (spc, all) =>
-        {
-            foreach (var (hint, file) in all)
-            {
-                spc.AddSource(hint, file.Source!);
-            }
-        });
+        // Back to one value per file, so that an edit re-adds only the file that changed: the others stay cached, and
+        // so do their generated syntax trees in the compilation (an editor re-checks a 50-network project per keystroke).
+        var files = fromNetworks.Combine(fromVariants)
+            .SelectMany(static (pair, _) => GeneratedFile.Unique(pair.Left.AddRange(pair.Right)))
+            .WithTrackingName(OutputStep);
+        context.RegisterSourceOutput(files, static (spc, item) => spc.AddSource(item.Hint, item.File.Source!));
     }
 
     private static IncrementalValuesProvider<GeneratedFile> Stages(IncrementalValuesProvider<NetworkModel> models) =>

@@ -51,6 +51,11 @@ public sealed class IncrementalTests
         driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, CSharpSyntaxTree.ParseText(a.Replace("Dense(4)", "Dense(6)"), TestCompilation.ParseOptions, "A.cs")));
         var emit = driver.GetRunResult().Results.Single().TrackedSteps[NetDslGenerator.EmitStep].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
         emit.Should().Contain(IncrementalStepRunReason.Modified).And.Contain(r => r == IncrementalStepRunReason.Cached || r == IncrementalStepRunReason.Unchanged);
+        var files = driver.GetRunResult().Results.Single().TrackedSteps[NetDslGenerator.OutputStep].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        files.Should().HaveCount(2).And.ContainSingle(r => r == IncrementalStepRunReason.Modified, "only A's file is added again");
+        // An editor re-checks the whole compilation per keystroke: B's source output is not run again.
+        driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason)
+            .Should().HaveCount(2).And.ContainSingle(r => r == IncrementalStepRunReason.Modified);
     }
 
     [Fact]
