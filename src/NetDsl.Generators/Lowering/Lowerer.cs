@@ -147,6 +147,7 @@ internal sealed class Lowerer
                 variables[let.Name] = Evaluate(let.Body, variables, let.Body.Span ?? usage);
             }
         }
+        var depth = scopes.Count;
         try
         {
             return LowerLayers(layers, variables, input, inputNames, prefix, usage, owner, stack);
@@ -154,6 +155,7 @@ internal sealed class Lowerer
         finally
         {
             functions.Pop();
+            scopes.RemoveRange(depth, scopes.Count - depth);
         }
     }
 
@@ -169,29 +171,7 @@ internal sealed class Lowerer
     {
         var nodes = new List<LoweredNode>();
         var specs = new List<LayerSpec>();
-        scopes.Add((nodes, specs));
-        try
-        {
-            return LowerLayers(layers, variables, scopeInputs, scopeInputNames, prefix, usage, owner, stack, nodes, specs);
-        }
-        finally
-        {
-            scopes.RemoveAt(scopes.Count - 1);
-        }
-    }
-
-    private LoweredScope LowerLayers(
-        EquatableArray<LayerSpec> layers,
-        Dictionary<string, ExpressionValue> variables,
-        IReadOnlyList<Shape> scopeInputs,
-        IReadOnlyList<string> scopeInputNames,
-        string prefix,
-        SourceSpan? usage,
-        BlockDefinition? owner,
-        List<string> stack,
-        List<LoweredNode> nodes,
-        List<LayerSpec> specs)
-    {
+        scopes.Add((nodes, specs)); // removed by LowerScope, also when lowering stops
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var present = new HashSet<string>(StringComparer.Ordinal);
         var current = -1;
