@@ -82,7 +82,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
                         {
                             networks.Add(type);
                         }
-                        else if (IsBlock(type))
+                        else if (NetworkParser.IsBlock(type))
                         {
                             blocks.Add(type);
                         }
@@ -91,18 +91,6 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             }
             return (networks.ToImmutable(), blocks.ToImmutable());
         }
-    }
-
-    private static bool IsBlock(INamedTypeSymbol type)
-    {
-        for (var t = type.BaseType; t is not null; t = t.BaseType)
-        {
-            if (t.ToDisplayString() == "NetDsl.BlockAttribute")
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static (AnalyzedNetwork Analyzed, ImmutableArray<DiagnosticInfo> Diagnostics) AnalysisOf(INamedTypeSymbol type, CompilationState state, System.Threading.CancellationToken cancellationToken) =>
@@ -163,7 +151,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         {
             candidates.Add(type);
         }
-        if (IsBlock(type))
+        if (NetworkParser.IsBlock(type))
         {
             candidates.AddRange(state.Networks);
         }
@@ -238,9 +226,9 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         var found = ImmutableArray.CreateBuilder<Diagnostic>();
         var (analyzed, diagnostics) = AnalysisOf(type, state, cancellationToken);
         var model = analyzed.Model;
-        var baseType = model.BaseNetwork is null ? null : BaseOf(type);
+        var baseType = model.BaseNetwork is null ? null : NetworkParser.VariantBase(type);
         var baseFindings = baseType is not null && baseType.DeclaringSyntaxReferences.Length > 0 && NetworkParser.IsNetworkOrVariant(baseType)
-            ? new HashSet<string>(AnalysisOf(baseType, state, cancellationToken).Diagnostics.Select(Cause))
+            ? new HashSet<string>(AnalysisOf(baseType, state, cancellationToken).Diagnostics.Select(d => d.Cause))
             : new HashSet<string>();
         foreach (var info in diagnostics)
         {
@@ -256,7 +244,7 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
             }
             if (model.BaseNetwork is not null && !Declares(type, location))
             {
-                if (baseFindings.Contains(Cause(info)))
+                if (baseFindings.Contains(info.Cause))
                 {
                     continue; // the base network fails the same way: reported there, once
                 }
@@ -283,27 +271,10 @@ public sealed class NetDslAnalyzer : DiagnosticAnalyzer
         return found.ToImmutable();
     }
 
-    /// <summary>What makes two findings the same cause: the rule and where it is.</summary>
-    private static string Cause(DiagnosticInfo info) => info.Id + "|" + info.Span?.FilePath + "|" + info.Span?.Start + "|" + info.Span?.Length;
-
     private static ImmutableDictionary<string, string?> PropertiesOf(DiagnosticInfo info) =>
         info.Properties.Count == 0
             ? ImmutableDictionary<string, string?>.Empty
             : info.Properties.ToImmutableDictionary(p => p.Key, p => (string?)p.Value);
-
-    /// <summary>The network a [Variant(typeof(Base))] names, or null.</summary>
-    private static INamedTypeSymbol? BaseOf(INamedTypeSymbol type)
-    {
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == NetworkParser.VariantAttributeName
-                && attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol named)
-            {
-                return named;
-            }
-        }
-        return null;
-    }
 
     /// <summary>
     /// Parsing and inference diagnostics, and an internal error if the emitter fails: it runs here too, so that a

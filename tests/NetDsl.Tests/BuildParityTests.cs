@@ -93,23 +93,10 @@ public sealed class BuildParityTests
                     <TargetFramework>net10.0</TargetFramework>
                     <Nullable>enable</Nullable>
                   </PropertyGroup>
-                  <ItemGroup>
-                    <Reference Include="NetDsl" HintPath="{typeof(NetDsl.Shape).Assembly.Location}" />
-                    <Reference Include="TorchSharp" HintPath="{typeof(TorchSharp.torch).Assembly.Location}" />
-                    <Analyzer Include="{typeof(NetDslGenerator).Assembly.Location}" />
-                  </ItemGroup>
+                {TestCompilation.ProjectReferences}
                 </Project>
                 """);
-            var start = new ProcessStartInfo("dotnet", "build -nologo -v q -clp:NoSummary")
-            {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return output;
+            return TestCompilation.DotnetBuild(folder);
         }
         finally
         {

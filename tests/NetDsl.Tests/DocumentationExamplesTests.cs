@@ -126,26 +126,14 @@ public sealed partial class DocumentationExamplesTests
                         <Nullable>enable</Nullable>
                         <ErrorLog>$(MSBuildProjectDirectory)/build.sarif,version=2.1</ErrorLog>
                       </PropertyGroup>
-                      <ItemGroup>
-                        <Reference Include="NetDsl" HintPath="{typeof(NetDsl.Shape).Assembly.Location}" />
-                        <Reference Include="TorchSharp" HintPath="{typeof(TorchSharp.torch).Assembly.Location}" />
-                        <Analyzer Include="{typeof(NetDslGenerator).Assembly.Location}" />
-                      </ItemGroup>
+                    {TestCompilation.ProjectReferences}
                     </Project>
                     """);
                 solution.Append($"  <Project Path=\"Example{i}/Example{i}.csproj\" />\n");
             }
             File.WriteAllText(Path.Combine(folder, "Examples.slnx"), solution.Append("</Solution>\n").ToString());
 
-            var start = new ProcessStartInfo("dotnet", "build Examples.slnx -nologo -v q -clp:NoSummary")
-            {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            var output = TestCompilation.DotnetBuild(folder, "Examples.slnx");
 
             // MSBuild's and NuGet's own warnings are not in the compiler's log.
             output.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).Should().BeEmpty("build output was:\n" + output);

@@ -26,6 +26,30 @@ internal static class TestCompilation
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
+    /// <summary>The item group that makes a real project use this build of NetDsl: its assembly, TorchSharp and the generator.</summary>
+    public static string ProjectReferences => $"""
+        <ItemGroup>
+          <Reference Include="NetDsl" HintPath="{typeof(NetDsl.Shape).Assembly.Location}" />
+          <Reference Include="TorchSharp" HintPath="{typeof(TorchSharp.torch).Assembly.Location}" />
+          <Analyzer Include="{typeof(NetDslGenerator).Assembly.Location}" />
+        </ItemGroup>
+        """;
+
+    /// <summary>Runs <c>dotnet build</c> with <paramref name="arguments"/> in <paramref name="folder"/>; its whole output.</summary>
+    public static string DotnetBuild(string folder, string arguments = "")
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", ("build " + arguments).TrimEnd() + " -nologo -v q -clp:NoSummary")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
     public static CSharpCompilation Create(params (string Path, string Source)[] files) =>
         CSharpCompilation.Create("TestModels",
             files.Select(f => CSharpSyntaxTree.ParseText(f.Source, ParseOptions, f.Path)),

@@ -27,6 +27,7 @@ internal static class TorchSharpEmitter
     internal const string SpatialPaddingType = "global::NetDsl.SpatialPadding";
     internal const string RegularizedModule = "global::NetDsl.IRegularizedModule";
     internal const string StateDictKeysInterface = "global::NetDsl.IStateDictKeys";
+    internal const string StateDictKeysTable = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
     internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"1.0\")]";
 
     /// <summary>The file for a network, or null when the class cannot take generated code at all (an ND error says why).</summary>
@@ -113,7 +114,7 @@ internal static class TorchSharpEmitter
             .Line($"public {Tensor} RegularizationLoss() => throw new global::System.InvalidOperationException({message});");
         if (keyed)
         {
-            const string table = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
+            const string table = StateDictKeysTable;
             writer.Line()
                 .Line("/// <summary>Unknown: the network has NetDsl errors.</summary>")
                 .Line($"public static {table} StateDictKeys => throw new global::System.InvalidOperationException({message});")
@@ -258,7 +259,7 @@ internal static class TorchSharpEmitter
         /// </summary>
         private void StateDictKeys()
         {
-            const string table = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
+            const string table = StateDictKeysTable;
             writer.Line("/// <summary>")
                 .Line("/// Where the tensors of each layer go in weight files exchanged with PyTorch (the layers' <c>Key</c>s): the module's")
                 .Line("/// path in this network and its key there. <c>NetDsl.Weights</c> loads and saves by these keys.")

@@ -59,9 +59,6 @@ internal sealed class Lowerer
     /// <summary>The rule of the last failure, reported or not.</summary>
     private DiagnosticDescriptor? lastFailure;
 
-    /// <summary>Whether any failure was reported.</summary>
-    public bool Failed { get; private set; }
-
     /// <summary>Sizes given to the axes of an output known by rank only: large enough for any window to fit.</summary>
     internal const long UnknownSize = 512;
 
@@ -95,7 +92,6 @@ internal sealed class Lowerer
         if (inputs == ShapeKnowledge.Full || inputs == ShapeKnowledge.Rank && diagnostic.Id == Rules.WrongInputRank.Id)
         {
             report(Locate(diagnostic));
-            Failed |= Rules.IsError(diagnostic.Id);
         }
         return new StopLowering();
     }
@@ -211,60 +207,50 @@ internal sealed class Lowerer
             }
 
             var known = inputs.Count == 0 ? cap : inputs.Select(KnowledgeOf).Min();
+            var shapes = inputs.Select(ShapeOf).ToEquatableArray();
+            LoweredNode node;
             if (known == ShapeKnowledge.None)
             {
                 // Nothing is known of what it reads: nothing can be checked, and its output is unknown too.
-                nodes.Add(Unknown(layer, inputs, inputs.Select(ShapeOf).ToEquatableArray(), ShapeKnowledge.None));
-                knowledge.Add(ShapeKnowledge.None);
-                specs.Add(layer);
-                current = nodes.Count - 1;
-                names[layer.Name] = current;
-                present.Add(layer.Name);
-                incomplete = true;
-                continue;
+                node = Unknown(layer, inputs, shapes, ShapeKnowledge.None);
             }
-            lowering.Add((layer, known));
-            LoweredNode node;
-            try
+            else
             {
-            if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
-            {
-                // An absent layer passes its input through: its name, and the layer after it, read that input.
-                if (!present.Contains(layer.Name))
+                lowering.Add((layer, known));
+                lastFailure = null;
+                try
                 {
-                    names[layer.Name] = inputs[0];
+                    if (layer.When is not null && !EvaluateBool(layer.When, variables, where))
+                    {
+                        // An absent layer passes its input through: its name, and the layer after it, read that input.
+                        if (!present.Contains(layer.Name))
+                        {
+                            names[layer.Name] = inputs[0];
+                        }
+                        current = inputs[0];
+                        continue;
+                    }
+                    var path = prefix + layer.Name;
+                    node = layer.Repeat is null
+                        ? LowerOne(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack)
+                        : LowerRepeat(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack);
+                    if (known != ShapeKnowledge.Full && node.Knowledge == ShapeKnowledge.Full)
+                    {
+                        node = node with { Knowledge = known };
+                    }
                 }
-                current = inputs[0];
-                continue;
-            }
-
-            var path = prefix + layer.Name;
-            var shapes = inputs.Select(ShapeOf).ToEquatableArray();
-            try
-            {
-                node = layer.Repeat is null
-                    ? LowerOne(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack, known)
-                    : LowerRepeat(layer, kind, variables, inputs, inputNames, inputSpans, shapes, path, where, stack, known);
-                if (known != ShapeKnowledge.Full && node.Knowledge == ShapeKnowledge.Full)
+                catch (StopLowering)
                 {
-                    node = node with { Knowledge = known };
+                    // What is left known of its output: a window that does not fit or a sum of unequal shapes keeps the
+                    // rank; any other failure (a When that is no bool, a block's body) leaves nothing known.
+                    var keepsRank = lastFailure is { } rule && (rule == Rules.SpatialCollapse || rule == Rules.KernelTooLarge
+                        || rule == Rules.AddShapeMismatch || rule == Rules.MergeMismatch) && !layer.IsBlock && layer.Repeat is null;
+                    node = Unknown(layer, inputs, shapes, keepsRank ? ShapeKnowledge.Rank : ShapeKnowledge.None);
                 }
-            }
-            catch (StopLowering)
-            {
-                // What is left known of its output: a window that does not fit or a sum of unequal shapes keeps the rank.
-                var keepsRank = known != ShapeKnowledge.None && lastFailure is { } rule && (rule == Rules.SpatialCollapse || rule == Rules.KernelTooLarge
-                    || rule == Rules.AddShapeMismatch || rule == Rules.MergeMismatch) && !layer.IsBlock && layer.Repeat is null;
-                node = Unknown(layer, inputs, shapes, keepsRank ? ShapeKnowledge.Rank : ShapeKnowledge.None);
-            }
-            }
-            catch (StopLowering)
-            {
-                node = Unknown(layer, inputs, inputs.Select(ShapeOf).ToEquatableArray(), ShapeKnowledge.None);
-            }
-            finally
-            {
-                lowering.RemoveAt(lowering.Count - 1);
+                finally
+                {
+                    lowering.RemoveAt(lowering.Count - 1);
+                }
             }
             incomplete |= node.Knowledge != ShapeKnowledge.Full;
             nodes.Add(node);
@@ -398,12 +384,12 @@ internal sealed class Lowerer
 
     private LoweredNode LowerOne(
         LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
-        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack, ShapeKnowledge known)
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
     {
         try
         {
             var node = layer.IsBlock
-                ? LowerBlock(layer, variables, inputs, shapes, path, where, stack, known)
+                ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
                 : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
             return layer.Key is { } key ? node with { Key = EvaluateKey(key, variables, path, where) } : node;
         }
@@ -419,7 +405,7 @@ internal sealed class Lowerer
     /// </summary>
     private LoweredNode LowerRepeat(
         LayerSpec layer, LayerKind? kind, Dictionary<string, ExpressionValue> variables, List<int> inputs, List<string> inputNames,
-        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack, ShapeKnowledge known)
+        List<SourceSpan?> inputSpans, EquatableArray<Shape> shapes, string path, SourceSpan? where, List<string> stack)
     {
         var count = Evaluate(layer.Repeat!, variables, where);
         if (!count.IsInt || count.Number < 1)
@@ -435,7 +421,7 @@ internal sealed class Lowerer
             var name = k.ToString(CultureInfo.InvariantCulture);
             var input = k == 0 ? shapes[0] : nodes[k - 1].Output;
             var node = LowerOne(copy with { Name = name }, kind, inner, new List<int> { k - 1 }, new List<string> { k == 0 ? InputName : nodes[k - 1].Name },
-                new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack, known);
+                new List<SourceSpan?> { null }, new[] { input }.ToEquatableArray(), path + "." + name, where, stack);
             nodes.Add(node);
             if (node.Knowledge != ShapeKnowledge.Full)
             {
@@ -516,7 +502,7 @@ internal sealed class Lowerer
 
     private LoweredNode LowerBlock(
         LayerSpec layer, Dictionary<string, ExpressionValue> variables, List<int> inputs, EquatableArray<Shape> shapes, string path, SourceSpan? where,
-        List<string> stack, ShapeKnowledge known)
+        List<string> stack)
     {
         if (layer.BlockType is null || !blocks.TryGetValue(layer.BlockType, out var block))
         {
@@ -579,7 +565,7 @@ internal sealed class Lowerer
         stack.Add(layer.BlockType);
         owners.Add(block);
         usages.Add(here);
-        caps.Push(known);
+        caps.Push(lowering[lowering.Count - 1].Inputs); // what is known of this use's input bounds what its body knows
         LoweredScope body;
         try
         {
@@ -594,7 +580,7 @@ internal sealed class Lowerer
         }
         if (body.OutputKnowledge != ShapeKnowledge.Full)
         {
-            return Unknown(layer, inputs, shapes, ShapeKnowledge.None) with { Knowledge = body.OutputKnowledge == ShapeKnowledge.Rank ? ShapeKnowledge.Rank : ShapeKnowledge.None, Output = body.OutputShape };
+            return Unknown(layer, inputs, shapes, body.OutputKnowledge) with { Output = body.OutputShape };
         }
 
         var (trainable, nonTrainable, macs) = body.Totals();

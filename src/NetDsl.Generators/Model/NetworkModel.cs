@@ -174,6 +174,9 @@ internal sealed record DiagnosticInfo(string Id, SourceSpan? Span, EquatableArra
 
     public EquatableArray<DiagnosticProperty> Properties { get; init; } = EquatableArray<DiagnosticProperty>.Empty;
 
+    /// <summary>What makes two findings the same cause: the rule and the place (a block failing alike at several uses is one).</summary>
+    public string Cause => Id + "|" + Span?.FilePath + ":" + Span?.Start + ":" + Span?.Length;
+
     /// <summary>This diagnostic with one more property (a code fix's input).</summary>
     public DiagnosticInfo With(string key, string value) =>
         this with { Properties = Properties.Where(p => p.Key != key).Append(new DiagnosticProperty(key, value)).ToEquatableArray() };

@@ -93,6 +93,15 @@ internal static class NetworkParser
     internal static bool IsGenerated(SyntaxTree tree) =>
         tree.FilePath.Replace('\\', '/').Contains("NetDsl.Generators.NetDslGenerator/");
 
+    /// <summary>Whether the type is a block: an attribute class deriving from BlockAttribute.</summary>
+    public static bool IsBlock(INamedTypeSymbol type) => DerivesFrom(type.BaseType, BlockBaseName);
+
+    /// <summary>The network a [Variant(typeof(Base))] names, or null.</summary>
+    public static INamedTypeSymbol? VariantBase(INamedTypeSymbol type) =>
+        type.GetAttributes().FirstOrDefault(a => IsNamed(a.AttributeClass, VariantAttributeName)) is { ConstructorArguments.Length: > 0 } variant
+            ? variant.ConstructorArguments[0].Value as INamedTypeSymbol
+            : null;
+
     private static bool IsNamed(INamedTypeSymbol? type, string fullName) => type is not null && type.ToDisplayString() == fullName;
 
     private static bool DerivesFrom(INamedTypeSymbol? type, string fullName)

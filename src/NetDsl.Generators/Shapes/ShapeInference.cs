@@ -68,9 +68,7 @@ internal static class ShapeInference
 
         private void Report(DiagnosticInfo diagnostic)
         {
-            // Once per cause: a block's layer that fails the same way at every usage is one error at one place.
-            var key = diagnostic.Id + "|" + diagnostic.Span?.FilePath + ":" + diagnostic.Span?.Start + ":" + diagnostic.Span?.Length;
-            if (reported.Add(key))
+            if (reported.Add(diagnostic.Cause))
             {
                 diagnostics.Add(diagnostic.Span is null ? diagnostic with { Span = model.ClassSpan } : diagnostic);
             }

@@ -104,6 +104,7 @@ internal static class FuzzMutations
         new("enum-type-error", FuzzExpected.RefusedOnly("ND0009"), true, EnumTypeError),
         new("object-property-wrong-constant", FuzzExpected.RefusedOnly("ND0026"), true, ObjectPropertyWrongConstant),
         new("block-inputs-count", FuzzExpected.RefusedOnly("ND0030"), true, BlockInputsCount),
+        new("block-inputs-declaration", Refused("ND0031"), true, BlockInputsDeclaration),
         new("use-bias-false-with-bias-lambda", FuzzExpected.RefusedOnly("ND0006"), true, UseBiasFalseWithBiasLambda),
     };
 
@@ -679,6 +680,22 @@ internal static class FuzzMutations
         };
         var (detail, attributes) = Pick(rng, cases);
         return FuzzMutant.Single(detail, Header + attributes + "\npublic partial class Net\n{\n}\n");
+    }
+
+    /// <summary>A [BlockInputs] that cannot be one: a name twice, one name or seven, a name that is no identifier or a parameter's.</summary>
+    private static FuzzMutant BlockInputsDeclaration(Random rng)
+    {
+        var (detail, names) = Pick(rng, new (string, string)[]
+        {
+            ("a name twice", "\"x\", \"x\""),
+            ("one name", "\"x\""),
+            ("seven names", "\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\""),
+            ("no identifier", "\"x\", \"1skip\""),
+            ("a parameter's name", "\"x\", \"filters\""),
+        });
+        var block = $"[BlockInputs({names})]\n[Conv2D(\"filters\", 1, Name = \"conv\")]\npublic sealed class MixAttribute : BlockAttribute\n{{\n    public MixAttribute(int filters) {{ }}\n}}\n\n";
+        var network = "[Network, Input(2, 8, 8)]\n[Conv2D(4, 1, Name = \"a\")]\n[Mix(4, From = \"a, input\", Name = \"mix\")]\n[Flatten]\npublic partial class Net\n{\n}";
+        return FuzzMutant.Single(detail, Header + block + network);
     }
 
     private static FuzzMutant EnumOutOfRange(Random rng)

@@ -67,7 +67,9 @@ internal sealed class AddKind : ElementwiseMergeKind
             var strides = output.IsImage && input.IsImage ? ProjectionStride(input, output) : null;
             // Inside a block the projection is written as the block's text writes its channels and stride (another
             // use of the block may have other values), where that text can be found.
-            var written = strides is null ? null : context.InsideBlock ? context.Projection(0) : (output.Channels.ToString(CultureInfo.InvariantCulture), strides.Value.ToString(CultureInfo.InvariantCulture));
+            (string Filters, string Strides)? written = strides is null ? null
+                : context.InsideBlock ? context.Projection(0)
+                : (output.Channels.ToString(CultureInfo.InvariantCulture), strides.Value.ToString(CultureInfo.InvariantCulture));
             var hint = strides is null
                 ? "; make the layers above keep the input's shape, or remove the [Add]"
                 : $"; project the shortcut with a 1×1 Conv2D({output.Channels}, 1{(strides > 1 ? $", {strides}" : string.Empty)}, From = \"input\"), or remove the [Add]";
@@ -75,8 +77,8 @@ internal sealed class AddKind : ElementwiseMergeKind
             if (written is { } projection)
             {
                 diagnostic = diagnostic.Offer("ProjectShortcut")
-                    .With("Filters", projection.Item1)
-                    .With("Strides", projection.Item2)
+                    .With("Filters", projection.Filters)
+                    .With("Strides", projection.Strides)
                     .With("Previous", context.InputNames[0])
                     .With("Shortcut", context.InputNames[0] == "shortcut" ? "projection" : "shortcut");
             }
