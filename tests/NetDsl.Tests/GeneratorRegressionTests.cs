@@ -473,6 +473,12 @@ public sealed class GeneratorRegressionTests
         Rejected("[Network, Input(3, int.MaxValue, int.MaxValue)] [Conv2D(int.MaxValue, 1)] public partial class Net { }", "ND0018", "Conv2D(int.MaxValue, 1)");
 
     [Fact]
+    public void An_output_whose_values_per_sample_exceed_64_bits_is_ND0018_at_its_layer() =>
+        // Each side fits (12 · (2³¹ − 1) + 4), the 2 × 2.6e10 × 2.6e10 values of one sample do not; a later layer shrinks it.
+        Rejected("[Network, Input(2, 13, 13)] [Conv2DTranspose(2, 2, int.MaxValue, OutputPadding = 1)] [GlobalAveragePooling2D] public partial class Net { }",
+            "ND0018", "Conv2DTranspose(2, 2, int.MaxValue, OutputPadding = 1)");
+
+    [Fact]
     public void A_network_level_expression_stride_with_same_padding_keeps_its_extra_padding()
     {
         var run = Accepted("[Network, Input(1, 4, 4)] [Conv2D(4, 3, \"2\", Padding = Padding.Same)] public partial class Net { }");

@@ -391,6 +391,9 @@ internal sealed class Lowerer
             var node = layer.IsBlock
                 ? LowerBlock(layer, variables, inputs, shapes, path, where, stack)
                 : LowerLayer(kind!, layer, variables, inputs, inputNames, inputSpans, shapes, path, where);
+            // Every later stage reads the output's values per sample (memory, the emitter's comments): beyond 64 bits
+            // it is this layer's ND0018, not a failure of the stage that first multiplies the sizes.
+            _ = node.Output.Size;
             return layer.Key is { } key ? node with { Key = EvaluateKey(key, variables, path, where) } : node;
         }
         catch (OverflowException)
