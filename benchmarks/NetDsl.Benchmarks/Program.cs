@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Benchmarks;
 
@@ -34,6 +35,31 @@ zoo.SetAction(result => ZooBenchmark.Run(new ZooBenchmarkSettings(result.GetValu
     result.GetValue(threads), result.GetValue(batch))));
 root.Subcommands.Add(zoo);
 
+var references = new Option<string>("--references")
+{
+    Description = "The folder of PyTorch's own exports, written by /usr/bin/python3 benchmarks/onnx/export_torchvision.py FOLDER",
+    HelpName = "FOLDER",
+    DefaultValueFactory = _ => System.IO.Path.Combine("artifacts", "benchmarks", "torchvision-onnx"),
+};
+var onnxModels = new Option<string[]>("--models")
+{
+    Description = "Models to compare",
+    AllowMultipleArgumentsPerToken = true,
+    DefaultValueFactory = _ => OnnxBenchmark.Names.ToArray(),
+};
+onnxModels.AcceptOnlyFromAmong(OnnxBenchmark.Names.ToArray());
+var batches = PositiveList("--batches", "Batch sizes, each image 3×224×224", 1, 8, 32);
+var threadCounts = PositiveList("--thread-counts", "Intra-op threads of ONNX Runtime and libtorch", 1, 2);
+var onnxRepeats = Positive("--repeats", "Measured rounds per configuration", 5);
+var onnxWarmup = Positive("--warmup", "Rounds run first and not counted", 2, allowZero: true);
+var onnx = new Command("onnx", "ONNX Runtime on NetDsl's export against ONNX Runtime on PyTorch's torch.onnx export of torchvision's model, and the generated TorchSharp eval")
+{
+    references, onnxModels, batches, threadCounts, onnxRepeats, onnxWarmup,
+};
+onnx.SetAction(result => OnnxBenchmark.Run(new OnnxBenchmarkSettings(result.GetValue(references)!, result.GetValue(onnxModels)!, result.GetValue(batches)!,
+    result.GetValue(threadCounts)!, result.GetValue(onnxRepeats), result.GetValue(onnxWarmup))));
+root.Subcommands.Add(onnx);
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
@@ -59,5 +85,27 @@ static Option<int> Positive(string name, string description, int fallback, bool 
         }
         r.AddError($"{name} needs a {(allowZero ? "non-negative" : "positive")} whole number, got '{r.Tokens.Single().Value}'.");
         return 0;
+    },
+};
+
+static Option<int[]> PositiveList(string name, string description, params int[] fallback) => new(name)
+{
+    Description = description,
+    HelpName = "N",
+    AllowMultipleArgumentsPerToken = true,
+    DefaultValueFactory = _ => fallback,
+    CustomParser = r =>
+    {
+        var values = new List<int>();
+        foreach (var token in r.Tokens)
+        {
+            if (!int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                r.AddError($"{name} needs positive whole numbers, got '{token.Value}'.");
+                return fallback;
+            }
+            values.Add(n);
+        }
+        return values.ToArray();
     },
 };

@@ -38,6 +38,7 @@ public sealed partial class DocumentationExamplesTests
     private const string Usings = """
         using NetDsl;
         using NetDsl.Data;
+        using NetDsl.Onnx;
         using NetDsl.Reporting;
         using NetDsl.Samples.Models;
         using NetDsl.Training;
@@ -83,7 +84,8 @@ public sealed partial class DocumentationExamplesTests
     public void Example_compiles(string example, bool program, string prelude, string code)
     {
         var source = program ? code : AsProgram(prelude, code);
-        var extra = program ? Array.Empty<Assembly>() : new[] { typeof(NetDsl.Samples.Models.MobileNetV2).Assembly };
+        var extra = program ? Array.Empty<Assembly>()
+            : new[] { typeof(NetDsl.Samples.Models.MobileNetV2).Assembly, typeof(NetDsl.Onnx.OnnxNetwork).Assembly, typeof(Microsoft.ML.OnnxRuntime.SessionOptions).Assembly };
         var run = GeneratorRun.Of(TestCompilation.CreateConsoleProgram(source, extra));
         run.Violations().Should().BeEmpty(example);
         run.NetDslErrors.Select(d => d.Id).Should().BeEquivalentTo(ExpectedError().Matches(code).Select(m => m.Groups[1].Value), example);

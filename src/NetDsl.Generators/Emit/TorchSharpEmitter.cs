@@ -26,6 +26,8 @@ internal static class TorchSharpEmitter
     internal const string ShapeRulesType = "global::NetDsl.ShapeRules";
     internal const string SpatialPaddingType = "global::NetDsl.SpatialPadding";
     internal const string RegularizedModule = "global::NetDsl.IRegularizedModule";
+    internal const string OnnxExportable = "global::NetDsl.Onnx.IOnnxExportable";
+    internal const string OnnxExportSignature = "string " + OnnxExportable + ".ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)";
     internal const string StateDictKeysInterface = "global::NetDsl.IStateDictKeys";
     internal const string StateDictKeysTable = "global::System.Collections.Generic.IReadOnlyList<(string Module, string Key)>";
     internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"1.0\")]";
@@ -76,7 +78,7 @@ internal static class TorchSharpEmitter
         // its own while the ND error is being fixed.
         var keyed = model.Layers.Any(l => l.Key is not null) || model.Blocks.Any(b => b.Body.Any(l => l.Key is not null));
         writer.Line($"/// <summary>Not generated: {Xml(model.ClassName)} has NetDsl errors (see the ND diagnostics).</summary>")
-            .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}")
+            .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}, {OnnxExportable}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}")
             .Line($"/// <summary>Unknown: the network has NetDsl errors.</summary>")
             .Line($"public static {ShapeType} InputShape => throw new global::System.InvalidOperationException({message});")
             .Line()
@@ -111,7 +113,10 @@ internal static class TorchSharpEmitter
             .Line($"public override {Tensor} forward({Tensor} input) => throw new global::System.InvalidOperationException({message});")
             .Line()
             .Line("/// <inheritdoc/>")
-            .Line($"public {Tensor} RegularizationLoss() => throw new global::System.InvalidOperationException({message});");
+            .Line($"public {Tensor} RegularizationLoss() => throw new global::System.InvalidOperationException({message});")
+            .Line()
+            .Line("/// <inheritdoc/>")
+            .Line($"{OnnxExportSignature} => throw new global::System.InvalidOperationException({message});");
         if (keyed)
         {
             const string table = StateDictKeysTable;
@@ -189,7 +194,7 @@ internal static class TorchSharpEmitter
             writer.Line("/// <summary>")
                 .Line($"/// {Xml(model.ClassName)}: {inference.Input} → {inference.Output}, {Grouped(inference.Trainable)} trainable parameters.{origin}")
                 .Line("/// </summary>")
-                .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}");
+                .Open($"partial class {name} : {ModuleBase}, {RegularizedModule}, {OnnxExportable}{(keyed ? ", " + StateDictKeysInterface : string.Empty)}");
 
             writer.Line("/// <summary>Shape of one input sample (the batch dimension is free).</summary>")
                 .Line($"public static {ShapeType} InputShape {{ get; }} = {ShapeLiteral(inference.Input)};")
@@ -244,6 +249,8 @@ internal static class TorchSharpEmitter
             scope.Forward();
             writer.Close().Line();
             scope.Regularization();
+            writer.Line();
+            scope.Onnx("network");
 
             for (var i = 0; i < blockOrder.Count; i++)
             {
@@ -334,7 +341,7 @@ internal static class TorchSharpEmitter
             var origin = block.TypeName.Length == 0 ? string.Empty : $" (from {Xml(block.TypeName)})";
             writer.Line($"/// <summary>{Xml(block.Name)}{Xml(arguments)}{origin} on {block.Body.Input} → {block.Body.OutputShape}.</summary>")
                 .Line(GeneratedCode)
-                .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleOf(block.Body.InputCount)}, {RegularizedModule}");
+                .Open($"public sealed class {CSharpNames.Escape(className)} : {ModuleOf(block.Body.InputCount)}, {RegularizedModule}, {OnnxExportable}");
             scope.Fields();
             writer.Line("/// <summary>Creates the block; <paramref name=\"name\"/> is its module name.</summary>")
                 .Open($"public {CSharpNames.Escape(className)}(string name) : base(name)");
@@ -353,6 +360,8 @@ internal static class TorchSharpEmitter
             scope.Forward();
             writer.Close().Line();
             scope.Regularization();
+            writer.Line();
+            scope.Onnx("block");
             writer.Close();
         }
 
@@ -534,6 +543,40 @@ internal static class TorchSharpEmitter
                 }
             }
             W.Line($"return {(scope.Output < 0 ? Parameters[-scope.Output - 1] : values[scope.Output])};");
+        }
+
+        /// <summary>
+        /// ExportOnnx: the layers' ONNX nodes in forward's order (each kind's <see cref="LayerKind.Onnx"/>), every
+        /// output in a local named after its layer, a block's through its own ExportOnnx.
+        /// </summary>
+        public void Onnx(string what)
+        {
+            W.Line($"/// <summary>Writes the {what}'s layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>")
+                .Open(OnnxExportSignature);
+            var locals = new NameAllocator(new[] { "graph", "inputs" });
+            var parameters = Parameters.Select(p => CSharpNames.Escape(locals.Allocate(p.TrimStart('@')))).ToArray();
+            for (var k = 0; k < parameters.Length; k++)
+            {
+                W.Line($"var {parameters[k]} = inputs[{k.ToString(CultureInfo.InvariantCulture)}];");
+            }
+            var values = new string[scope.Nodes.Count];
+            for (var i = 0; i < scope.Nodes.Count; i++)
+            {
+                var node = scope.Nodes[i];
+                var inputs = node.Inputs.Select(k => k < 0 ? parameters[-k - 1] : values[k]).ToList();
+                var local = CSharpNames.Escape(locals.Allocate(Identifier(node.Name)));
+                values[i] = local;
+                W.Line($"graph.Layer({CSharpNames.StringLiteral(node.Name)}, {CSharpNames.StringLiteral(node.IsBlock ? node.Block!.Name : node.Kind)});");
+                var expression = node.IsBlock
+                    ? $"graph.Block({CSharpNames.StringLiteral(node.Name)}, {This(i)}, {string.Join(", ", inputs)})"
+                    : LayerCatalog.Get(node.Kind).Onnx(node, fields[i] is null ? null : This(i), inputs);
+                W.Line($"var {local} = {expression}; // {node.Output}");
+                if (node.Activation is { } activation)
+                {
+                    W.Line($"{local} = {LayerCatalog.Get(activation.Kind).Onnx(activation, null, new[] { local })};");
+                }
+            }
+            W.Line($"return {(scope.Output < 0 ? parameters[-scope.Output - 1] : values[scope.Output])};").Close();
         }
 
         public void Regularization()

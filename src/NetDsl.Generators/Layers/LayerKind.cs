@@ -162,6 +162,13 @@ internal abstract class LayerKind
     public abstract string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs);
 
     /// <summary>
+    /// The C# expression that writes the layer's eval-mode ONNX nodes into the generated <c>ExportOnnx</c>'s
+    /// <c>graph</c> (<see cref="OnnxCode"/>) and whose value is the name of its output, given its module (null without
+    /// one) and the names of its inputs (locals: an expression may read each more than once).
+    /// </summary>
+    public abstract string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs);
+
+    /// <summary>
     /// The layer's output computed in place in its first input (<c>functional.relu(x, inplace: true)</c>,
     /// <c>a.add_(b)</c>), or null for a kind without an in-place form. The emitter uses it only where that input is a
     /// fresh output of this scope that nothing else reads and that its own backward does not need

@@ -139,14 +139,26 @@ public sealed class ShortcutAttribute : BlockAttribute { }
 public partial class SamePadding { }
 
 /// <summary>Space-to-depth by 2 (PyTorch's pixel_unshuffle) with a learned per-channel scale, written in TorchSharp.</summary>
-public sealed class SpaceToDepth : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+public sealed class SpaceToDepth : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>, NetDsl.Onnx.IOnnxExportable
 {
     private readonly TorchSharp.Modules.Parameter scale;
+    private readonly Shape input;
 
     public SpaceToDepth(Shape input) : base(nameof(SpaceToDepth))
     {
+        this.input = input;
         scale = new TorchSharp.Modules.Parameter(TorchSharp.torch.ones(input.Channels * 4, 1, 1));
         RegisterComponents();
+    }
+
+    /// <summary>A custom layer's own ONNX nodes: the same reshape, permutation and scale as its forward.</summary>
+    string NetDsl.Onnx.IOnnxExportable.ExportOnnx(NetDsl.Onnx.OnnxGraph graph, System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var (c, h, w) = (input.Channels, input.Height / 2, input.Width / 2);
+        var split = graph.Node("Reshape", new[] { inputs[0], graph.Longs(0, c, h, 2, w, 2) }, new[] { c, h, 2, w, 2 });
+        var moved = graph.Node("Transpose", new[] { split }, new[] { c, 2, 2, h, w }, NetDsl.Onnx.OnnxAttribute.Ints("perm", 0, 1, 3, 5, 2, 4));
+        var joined = graph.Node("Reshape", new[] { moved, graph.Longs(0, c * 4, h, w) }, new[] { c * 4, h, w });
+        return graph.Node("Mul", new[] { joined, graph.Parameter(scale, "scale") }, new[] { c * 4, h, w });
     }
 
     public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x)

@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// MnistBatchNormMlp: [N, 784] → [N, 10], 269,834 trainable parameters.
 /// </summary>
-partial class MnistBatchNormMlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class MnistBatchNormMlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Vector(784);
@@ -109,5 +109,30 @@ Activation memory per sample: 2.00 KiB inference, 6.04 KiB training";
     {
         var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
         return global::NetDsl.Regularizer.Sum(terms, this);
+    }
+
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("dense_1", "Dense");
+        var dense_1 = graph.Node("Gemm", new string?[] { input, graph.Parameter(this.dense_1.weight, "weight"), null }, new long[] { 256 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 256]
+        graph.Layer("batch_norm_1", "BatchNorm");
+        var batch_norm_1 = graph.Node("BatchNormalization", new string?[] { dense_1, graph.Parameter(this.batch_norm_1.weight!, "weight", new long[] { 256 }), graph.Parameter(this.batch_norm_1.bias!, "bias", new long[] { 256 }), graph.Parameter(this.batch_norm_1.running_mean!, "running_mean"), graph.Parameter(this.batch_norm_1.running_var!, "running_var") }, new long[] { 256 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 256]
+        graph.Layer("relu_1", "ReLU");
+        var relu_1 = graph.Node("Relu", new string?[] { batch_norm_1 }, new long[] { 256 }); // [N, 256]
+        graph.Layer("dropout_1", "Dropout");
+        var dropout_1 = graph.Node("Identity", new string?[] { relu_1 }, new long[] { 256 }); // [N, 256]
+        graph.Layer("dense_2", "Dense");
+        var dense_2 = graph.Node("Gemm", new string?[] { dropout_1, graph.Parameter(this.dense_2.weight, "weight"), null }, new long[] { 256 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 256]
+        graph.Layer("batch_norm_2", "BatchNorm");
+        var batch_norm_2 = graph.Node("BatchNormalization", new string?[] { dense_2, graph.Parameter(this.batch_norm_2.weight!, "weight", new long[] { 256 }), graph.Parameter(this.batch_norm_2.bias!, "bias", new long[] { 256 }), graph.Parameter(this.batch_norm_2.running_mean!, "running_mean"), graph.Parameter(this.batch_norm_2.running_var!, "running_var") }, new long[] { 256 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 256]
+        graph.Layer("relu_2", "ReLU");
+        var relu_2 = graph.Node("Relu", new string?[] { batch_norm_2 }, new long[] { 256 }); // [N, 256]
+        graph.Layer("dropout_2", "Dropout");
+        var dropout_2 = graph.Node("Identity", new string?[] { relu_2 }, new long[] { 256 }); // [N, 256]
+        graph.Layer("dense_3", "Dense");
+        var dense_3 = graph.Node("Gemm", new string?[] { dropout_2, graph.Parameter(this.dense_3.weight, "weight"), graph.Parameter(this.dense_3.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return dense_3;
     }
 }

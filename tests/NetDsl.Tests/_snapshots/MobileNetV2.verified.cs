@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// MobileNetV2: [N, 3, 224, 224] → [N, 10], 2,236,682 trainable parameters.
 /// </summary>
-partial class MobileNetV2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class MobileNetV2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(3, 224, 224);
@@ -235,9 +235,20 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("features", "MobileNetV2Features");
+        var features = graph.Block("features", this.features, input); // [N, 1280]
+        graph.Layer("classifier", "Dense");
+        var classifier = graph.Node("Gemm", new string?[] { features, graph.Parameter(this.classifier.weight, "weight"), graph.Parameter(this.classifier.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return classifier;
+    }
+
     /// <summary>MobileNetV2Features (from NetDsl.Samples.Models.MobileNetV2FeaturesAttribute) on [N, 3, 224, 224] → [N, 1280].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class MobileNetV2Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class MobileNetV2Features : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>stem_conv (Conv2D): [N, 3, 224, 224] → [N, 32, 112, 112], 864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d stem_conv;
@@ -359,11 +370,70 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("stem_conv", "Conv2D");
+            var stem_conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.stem_conv.weight, "weight"), null }, new long[] { 32, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 112, 112]
+            graph.Layer("stem_bn", "BatchNorm");
+            var stem_bn = graph.Node("BatchNormalization", new string?[] { stem_conv, graph.Parameter(this.stem_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.stem_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.stem_bn.running_mean!, "running_mean"), graph.Parameter(this.stem_bn.running_var!, "running_var") }, new long[] { 32, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 112, 112]
+            graph.Layer("stem_relu", "ReLU6");
+            var stem_relu = graph.Node("Clip", new string?[] { stem_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 32, 112, 112 }); // [N, 32, 112, 112]
+            graph.Layer("stem_depthwise", "DepthwiseConv2D");
+            var stem_depthwise = graph.Node("Conv", new string?[] { stem_relu, graph.Parameter(this.stem_depthwise.weight, "weight"), null }, new long[] { 32, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 32)); // [N, 32, 112, 112]
+            graph.Layer("stem_depthwise_bn", "BatchNorm");
+            var stem_depthwise_bn = graph.Node("BatchNormalization", new string?[] { stem_depthwise, graph.Parameter(this.stem_depthwise_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.stem_depthwise_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.stem_depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.stem_depthwise_bn.running_var!, "running_var") }, new long[] { 32, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 112, 112]
+            graph.Layer("stem_depthwise_relu", "ReLU6");
+            var stem_depthwise_relu = graph.Node("Clip", new string?[] { stem_depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 32, 112, 112 }); // [N, 32, 112, 112]
+            graph.Layer("stem_project", "Conv2D");
+            var stem_project = graph.Node("Conv", new string?[] { stem_depthwise_relu, graph.Parameter(this.stem_project.weight, "weight"), null }, new long[] { 16, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 112, 112]
+            graph.Layer("stem_project_bn", "BatchNorm");
+            var stem_project_bn = graph.Node("BatchNormalization", new string?[] { stem_project, graph.Parameter(this.stem_project_bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.stem_project_bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.stem_project_bn.running_mean!, "running_mean"), graph.Parameter(this.stem_project_bn.running_var!, "running_var") }, new long[] { 16, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 16, 112, 112]
+            graph.Layer("bottleneck_1", "Bottleneck");
+            var bottleneck_1 = graph.Block("bottleneck_1", this.bottleneck_1, stem_project_bn); // [N, 24, 56, 56]
+            graph.Layer("bottleneck_2", "Bottleneck");
+            var bottleneck_2 = graph.Block("bottleneck_2", this.bottleneck_2, bottleneck_1); // [N, 24, 56, 56]
+            graph.Layer("bottleneck_3", "Bottleneck");
+            var bottleneck_3 = graph.Block("bottleneck_3", this.bottleneck_3, bottleneck_2); // [N, 32, 28, 28]
+            graph.Layer("bottleneck_4", "Bottleneck");
+            var bottleneck_4 = graph.Block("bottleneck_4", this.bottleneck_4, bottleneck_3); // [N, 32, 28, 28]
+            graph.Layer("bottleneck_5", "Bottleneck");
+            var bottleneck_5 = graph.Block("bottleneck_5", this.bottleneck_5, bottleneck_4); // [N, 32, 28, 28]
+            graph.Layer("bottleneck_6", "Bottleneck");
+            var bottleneck_6 = graph.Block("bottleneck_6", this.bottleneck_6, bottleneck_5); // [N, 64, 14, 14]
+            graph.Layer("bottleneck_7", "Bottleneck");
+            var bottleneck_7 = graph.Block("bottleneck_7", this.bottleneck_7, bottleneck_6); // [N, 64, 14, 14]
+            graph.Layer("bottleneck_8", "Bottleneck");
+            var bottleneck_8 = graph.Block("bottleneck_8", this.bottleneck_8, bottleneck_7); // [N, 64, 14, 14]
+            graph.Layer("bottleneck_9", "Bottleneck");
+            var bottleneck_9 = graph.Block("bottleneck_9", this.bottleneck_9, bottleneck_8); // [N, 64, 14, 14]
+            graph.Layer("bottleneck_10", "Bottleneck");
+            var bottleneck_10 = graph.Block("bottleneck_10", this.bottleneck_10, bottleneck_9); // [N, 96, 14, 14]
+            graph.Layer("bottleneck_11", "Bottleneck");
+            var bottleneck_11 = graph.Block("bottleneck_11", this.bottleneck_11, bottleneck_10); // [N, 96, 14, 14]
+            graph.Layer("bottleneck_12", "Bottleneck");
+            var bottleneck_12 = graph.Block("bottleneck_12", this.bottleneck_12, bottleneck_11); // [N, 96, 14, 14]
+            graph.Layer("bottleneck_13", "Bottleneck");
+            var bottleneck_13 = graph.Block("bottleneck_13", this.bottleneck_13, bottleneck_12); // [N, 160, 7, 7]
+            graph.Layer("bottleneck_14", "Bottleneck");
+            var bottleneck_14 = graph.Block("bottleneck_14", this.bottleneck_14, bottleneck_13); // [N, 160, 7, 7]
+            graph.Layer("bottleneck_15", "Bottleneck");
+            var bottleneck_15 = graph.Block("bottleneck_15", this.bottleneck_15, bottleneck_14); // [N, 160, 7, 7]
+            graph.Layer("bottleneck_16", "Bottleneck");
+            var bottleneck_16 = graph.Block("bottleneck_16", this.bottleneck_16, bottleneck_15); // [N, 320, 7, 7]
+            graph.Layer("head", "Pointwise");
+            var head = graph.Block("head", this.head, bottleneck_16); // [N, 1280, 7, 7]
+            graph.Layer("pool", "GlobalAveragePooling2D");
+            var pool = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { head }, new long[] { 1280, 1, 1 }) }, new long[] { 1280 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 1280]
+            return pool;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 24, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 16, 112, 112] → [N, 24, 56, 56].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 16, 112, 112] → [N, 96, 112, 112], 1,728 trainable parameters, 192 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_2 expand;
@@ -412,11 +482,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 96, 112, 112]
+            graph.Layer("pad", "ZeroPadding2D");
+            var pad = graph.Node("Pad", new string?[] { expand, graph.Longs(0, 0, 0, 0, 0, 0, 1, 1) }, new long[] { 96, 113, 113 }); // [N, 96, 113, 113]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { pad, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 96, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 96)); // [N, 96, 56, 56]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 96 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 96 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 96, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 96, 56, 56]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 96, 56, 56 }); // [N, 96, 56, 56]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 24, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 24, 56, 56]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 24 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 24 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 24, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 24, 56, 56]
+            return project_bn;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 24, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 24, 56, 56] → [N, 24, 56, 56].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,744 trainable parameters, 288 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_3 expand;
@@ -465,11 +556,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 144, 56, 56]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 144, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 144)); // [N, 144, 56, 56]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 144 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 144 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 144, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 144, 56, 56]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 144, 56, 56 }); // [N, 144, 56, 56]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 24, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 24, 56, 56]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 24 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 24 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 24, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 24, 56, 56]
+            graph.Layer("shortcut", "Add");
+            var shortcut = graph.Node("Add", new string?[] { project_bn, input }, new long[] { 24, 56, 56 }); // [N, 24, 56, 56]
+            return shortcut;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 32, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 24, 56, 56] → [N, 32, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 24, 56, 56] → [N, 144, 56, 56], 3,744 trainable parameters, 288 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_3 expand;
@@ -518,11 +630,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 144, 56, 56]
+            graph.Layer("pad", "ZeroPadding2D");
+            var pad = graph.Node("Pad", new string?[] { expand, graph.Longs(0, 0, 0, 0, 0, 0, 1, 1) }, new long[] { 144, 57, 57 }); // [N, 144, 57, 57]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { pad, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 144, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 144)); // [N, 144, 28, 28]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 144 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 144 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 144, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 144, 28, 28]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 144, 28, 28 }); // [N, 144, 28, 28]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 28, 28]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 28, 28]
+            return project_bn;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 32, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 32, 28, 28] → [N, 32, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,528 trainable parameters, 384 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_4 expand;
@@ -571,11 +704,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 192, 28, 28]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 192, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 192)); // [N, 192, 28, 28]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 192 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 192 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 192, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 192, 28, 28]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 192, 28, 28 }); // [N, 192, 28, 28]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 28, 28]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 28, 28]
+            graph.Layer("shortcut", "Add");
+            var shortcut = graph.Node("Add", new string?[] { project_bn, input }, new long[] { 32, 28, 28 }); // [N, 32, 28, 28]
+            return shortcut;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 64, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 32, 28, 28] → [N, 64, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 32, 28, 28] → [N, 192, 28, 28], 6,528 trainable parameters, 384 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_4 expand;
@@ -624,11 +778,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 192, 28, 28]
+            graph.Layer("pad", "ZeroPadding2D");
+            var pad = graph.Node("Pad", new string?[] { expand, graph.Longs(0, 0, 0, 0, 0, 0, 1, 1) }, new long[] { 192, 29, 29 }); // [N, 192, 29, 29]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { pad, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 192, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 192)); // [N, 192, 14, 14]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 192 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 192 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 192, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 192, 14, 14]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 192, 14, 14 }); // [N, 192, 14, 14]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 64, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 14, 14]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 64 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 64 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 64, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 64, 14, 14]
+            return project_bn;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 64, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 64, 14, 14] → [N, 64, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 25,344 trainable parameters, 768 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_5 expand;
@@ -677,11 +852,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 384, 14, 14]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 384)); // [N, 384, 14, 14]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 384 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 384 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 384, 14, 14]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 384, 14, 14 }); // [N, 384, 14, 14]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 64, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 14, 14]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 64 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 64 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 64, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 64, 14, 14]
+            graph.Layer("shortcut", "Add");
+            var shortcut = graph.Node("Add", new string?[] { project_bn, input }, new long[] { 64, 14, 14 }); // [N, 64, 14, 14]
+            return shortcut;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 96, strides: 1, shortcut: false, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 64, 14, 14] → [N, 96, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 64, 14, 14] → [N, 384, 14, 14], 25,344 trainable parameters, 768 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_5 expand;
@@ -729,11 +925,30 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 384, 14, 14]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 384)); // [N, 384, 14, 14]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 384 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 384 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 384, 14, 14]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 384, 14, 14 }); // [N, 384, 14, 14]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 96, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 96, 14, 14]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 96 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 96 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 96, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 96, 14, 14]
+            return project_bn;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 96, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 96, 14, 14] → [N, 96, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 56,448 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_6 expand;
@@ -782,11 +997,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 576, 14, 14]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 576, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 576)); // [N, 576, 14, 14]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 576 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 576 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 576, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 576, 14, 14]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 576, 14, 14 }); // [N, 576, 14, 14]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 96, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 96, 14, 14]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 96 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 96 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 96, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 96, 14, 14]
+            graph.Layer("shortcut", "Add");
+            var shortcut = graph.Node("Add", new string?[] { project_bn, input }, new long[] { 96, 14, 14 }); // [N, 96, 14, 14]
+            return shortcut;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 160, strides: 2, shortcut: false, zeroPad: true) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 96, 14, 14] → [N, 160, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 96, 14, 14] → [N, 576, 14, 14], 56,448 trainable parameters, 1,152 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_6 expand;
@@ -835,11 +1071,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 576, 14, 14]
+            graph.Layer("pad", "ZeroPadding2D");
+            var pad = graph.Node("Pad", new string?[] { expand, graph.Longs(0, 0, 0, 0, 0, 0, 1, 1) }, new long[] { 576, 15, 15 }); // [N, 576, 15, 15]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { pad, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 576, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 576)); // [N, 576, 7, 7]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 576 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 576 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 576, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 576, 7, 7]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 576, 7, 7 }); // [N, 576, 7, 7]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 160, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 160, 7, 7]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 160 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 160 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 160, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 160, 7, 7]
+            return project_bn;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 160, strides: 1, shortcut: true, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 160, 7, 7] → [N, 160, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 155,520 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_7 expand;
@@ -888,11 +1145,32 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 960, 7, 7]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 960)); // [N, 960, 7, 7]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 960 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 960 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 960, 7, 7]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 960, 7, 7 }); // [N, 960, 7, 7]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 160, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 160, 7, 7]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 160 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 160 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 160, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 160, 7, 7]
+            graph.Layer("shortcut", "Add");
+            var shortcut = graph.Node("Add", new string?[] { project_bn, input }, new long[] { 160, 7, 7 }); // [N, 160, 7, 7]
+            return shortcut;
+        }
     }
 
     /// <summary>Bottleneck(outChannels: 320, strides: 1, shortcut: false, zeroPad: false) (from NetDsl.Samples.Models.BottleneckAttribute) on [N, 160, 7, 7] → [N, 320, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Bottleneck_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Bottleneck_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>expand (Pointwise): [N, 160, 7, 7] → [N, 960, 7, 7], 155,520 trainable parameters, 1,920 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.MobileNetV2.Pointwise_7 expand;
@@ -940,11 +1218,30 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("expand", "Pointwise");
+            var expand = graph.Block("expand", this.expand, input); // [N, 960, 7, 7]
+            graph.Layer("depthwise", "DepthwiseConv2D");
+            var depthwise = graph.Node("Conv", new string?[] { expand, graph.Parameter(this.depthwise.weight, "weight"), null }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 960)); // [N, 960, 7, 7]
+            graph.Layer("depthwise_bn", "BatchNorm");
+            var depthwise_bn = graph.Node("BatchNormalization", new string?[] { depthwise, graph.Parameter(this.depthwise_bn.weight!, "weight", new long[] { 960 }), graph.Parameter(this.depthwise_bn.bias!, "bias", new long[] { 960 }), graph.Parameter(this.depthwise_bn.running_mean!, "running_mean"), graph.Parameter(this.depthwise_bn.running_var!, "running_var") }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 960, 7, 7]
+            graph.Layer("depthwise_relu", "ReLU6");
+            var depthwise_relu = graph.Node("Clip", new string?[] { depthwise_bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 960, 7, 7 }); // [N, 960, 7, 7]
+            graph.Layer("project", "Conv2D");
+            var project = graph.Node("Conv", new string?[] { depthwise_relu, graph.Parameter(this.project.weight, "weight"), null }, new long[] { 320, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 320, 7, 7]
+            graph.Layer("project_bn", "BatchNorm");
+            var project_bn = graph.Node("BatchNormalization", new string?[] { project, graph.Parameter(this.project_bn.weight!, "weight", new long[] { 320 }), graph.Parameter(this.project_bn.bias!, "bias", new long[] { 320 }), graph.Parameter(this.project_bn.running_mean!, "running_mean"), graph.Parameter(this.project_bn.running_var!, "running_var") }, new long[] { 320, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 320, 7, 7]
+            return project_bn;
+        }
     }
 
     /// <summary>Pointwise(filters: 1280) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 320, 7, 7] → [N, 1280, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 320, 7, 7] → [N, 1280, 7, 7], 409,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -980,11 +1277,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 1280, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 1280, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 1280 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 1280 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 1280, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 1280, 7, 7]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 1280, 7, 7 }); // [N, 1280, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 96) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 16, 112, 112] → [N, 96, 112, 112].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 16, 112, 112] → [N, 96, 112, 112], 1,536 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1020,11 +1330,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 96, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 96, 112, 112]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 96 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 96 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 96, 112, 112 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 96, 112, 112]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 96, 112, 112 }); // [N, 96, 112, 112]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 144) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 24, 56, 56] → [N, 144, 56, 56].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 24, 56, 56] → [N, 144, 56, 56], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1060,11 +1383,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 144, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 144, 56, 56]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 144 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 144 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 144, 56, 56 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 144, 56, 56]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 144, 56, 56 }); // [N, 144, 56, 56]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 192) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 32, 28, 28] → [N, 192, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 32, 28, 28] → [N, 192, 28, 28], 6,144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1100,11 +1436,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 192, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 192, 28, 28]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 192 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 192 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 192, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 192, 28, 28]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 192, 28, 28 }); // [N, 192, 28, 28]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 384) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 64, 14, 14] → [N, 384, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 64, 14, 14] → [N, 384, 14, 14], 24,576 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1140,11 +1489,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 384, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 384 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 384 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 384, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 384, 14, 14]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 384, 14, 14 }); // [N, 384, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 576) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 96, 14, 14] → [N, 576, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 96, 14, 14] → [N, 576, 14, 14], 55,296 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1180,11 +1542,24 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 576, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 576, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 576 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 576 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 576, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 576, 14, 14]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 576, 14, 14 }); // [N, 576, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>Pointwise(filters: 960) (from NetDsl.Samples.Models.PointwiseAttribute) on [N, 160, 7, 7] → [N, 960, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Pointwise_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Pointwise_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 160, 7, 7] → [N, 960, 7, 7], 153,600 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1219,6 +1594,19 @@ Activation memory per sample: 10.0 MiB inference, 58.5 MiB training";
         {
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 960, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 960 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 960 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 960, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 960, 7, 7]
+            graph.Layer("relu", "ReLU6");
+            var relu = graph.Node("Clip", new string?[] { bn, graph.Scalar(0.0), graph.Scalar(6.0) }, new long[] { 960, 7, 7 }); // [N, 960, 7, 7]
+            return relu;
         }
     }
 }

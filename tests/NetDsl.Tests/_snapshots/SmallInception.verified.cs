@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// SmallInception: [N, 1, 28, 28] → [N, 10], 40,898 trainable parameters.
 /// </summary>
-partial class SmallInception : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class SmallInception : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(1, 28, 28);
@@ -162,9 +162,32 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("stem", "ConvBn");
+        var stem = graph.Block("stem", this.stem, input); // [N, 32, 28, 28]
+        graph.Layer("stem_pool", "MaxPooling2D");
+        var stem_pool = graph.Node("MaxPool", new string?[] { stem }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 32, 14, 14]
+        graph.Layer("inception1", "Inception");
+        var inception1 = graph.Block("inception1", this.inception1, stem_pool); // [N, 56, 14, 14]
+        graph.Layer("inception2", "Inception");
+        var inception2 = graph.Block("inception2", this.inception2, inception1); // [N, 80, 14, 14]
+        graph.Layer("pool", "MaxPooling2D");
+        var pool = graph.Node("MaxPool", new string?[] { inception2 }, new long[] { 80, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 80, 7, 7]
+        graph.Layer("inception3", "Inception");
+        var inception3 = graph.Block("inception3", this.inception3, pool); // [N, 112, 7, 7]
+        graph.Layer("gap", "GlobalAveragePooling2D");
+        var gap = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { inception3 }, new long[] { 112, 1, 1 }) }, new long[] { 112 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 112]
+        graph.Layer("fc", "Dense");
+        var fc = graph.Node("Gemm", new string?[] { gap, graph.Parameter(this.fc.weight, "weight"), graph.Parameter(this.fc.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return fc;
+    }
+
     /// <summary>ConvBn(filters: 32, kernel: 3) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 1, 28, 28] → [N, 32, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 1, 28, 28] → [N, 32, 28, 28], 288 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -200,11 +223,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 28, 28]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 28, 28]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 32, 28, 28 }); // [N, 32, 28, 28]
+            return relu;
+        }
     }
 
     /// <summary>Inception(c1: 16, c3reduce: 16, c3: 24, c5reduce: 4, c5: 8, pool: 8) (from NetDsl.Samples.Models.InceptionAttribute) on [N, 32, 14, 14] → [N, 56, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Inception : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Inception : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>branch1 (ConvBn): [N, 32, 14, 14] → [N, 16, 14, 14], 544 trainable parameters, 32 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_2 branch1;
@@ -257,11 +293,34 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("branch1", "ConvBn");
+            var branch1 = graph.Block("branch1", this.branch1, input); // [N, 16, 14, 14]
+            graph.Layer("branch2_reduce", "ConvBn");
+            var branch2_reduce = graph.Block("branch2_reduce", this.branch2_reduce, input); // [N, 16, 14, 14]
+            graph.Layer("branch2", "ConvBn");
+            var branch2 = graph.Block("branch2", this.branch2, branch2_reduce); // [N, 24, 14, 14]
+            graph.Layer("branch3_reduce", "ConvBn");
+            var branch3_reduce = graph.Block("branch3_reduce", this.branch3_reduce, input); // [N, 4, 14, 14]
+            graph.Layer("branch3", "ConvBn");
+            var branch3 = graph.Block("branch3", this.branch3, branch3_reduce); // [N, 8, 14, 14]
+            graph.Layer("branch4_pool", "MaxPooling2D");
+            var branch4_pool = graph.Node("MaxPool", new string?[] { input }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 32, 14, 14]
+            graph.Layer("branch4", "ConvBn");
+            var branch4 = graph.Block("branch4", this.branch4, branch4_pool); // [N, 8, 14, 14]
+            graph.Layer("concat", "Concatenate");
+            var concat = graph.Node("Concat", new string?[] { branch1, branch2, branch3, branch4 }, new long[] { 56, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 56, 14, 14]
+            return concat;
+        }
     }
 
     /// <summary>Inception(c1: 24, c3reduce: 24, c3: 32, c5reduce: 8, c5: 12, pool: 12) (from NetDsl.Samples.Models.InceptionAttribute) on [N, 56, 14, 14] → [N, 80, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Inception_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Inception_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>branch1 (ConvBn): [N, 56, 14, 14] → [N, 24, 14, 14], 1,392 trainable parameters, 48 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_7 branch1;
@@ -314,11 +373,34 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("branch1", "ConvBn");
+            var branch1 = graph.Block("branch1", this.branch1, input); // [N, 24, 14, 14]
+            graph.Layer("branch2_reduce", "ConvBn");
+            var branch2_reduce = graph.Block("branch2_reduce", this.branch2_reduce, input); // [N, 24, 14, 14]
+            graph.Layer("branch2", "ConvBn");
+            var branch2 = graph.Block("branch2", this.branch2, branch2_reduce); // [N, 32, 14, 14]
+            graph.Layer("branch3_reduce", "ConvBn");
+            var branch3_reduce = graph.Block("branch3_reduce", this.branch3_reduce, input); // [N, 8, 14, 14]
+            graph.Layer("branch3", "ConvBn");
+            var branch3 = graph.Block("branch3", this.branch3, branch3_reduce); // [N, 12, 14, 14]
+            graph.Layer("branch4_pool", "MaxPooling2D");
+            var branch4_pool = graph.Node("MaxPool", new string?[] { input }, new long[] { 56, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 56, 14, 14]
+            graph.Layer("branch4", "ConvBn");
+            var branch4 = graph.Block("branch4", this.branch4, branch4_pool); // [N, 12, 14, 14]
+            graph.Layer("concat", "Concatenate");
+            var concat = graph.Node("Concat", new string?[] { branch1, branch2, branch3, branch4 }, new long[] { 80, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 80, 14, 14]
+            return concat;
+        }
     }
 
     /// <summary>Inception(c1: 32, c3reduce: 24, c3: 48, c5reduce: 8, c5: 16, pool: 16) (from NetDsl.Samples.Models.InceptionAttribute) on [N, 80, 7, 7] → [N, 112, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class Inception_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class Inception_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>branch1 (ConvBn): [N, 80, 7, 7] → [N, 32, 7, 7], 2,624 trainable parameters, 64 non-trainable.</summary>
         private readonly global::NetDsl.Samples.Models.SmallInception.ConvBn_12 branch1;
@@ -371,11 +453,34 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("branch1", "ConvBn");
+            var branch1 = graph.Block("branch1", this.branch1, input); // [N, 32, 7, 7]
+            graph.Layer("branch2_reduce", "ConvBn");
+            var branch2_reduce = graph.Block("branch2_reduce", this.branch2_reduce, input); // [N, 24, 7, 7]
+            graph.Layer("branch2", "ConvBn");
+            var branch2 = graph.Block("branch2", this.branch2, branch2_reduce); // [N, 48, 7, 7]
+            graph.Layer("branch3_reduce", "ConvBn");
+            var branch3_reduce = graph.Block("branch3_reduce", this.branch3_reduce, input); // [N, 8, 7, 7]
+            graph.Layer("branch3", "ConvBn");
+            var branch3 = graph.Block("branch3", this.branch3, branch3_reduce); // [N, 16, 7, 7]
+            graph.Layer("branch4_pool", "MaxPooling2D");
+            var branch4_pool = graph.Node("MaxPool", new string?[] { input }, new long[] { 80, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 80, 7, 7]
+            graph.Layer("branch4", "ConvBn");
+            var branch4 = graph.Block("branch4", this.branch4, branch4_pool); // [N, 16, 7, 7]
+            graph.Layer("concat", "Concatenate");
+            var concat = graph.Node("Concat", new string?[] { branch1, branch2, branch3, branch4 }, new long[] { 112, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 112, 7, 7]
+            return concat;
+        }
     }
 
     /// <summary>ConvBn(filters: 16, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 32, 14, 14] → [N, 16, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 16, 14, 14], 512 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -411,11 +516,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 16, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 16, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 16, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 16, 14, 14 }); // [N, 16, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 24, kernel: 3) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 16, 14, 14] → [N, 24, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 16, 14, 14] → [N, 24, 14, 14], 3,456 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -451,11 +569,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 24, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 24, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 24 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 24 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 24, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 24, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 24, 14, 14 }); // [N, 24, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 4, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 32, 14, 14] → [N, 4, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 4, 14, 14], 128 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -491,11 +622,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 4, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 4, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 4 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 4 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 4, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 4, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 4, 14, 14 }); // [N, 4, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 8, kernel: 5) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 4, 14, 14] → [N, 8, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 4, 14, 14] → [N, 8, 14, 14], 800 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -531,11 +675,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 5, 5), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 2, 2, 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 8, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 8 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 8 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 8, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 8, 14, 14 }); // [N, 8, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 8, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 32, 14, 14] → [N, 8, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_6 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 32, 14, 14] → [N, 8, 14, 14], 256 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -571,11 +728,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 8, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 8 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 8 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 8, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 8, 14, 14 }); // [N, 8, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 24, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 56, 14, 14] → [N, 24, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_7 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 24, 14, 14], 1,344 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -611,11 +781,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 24, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 24, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 24 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 24 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 24, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 24, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 24, 14, 14 }); // [N, 24, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 32, kernel: 3) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 24, 14, 14] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_8 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 24, 14, 14] → [N, 32, 14, 14], 6,912 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -651,11 +834,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 8, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 56, 14, 14] → [N, 8, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_9 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 8, 14, 14], 448 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -691,11 +887,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 8, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 8 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 8 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 8, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 8, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 8, 14, 14 }); // [N, 8, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 12, kernel: 5) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 8, 14, 14] → [N, 12, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_10 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 8, 14, 14] → [N, 12, 14, 14], 2,400 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -731,11 +940,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 12, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 5, 5), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 2, 2, 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 12, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 12 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 12 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 12, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 12, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 12, 14, 14 }); // [N, 12, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 12, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 56, 14, 14] → [N, 12, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_11 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 56, 14, 14] → [N, 12, 14, 14], 672 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -771,11 +993,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 12, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 12, 14, 14]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 12 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 12 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 12, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 12, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 12, 14, 14 }); // [N, 12, 14, 14]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 32, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 80, 7, 7] → [N, 32, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_12 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_12 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 32, 7, 7], 2,560 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -811,11 +1046,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 32, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 32, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 32, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 32, 7, 7 }); // [N, 32, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 24, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 80, 7, 7] → [N, 24, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_13 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_13 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 24, 7, 7], 1,920 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -851,11 +1099,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 24, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 24, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 24 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 24 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 24, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 24, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 24, 7, 7 }); // [N, 24, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 48, kernel: 3) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 24, 7, 7] → [N, 48, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_14 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_14 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 24, 7, 7] → [N, 48, 7, 7], 10,368 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -891,11 +1152,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 48, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 48, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 48 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 48 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 48, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 48, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 48, 7, 7 }); // [N, 48, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 8, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 80, 7, 7] → [N, 8, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_15 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_15 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 8, 7, 7], 640 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -931,11 +1205,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 8, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 8, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 8 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 8 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 8, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 8, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 8, 7, 7 }); // [N, 8, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 16, kernel: 5) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 8, 7, 7] → [N, 16, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_16 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_16 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 8, 7, 7] → [N, 16, 7, 7], 3,200 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -971,11 +1258,24 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 16, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 5, 5), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 2, 2, 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 16, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 16, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 16, 7, 7 }); // [N, 16, 7, 7]
+            return relu;
+        }
     }
 
     /// <summary>ConvBn(filters: 16, kernel: 1) (from NetDsl.Samples.Models.ConvBnAttribute) on [N, 80, 7, 7] → [N, 16, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class ConvBn_17 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class ConvBn_17 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv (Conv2D): [N, 80, 7, 7] → [N, 16, 7, 7], 1,280 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv;
@@ -1010,6 +1310,19 @@ Activation memory per sample: 196.0 KiB inference, 787.5 KiB training";
         {
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv", "Conv2D");
+            var conv = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv.weight, "weight"), null }, new long[] { 16, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 7, 7]
+            graph.Layer("bn", "BatchNorm");
+            var bn = graph.Node("BatchNormalization", new string?[] { conv, graph.Parameter(this.bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn.running_mean!, "running_mean"), graph.Parameter(this.bn.running_var!, "running_var") }, new long[] { 16, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 0.001)); // [N, 16, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn }, new long[] { 16, 7, 7 }); // [N, 16, 7, 7]
+            return relu;
         }
     }
 }

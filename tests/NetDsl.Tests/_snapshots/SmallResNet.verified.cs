@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// SmallResNet: [N, 1, 28, 28] → [N, 10], 174,970 trainable parameters.
 /// </summary>
-partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class SmallResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(1, 28, 28);
@@ -149,9 +149,32 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("stem", "Conv2D");
+        var stem = graph.Node("Conv", new string?[] { input, graph.Parameter(this.stem.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+        graph.Layer("stem_bn", "BatchNorm");
+        var stem_bn = graph.Node("BatchNormalization", new string?[] { stem, graph.Parameter(this.stem_bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.stem_bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.stem_bn.running_mean!, "running_mean"), graph.Parameter(this.stem_bn.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+        graph.Layer("stem_relu", "ReLU");
+        var stem_relu = graph.Node("Relu", new string?[] { stem_bn }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+        graph.Layer("layer1", "BasicBlockSequence");
+        var layer1 = graph.Block("layer1", this.layer1, stem_relu); // [N, 16, 28, 28]
+        graph.Layer("layer2", "BasicBlockSequence");
+        var layer2 = graph.Block("layer2", this.layer2, layer1); // [N, 32, 14, 14]
+        graph.Layer("layer3", "BasicBlockSequence");
+        var layer3 = graph.Block("layer3", this.layer3, layer2); // [N, 64, 7, 7]
+        graph.Layer("pool", "GlobalAveragePooling2D");
+        var pool = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { layer3 }, new long[] { 64, 1, 1 }) }, new long[] { 64 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 64]
+        graph.Layer("fc", "Dense");
+        var fc = graph.Node("Gemm", new string?[] { pool, graph.Parameter(this.fc.weight, "weight"), graph.Parameter(this.fc.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return fc;
+    }
+
     /// <summary>BasicBlockSequence(repeat: 2) on [N, 16, 28, 28] → [N, 16, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlockSequence : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlockSequence : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>0 (BasicBlock): [N, 16, 28, 28] → [N, 16, 28, 28], 4,672 trainable parameters, 64 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
@@ -188,11 +211,22 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("0", "BasicBlock");
+            var _0 = graph.Block("0", this._0, input); // [N, 16, 28, 28]
+            graph.Layer("1", "BasicBlock");
+            var _1 = graph.Block("1", this._1, _0); // [N, 16, 28, 28]
+            return _1;
+        }
     }
 
     /// <summary>BasicBlockSequence(repeat: 2) on [N, 16, 28, 28] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlockSequence_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlockSequence_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>0 (BasicBlock): [N, 16, 28, 28] → [N, 32, 14, 14], 14,528 trainable parameters, 192 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
@@ -229,11 +263,22 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("0", "BasicBlock");
+            var _0 = graph.Block("0", this._0, input); // [N, 32, 14, 14]
+            graph.Layer("1", "BasicBlock");
+            var _1 = graph.Block("1", this._1, _0); // [N, 32, 14, 14]
+            return _1;
+        }
     }
 
     /// <summary>BasicBlockSequence(repeat: 2) on [N, 32, 14, 14] → [N, 64, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlockSequence_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlockSequence_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>0 (BasicBlock): [N, 32, 14, 14] → [N, 64, 7, 7], 57,728 trainable parameters, 384 non-trainable.</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
@@ -270,11 +315,22 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("0", "BasicBlock");
+            var _0 = graph.Block("0", this._0, input); // [N, 64, 7, 7]
+            graph.Layer("1", "BasicBlock");
+            var _1 = graph.Block("1", this._1, _0); // [N, 64, 7, 7]
+            return _1;
+        }
     }
 
     /// <summary>BasicBlock(filters: 16, strides: 1) (from NetDsl.Samples.Models.BasicBlockAttribute) on [N, 16, 28, 28] → [N, 16, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -320,11 +376,32 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { bn2, input }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            return @out;
+        }
     }
 
     /// <summary>BasicBlock(filters: 32, strides: 2) (from NetDsl.Samples.Models.BasicBlockAttribute) on [N, 16, 28, 28] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -378,11 +455,36 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("downsample", "Conv2D");
+            var downsample = graph.Node("Conv", new string?[] { input, graph.Parameter(this.downsample.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("downsample_bn", "BatchNorm");
+            var downsample_bn = graph.Node("BatchNormalization", new string?[] { downsample, graph.Parameter(this.downsample_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.downsample_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.downsample_bn.running_mean!, "running_mean"), graph.Parameter(this.downsample_bn.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { bn2, downsample_bn }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return @out;
+        }
     }
 
     /// <summary>BasicBlock(filters: 32, strides: 1) (from NetDsl.Samples.Models.BasicBlockAttribute) on [N, 32, 14, 14] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 32, 14, 14], 9,216 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -428,11 +530,32 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { bn2, input }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return @out;
+        }
     }
 
     /// <summary>BasicBlock(filters: 64, strides: 2) (from NetDsl.Samples.Models.BasicBlockAttribute) on [N, 32, 14, 14] → [N, 64, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlock_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlock_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -486,11 +609,36 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("downsample", "Conv2D");
+            var downsample = graph.Node("Conv", new string?[] { input, graph.Parameter(this.downsample.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("downsample_bn", "BatchNorm");
+            var downsample_bn = graph.Node("BatchNormalization", new string?[] { downsample, graph.Parameter(this.downsample_bn.weight!, "weight", new long[] { 64 }), graph.Parameter(this.downsample_bn.bias!, "bias", new long[] { 64 }), graph.Parameter(this.downsample_bn.running_mean!, "running_mean"), graph.Parameter(this.downsample_bn.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { bn2, downsample_bn }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            return @out;
+        }
     }
 
     /// <summary>BasicBlock(filters: 64, strides: 1) (from NetDsl.Samples.Models.BasicBlockAttribute) on [N, 64, 7, 7] → [N, 64, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class BasicBlock_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class BasicBlock_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 64, 7, 7] → [N, 64, 7, 7], 36,864 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -535,6 +683,27 @@ Activation memory per sample: 196.0 KiB inference, 857.8 KiB training";
         {
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { bn2, input }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            return @out;
         }
     }
 }

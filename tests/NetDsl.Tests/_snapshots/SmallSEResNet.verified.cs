@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// SmallSEResNet: [N, 1, 28, 28] → [N, 10], 80,582 trainable parameters.
 /// </summary>
-partial class SmallSEResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class SmallSEResNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(1, 28, 28);
@@ -149,9 +149,32 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("stem", "Conv2D");
+        var stem = graph.Node("Conv", new string?[] { input, graph.Parameter(this.stem.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+        graph.Layer("stem_bn", "BatchNorm");
+        var stem_bn = graph.Node("BatchNormalization", new string?[] { stem, graph.Parameter(this.stem_bn.weight!, "weight", new long[] { 16 }), graph.Parameter(this.stem_bn.bias!, "bias", new long[] { 16 }), graph.Parameter(this.stem_bn.running_mean!, "running_mean"), graph.Parameter(this.stem_bn.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+        graph.Layer("stem_relu", "ReLU");
+        var stem_relu = graph.Node("Relu", new string?[] { stem_bn }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+        graph.Layer("block1", "SEBasicBlock");
+        var block1 = graph.Block("block1", this.block1, stem_relu); // [N, 16, 28, 28]
+        graph.Layer("block2", "SEBasicBlock");
+        var block2 = graph.Block("block2", this.block2, block1); // [N, 32, 14, 14]
+        graph.Layer("block3", "SEBasicBlock");
+        var block3 = graph.Block("block3", this.block3, block2); // [N, 64, 7, 7]
+        graph.Layer("pool", "GlobalAveragePooling2D");
+        var pool = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { block3 }, new long[] { 64, 1, 1 }) }, new long[] { 64 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 64]
+        graph.Layer("fc", "Dense");
+        var fc = graph.Node("Gemm", new string?[] { pool, graph.Parameter(this.fc.weight, "weight"), graph.Parameter(this.fc.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return fc;
+    }
+
     /// <summary>SEBasicBlock(filters: 16, strides: 1, reduction: 4) (from NetDsl.Samples.Models.SEBasicBlockAttribute) on [N, 16, 28, 28] → [N, 16, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class SEBasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class SEBasicBlock : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 16, 28, 28], 2,304 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -210,11 +233,46 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("squeeze", "GlobalAveragePooling2D");
+            var squeeze = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { bn2 }, new long[] { 16, 1, 1 }) }, new long[] { 16 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 16]
+            graph.Layer("fc1", "Dense");
+            var fc1 = graph.Node("Gemm", new string?[] { squeeze, graph.Parameter(this.fc1.weight, "weight"), graph.Parameter(this.fc1.bias, "bias") }, new long[] { 4 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 4]
+            graph.Layer("fc1_relu", "ReLU");
+            var fc1_relu = graph.Node("Relu", new string?[] { fc1 }, new long[] { 4 }); // [N, 4]
+            graph.Layer("fc2", "Dense");
+            var fc2 = graph.Node("Gemm", new string?[] { fc1_relu, graph.Parameter(this.fc2.weight, "weight"), graph.Parameter(this.fc2.bias, "bias") }, new long[] { 16 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 16]
+            graph.Layer("gate", "Sigmoid");
+            var gate = graph.Node("Sigmoid", new string?[] { fc2 }, new long[] { 16 }); // [N, 16]
+            graph.Layer("gate_map", "Reshape");
+            var gate_map = graph.Node("Reshape", new string?[] { gate, graph.Longs(0, 16, 1, 1) }, new long[] { 16, 1, 1 }); // [N, 16, 1, 1]
+            graph.Layer("scale", "Multiply");
+            var scale = graph.Node("Mul", new string?[] { bn2, gate_map }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { scale, input }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            return @out;
+        }
     }
 
     /// <summary>SEBasicBlock(filters: 32, strides: 2, reduction: 4) (from NetDsl.Samples.Models.SEBasicBlockAttribute) on [N, 16, 28, 28] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class SEBasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class SEBasicBlock_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 16, 28, 28] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -281,11 +339,50 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("squeeze", "GlobalAveragePooling2D");
+            var squeeze = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { bn2 }, new long[] { 32, 1, 1 }) }, new long[] { 32 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 32]
+            graph.Layer("fc1", "Dense");
+            var fc1 = graph.Node("Gemm", new string?[] { squeeze, graph.Parameter(this.fc1.weight, "weight"), graph.Parameter(this.fc1.bias, "bias") }, new long[] { 8 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 8]
+            graph.Layer("fc1_relu", "ReLU");
+            var fc1_relu = graph.Node("Relu", new string?[] { fc1 }, new long[] { 8 }); // [N, 8]
+            graph.Layer("fc2", "Dense");
+            var fc2 = graph.Node("Gemm", new string?[] { fc1_relu, graph.Parameter(this.fc2.weight, "weight"), graph.Parameter(this.fc2.bias, "bias") }, new long[] { 32 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 32]
+            graph.Layer("gate", "Sigmoid");
+            var gate = graph.Node("Sigmoid", new string?[] { fc2 }, new long[] { 32 }); // [N, 32]
+            graph.Layer("gate_map", "Reshape");
+            var gate_map = graph.Node("Reshape", new string?[] { gate, graph.Longs(0, 32, 1, 1) }, new long[] { 32, 1, 1 }); // [N, 32, 1, 1]
+            graph.Layer("scale", "Multiply");
+            var scale = graph.Node("Mul", new string?[] { bn2, gate_map }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("downsample", "Conv2D");
+            var downsample = graph.Node("Conv", new string?[] { input, graph.Parameter(this.downsample.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("downsample_bn", "BatchNorm");
+            var downsample_bn = graph.Node("BatchNormalization", new string?[] { downsample, graph.Parameter(this.downsample_bn.weight!, "weight", new long[] { 32 }), graph.Parameter(this.downsample_bn.bias!, "bias", new long[] { 32 }), graph.Parameter(this.downsample_bn.running_mean!, "running_mean"), graph.Parameter(this.downsample_bn.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { scale, downsample_bn }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return @out;
+        }
     }
 
     /// <summary>SEBasicBlock(filters: 64, strides: 2, reduction: 4) (from NetDsl.Samples.Models.SEBasicBlockAttribute) on [N, 32, 14, 14] → [N, 64, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class SEBasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class SEBasicBlock_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 32, 14, 14] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -351,6 +448,45 @@ Activation memory per sample: 147.1 KiB inference, 651.4 KiB training";
         {
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("relu", "ReLU");
+            var relu = graph.Node("Relu", new string?[] { bn1 }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("squeeze", "GlobalAveragePooling2D");
+            var squeeze = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { bn2 }, new long[] { 64, 1, 1 }) }, new long[] { 64 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 64]
+            graph.Layer("fc1", "Dense");
+            var fc1 = graph.Node("Gemm", new string?[] { squeeze, graph.Parameter(this.fc1.weight, "weight"), graph.Parameter(this.fc1.bias, "bias") }, new long[] { 16 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 16]
+            graph.Layer("fc1_relu", "ReLU");
+            var fc1_relu = graph.Node("Relu", new string?[] { fc1 }, new long[] { 16 }); // [N, 16]
+            graph.Layer("fc2", "Dense");
+            var fc2 = graph.Node("Gemm", new string?[] { fc1_relu, graph.Parameter(this.fc2.weight, "weight"), graph.Parameter(this.fc2.bias, "bias") }, new long[] { 64 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 64]
+            graph.Layer("gate", "Sigmoid");
+            var gate = graph.Node("Sigmoid", new string?[] { fc2 }, new long[] { 64 }); // [N, 64]
+            graph.Layer("gate_map", "Reshape");
+            var gate_map = graph.Node("Reshape", new string?[] { gate, graph.Longs(0, 64, 1, 1) }, new long[] { 64, 1, 1 }); // [N, 64, 1, 1]
+            graph.Layer("scale", "Multiply");
+            var scale = graph.Node("Mul", new string?[] { bn2, gate_map }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("downsample", "Conv2D");
+            var downsample = graph.Node("Conv", new string?[] { input, graph.Parameter(this.downsample.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("downsample_bn", "BatchNorm");
+            var downsample_bn = graph.Node("BatchNormalization", new string?[] { downsample, graph.Parameter(this.downsample_bn.weight!, "weight", new long[] { 64 }), graph.Parameter(this.downsample_bn.bias!, "bias", new long[] { 64 }), graph.Parameter(this.downsample_bn.running_mean!, "running_mean"), graph.Parameter(this.downsample_bn.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("add", "Add");
+            var add = graph.Node("Add", new string?[] { scale, downsample_bn }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("out", "ReLU");
+            var @out = graph.Node("Relu", new string?[] { add }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            return @out;
         }
     }
 }

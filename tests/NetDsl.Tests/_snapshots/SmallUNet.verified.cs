@@ -7,7 +7,7 @@ namespace NetDsl.Samples.Models;
 /// <summary>
 /// SmallUNet: [N, 1, 28, 28] → [N, 10], 117,226 trainable parameters.
 /// </summary>
-partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+partial class SmallUNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
 {
     /// <summary>Shape of one input sample (the batch dimension is free).</summary>
     public static global::NetDsl.Shape InputShape { get; } = global::NetDsl.Shape.Image(1, 28, 28);
@@ -147,9 +147,42 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
         return global::NetDsl.Regularizer.Sum(terms, this);
     }
 
+    /// <summary>Writes the network's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+    string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+    {
+        var input = inputs[0];
+        graph.Layer("enc1", "DoubleConv");
+        var enc1 = graph.Block("enc1", this.enc1, input); // [N, 16, 28, 28]
+        graph.Layer("down1", "MaxPooling2D");
+        var down1 = graph.Node("MaxPool", new string?[] { enc1 }, new long[] { 16, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 16, 14, 14]
+        graph.Layer("enc2", "DoubleConv");
+        var enc2 = graph.Block("enc2", this.enc2, down1); // [N, 32, 14, 14]
+        graph.Layer("down2", "MaxPooling2D");
+        var down2 = graph.Node("MaxPool", new string?[] { enc2 }, new long[] { 32, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Int("ceil_mode", 0)); // [N, 32, 7, 7]
+        graph.Layer("bottom", "DoubleConv");
+        var bottom = graph.Block("bottom", this.bottom, down2); // [N, 64, 7, 7]
+        graph.Layer("up2", "Conv2DTranspose");
+        var up2 = graph.Node("ConvTranspose", new string?[] { bottom, graph.Parameter(this.up2.weight, "weight"), graph.Parameter(this.up2.bias, "bias") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("output_padding", 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1)); // [N, 32, 14, 14]
+        graph.Layer("skip2", "Concatenate");
+        var skip2 = graph.Node("Concat", new string?[] { up2, enc2 }, new long[] { 64, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 64, 14, 14]
+        graph.Layer("dec2", "DoubleConv");
+        var dec2 = graph.Block("dec2", this.dec2, skip2); // [N, 32, 14, 14]
+        graph.Layer("up1", "Conv2DTranspose");
+        var up1 = graph.Node("ConvTranspose", new string?[] { dec2, graph.Parameter(this.up1.weight, "weight"), graph.Parameter(this.up1.bias, "bias") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 2, 2), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 0, 0, 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("output_padding", 0, 0), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1)); // [N, 16, 28, 28]
+        graph.Layer("skip1", "Concatenate");
+        var skip1 = graph.Node("Concat", new string?[] { up1, enc1 }, new long[] { 32, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 32, 28, 28]
+        graph.Layer("dec1", "DoubleConv");
+        var dec1 = graph.Block("dec1", this.dec1, skip1); // [N, 16, 28, 28]
+        graph.Layer("gap", "GlobalAveragePooling2D");
+        var gap = graph.Node("Flatten", new string?[] { graph.Node("GlobalAveragePool", new string?[] { dec1 }, new long[] { 16, 1, 1 }) }, new long[] { 16 }, global::NetDsl.Onnx.OnnxAttribute.Int("axis", 1)); // [N, 16]
+        graph.Layer("fc", "Dense");
+        var fc = graph.Node("Gemm", new string?[] { gap, graph.Parameter(this.fc.weight, "weight"), graph.Parameter(this.fc.bias, "bias") }, new long[] { 10 }, global::NetDsl.Onnx.OnnxAttribute.Int("transB", 1)); // [N, 10]
+        return fc;
+    }
+
     /// <summary>DoubleConv(filters: 16) (from NetDsl.Samples.Models.DoubleConvAttribute) on [N, 1, 28, 28] → [N, 16, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class DoubleConv : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 1, 28, 28] → [N, 16, 28, 28], 144 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -194,11 +227,30 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu1", "ReLU");
+            var relu1 = graph.Node("Relu", new string?[] { bn1 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu1, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu2", "ReLU");
+            var relu2 = graph.Node("Relu", new string?[] { bn2 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            return relu2;
+        }
     }
 
     /// <summary>DoubleConv(filters: 32) (from NetDsl.Samples.Models.DoubleConvAttribute) on [N, 16, 14, 14] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class DoubleConv_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class DoubleConv_2 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 16, 14, 14] → [N, 32, 14, 14], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -243,11 +295,30 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu1", "ReLU");
+            var relu1 = graph.Node("Relu", new string?[] { bn1 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu1, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu2", "ReLU");
+            var relu2 = graph.Node("Relu", new string?[] { bn2 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return relu2;
+        }
     }
 
     /// <summary>DoubleConv(filters: 64) (from NetDsl.Samples.Models.DoubleConvAttribute) on [N, 32, 7, 7] → [N, 64, 7, 7].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class DoubleConv_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class DoubleConv_3 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 32, 7, 7] → [N, 64, 7, 7], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -292,11 +363,30 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("relu1", "ReLU");
+            var relu1 = graph.Node("Relu", new string?[] { bn1 }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu1, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 64, 7, 7]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 64 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 64 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 64, 7, 7 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 64, 7, 7]
+            graph.Layer("relu2", "ReLU");
+            var relu2 = graph.Node("Relu", new string?[] { bn2 }, new long[] { 64, 7, 7 }); // [N, 64, 7, 7]
+            return relu2;
+        }
     }
 
     /// <summary>DoubleConv(filters: 32) (from NetDsl.Samples.Models.DoubleConvAttribute) on [N, 64, 14, 14] → [N, 32, 14, 14].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class DoubleConv_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class DoubleConv_4 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 64, 14, 14] → [N, 32, 14, 14], 18,432 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -341,11 +431,30 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
         }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu1", "ReLU");
+            var relu1 = graph.Node("Relu", new string?[] { bn1 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu1, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 32, 14, 14]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 32 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 32 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 32, 14, 14 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 32, 14, 14]
+            graph.Layer("relu2", "ReLU");
+            var relu2 = graph.Node("Relu", new string?[] { bn2 }, new long[] { 32, 14, 14 }); // [N, 32, 14, 14]
+            return relu2;
+        }
     }
 
     /// <summary>DoubleConv(filters: 16) (from NetDsl.Samples.Models.DoubleConvAttribute) on [N, 32, 28, 28] → [N, 16, 28, 28].</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "1.0")]
-    public sealed class DoubleConv_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule
+    public sealed class DoubleConv_5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::NetDsl.IRegularizedModule, global::NetDsl.Onnx.IOnnxExportable
     {
         /// <summary>conv1 (Conv2D): [N, 32, 28, 28] → [N, 16, 28, 28], 4,608 trainable parameters.</summary>
         private readonly global::TorchSharp.Modules.Conv2d conv1;
@@ -389,6 +498,25 @@ Activation memory per sample: 196.0 KiB inference, 876.0 KiB training";
         {
             var terms = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor>();
             return global::NetDsl.Regularizer.Sum(terms, this);
+        }
+
+        /// <summary>Writes the block's layers into an ONNX graph in eval form (<c>global::NetDsl.Onnx.OnnxExport</c> calls it).</summary>
+        string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)
+        {
+            var input = inputs[0];
+            graph.Layer("conv1", "Conv2D");
+            var conv1 = graph.Node("Conv", new string?[] { input, graph.Parameter(this.conv1.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn1", "BatchNorm");
+            var bn1 = graph.Node("BatchNormalization", new string?[] { conv1, graph.Parameter(this.bn1.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn1.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn1.running_mean!, "running_mean"), graph.Parameter(this.bn1.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu1", "ReLU");
+            var relu1 = graph.Node("Relu", new string?[] { bn1 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            graph.Layer("conv2", "Conv2D");
+            var conv2 = graph.Node("Conv", new string?[] { relu1, graph.Parameter(this.conv2.weight, "weight"), null }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Ints("kernel_shape", 3, 3), global::NetDsl.Onnx.OnnxAttribute.Ints("strides", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("pads", 1, 1, 1, 1), global::NetDsl.Onnx.OnnxAttribute.Ints("dilations", 1, 1), global::NetDsl.Onnx.OnnxAttribute.Int("group", 1)); // [N, 16, 28, 28]
+            graph.Layer("bn2", "BatchNorm");
+            var bn2 = graph.Node("BatchNormalization", new string?[] { conv2, graph.Parameter(this.bn2.weight!, "weight", new long[] { 16 }), graph.Parameter(this.bn2.bias!, "bias", new long[] { 16 }), graph.Parameter(this.bn2.running_mean!, "running_mean"), graph.Parameter(this.bn2.running_var!, "running_var") }, new long[] { 16, 28, 28 }, global::NetDsl.Onnx.OnnxAttribute.Float("epsilon", 1E-05)); // [N, 16, 28, 28]
+            graph.Layer("relu2", "ReLU");
+            var relu2 = graph.Node("Relu", new string?[] { bn2 }, new long[] { 16, 28, 28 }); // [N, 16, 28, 28]
+            return relu2;
         }
     }
 }

@@ -17,7 +17,12 @@ internal abstract class ElementwiseKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Call(inputs[0]);
 
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => OnnxCall(inputs[0], node.Output);
+
     protected abstract string Call(string input);
+
+    /// <summary>The ONNX form of the activation of <paramref name="input"/> (a local), of shape <paramref name="shape"/>.</summary>
+    protected abstract string OnnxCall(string input, Shape shape);
 }
 
 /// <summary>ReLU: max(x, 0) (Keras <c>ReLU</c>, PyTorch <c>nn.ReLU</c>).</summary>
@@ -30,6 +35,8 @@ internal sealed class ReLUKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.relu({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Unary("Relu", input, shape);
 
     public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) => $"{Functional}.relu({inputs[0]}, inplace: true)";
 
@@ -47,6 +54,8 @@ internal sealed class ReLU6Kind : ElementwiseKind
 
     protected override string Call(string input) => $"{Functional}.relu6({input})";
 
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Node("Clip", new[] { input, OnnxCode.Scalar(0), OnnxCode.Scalar(6) }, shape);
+
     public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) => $"{Functional}.relu6({inputs[0]}, inplace: true)";
 
     public override bool CanRunInPlace(LoweredNode node) => true;
@@ -60,6 +69,8 @@ internal sealed class SigmoidKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Torch}.sigmoid({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Unary("Sigmoid", input, shape);
 }
 
 /// <summary>Tanh (PyTorch <c>nn.Tanh</c>).</summary>
@@ -70,6 +81,8 @@ internal sealed class TanhKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Torch}.tanh({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Unary("Tanh", input, shape);
 }
 
 /// <summary>SiLU, also called Swish: x·sigmoid(x) (PyTorch <c>nn.SiLU</c>).</summary>
@@ -82,6 +95,8 @@ internal sealed class SiLUKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.silu({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Node("Mul", new[] { input, OnnxCode.Unary("Sigmoid", input, shape) }, shape);
 }
 
 /// <summary>HardSigmoid: relu6(x + 3) / 6 (Keras 3 <c>hard_sigmoid</c>, PyTorch <c>nn.Hardsigmoid</c>).</summary>
@@ -92,6 +107,8 @@ internal sealed class HardSigmoidKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.hardsigmoid({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Unary("HardSigmoid", input, shape, OnnxCode.Float("alpha", 1.0 / 6), OnnxCode.Float("beta", 0.5));
 }
 
 /// <summary>HardSwish: x·relu6(x + 3) / 6 (PyTorch <c>nn.Hardswish</c>).</summary>
@@ -102,6 +119,8 @@ internal sealed class HardSwishKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.hardswish({input})";
+
+    protected override string OnnxCall(string input, Shape shape) => OnnxCode.Unary("HardSwish", input, shape);
 }
 
 /// <summary>Mish: x·tanh(softplus(x)) (PyTorch <c>nn.Mish</c>).</summary>
@@ -112,6 +131,10 @@ internal sealed class MishKind : ElementwiseKind
     public override bool IsActivation => true;
 
     protected override string Call(string input) => $"{Functional}.mish({input})";
+
+    // Mish is an operator from opset 18; x·tanh(softplus(x)) works in every set.
+    protected override string OnnxCall(string input, Shape shape) =>
+        OnnxCode.Node("Mul", new[] { input, OnnxCode.Unary("Tanh", OnnxCode.Unary("Softplus", input, shape), shape) }, shape);
 }
 
 internal sealed record SlopeArguments(double Alpha) : LayerArguments;
@@ -139,6 +162,9 @@ internal sealed class LeakyReLUKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{Functional}.leaky_relu({inputs[0]}, {Number(((SlopeArguments)node.Arguments).Alpha)})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Unary("LeakyRelu", inputs[0], node.Output, OnnxCode.Float("alpha", ((SlopeArguments)node.Arguments).Alpha));
 }
 
 /// <summary>ELU: x for x > 0, α(e^x − 1) below (Keras and PyTorch <c>nn.ELU</c>, α = 1).</summary>
@@ -162,6 +188,9 @@ internal sealed class ELUKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{Functional}.elu({inputs[0]}, {Number(((SlopeArguments)node.Arguments).Alpha)})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Unary("Elu", inputs[0], node.Output, OnnxCode.Float("alpha", ((SlopeArguments)node.Arguments).Alpha));
 }
 
 internal sealed record GeluArguments(bool Approximate) : LayerArguments;
@@ -180,6 +209,22 @@ internal sealed class GELUKind : LayerKind
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => ((GeluArguments)node.Arguments).Approximate
         ? $"{Functional}.gelu({inputs[0]}, global::TorchSharp.Modules.GELU.Approximate.tanh)"
         : $"{Functional}.gelu({inputs[0]})";
+
+    // Gelu is an operator from opset 20: x·Φ(x) written out, exactly (erf) or with PyTorch's tanh approximation.
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var (x, s) = (inputs[0], node.Output);
+        string Mul(string a, string b) => OnnxCode.Node("Mul", new[] { a, b }, s);
+        string Add(string a, string b) => OnnxCode.Node("Add", new[] { a, b }, s);
+        var half = Mul(x, OnnxCode.Scalar(0.5));
+        if (!((GeluArguments)node.Arguments).Approximate)
+        {
+            return Mul(half, Add(OnnxCode.Unary("Erf", Mul(x, OnnxCode.Scalar(0.70710678118654752)), s), OnnxCode.Scalar(1)));
+        }
+        var cube = Mul(Mul(x, x), x);
+        var inner = Mul(Add(x, Mul(cube, OnnxCode.Scalar(0.044715))), OnnxCode.Scalar(0.79788456080286536));
+        return Mul(half, Add(OnnxCode.Unary("Tanh", inner, s), OnnxCode.Scalar(1)));
+    }
 }
 
 internal sealed record SoftmaxArguments(long Dim) : LayerArguments;
@@ -198,6 +243,9 @@ internal sealed class SoftmaxKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{Functional}.softmax({inputs[0]}, {Int(((SoftmaxArguments)node.Arguments).Dim)})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Unary("Softmax", inputs[0], node.Output, OnnxCode.Int("axis", ((SoftmaxArguments)node.Arguments).Dim));
 }
 
 /// <summary>Axis arguments, counted as PyTorch's dim (with the batch at 0; negative from the end).</summary>
@@ -265,6 +313,9 @@ internal sealed class ActivationKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).Forward(chosen, module, inputs) : inputs[0];
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).Onnx(chosen, module, inputs) : OnnxCode.Unary("Identity", inputs[0], node.Output);
 
     public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) =>
         ((ChosenActivation)node.Arguments).Chosen is { } chosen ? LayerCatalog.Get(chosen.Kind).ForwardInPlace(chosen, inputs) : null;

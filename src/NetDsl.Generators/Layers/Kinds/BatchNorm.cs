@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetDsl.Generators.Lowering;
 using static NetDsl.Generators.Layers.TorchSharpNames;
 
@@ -60,6 +61,26 @@ internal sealed class BatchNormKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>
+    /// BatchNormalization with the running statistics (eval mode); without them PyTorch normalizes by the batch's own
+    /// statistics in eval too, written out with ReduceMean over the batch and every axis but the channels.
+    /// </summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (BatchNormArguments)node.Arguments;
+        var x = inputs[0];
+        string Gamma(IReadOnlyList<long> shape) => a.Affine ? $"graph.Parameter({module}.weight!, \"weight\", {Longs(shape)})" : $"graph.Filled(1, {Longs(shape)})";
+        string Beta(IReadOnlyList<long> shape) => a.Affine ? $"graph.Parameter({module}.bias!, \"bias\", {Longs(shape)})" : $"graph.Filled(0, {Longs(shape)})";
+        if (a.TrackRunningStats)
+        {
+            var vector = new[] { a.Channels };
+            return OnnxCode.Node("BatchNormalization", new[] { x, Gamma(vector), Beta(vector), $"graph.Parameter({module}.running_mean!, \"running_mean\")",
+                $"graph.Parameter({module}.running_var!, \"running_var\")" }, node.Output, OnnxCode.Float("epsilon", a.Epsilon));
+        }
+        var channelShape = new[] { a.Channels }.Concat(Enumerable.Repeat(1L, node.Output.Rank - 1)).ToArray();
+        return $"graph.BatchStatisticsNormalization({x}, {Gamma(channelShape)}, {Beta(channelShape)}, {Number(a.Epsilon)}, {Longs(node.Output.Dimensions)})";
+    }
 
     /// <summary>PyTorch's BatchNorm momentum from Keras', without binary noise: 1 − 0.99 is written 0.01.</summary>
     internal static string TorchMomentum(double kerasMomentum)

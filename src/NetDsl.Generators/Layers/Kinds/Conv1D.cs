@@ -100,4 +100,12 @@ internal sealed class Conv1DKind : LayerKind
             ? $"{module}.forward({inputs[0]})"
             : $"{module}.forward({Functional}.pad({inputs[0]}, {Longs(new[] { a.Before - symmetric, a.After - symmetric })}))";
     }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (Convolution1DArguments)node.Arguments;
+        return OnnxCode.Node("Conv", new[] { inputs[0], OnnxCode.Parameter(module!, "weight", "weight"), a.Bias ? OnnxCode.Parameter(module!, "bias", "bias") : "null" }, node.Output,
+            OnnxCode.Ints("kernel_shape", a.Kernel), OnnxCode.Ints("strides", a.Stride), OnnxCode.Ints("pads", a.Before, a.After),
+            OnnxCode.Ints("dilations", a.Dilation), OnnxCode.Int("group", a.Groups));
+    }
 }

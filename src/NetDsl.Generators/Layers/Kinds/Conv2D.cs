@@ -48,6 +48,9 @@ internal sealed class Conv2DKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         Convolution.Forward((ConvolutionArguments)node.Arguments, module!, inputs[0]);
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        Convolution.Onnx((ConvolutionArguments)node.Arguments, node, module!, inputs[0]);
 }
 
 /// <summary>What Conv2D and DepthwiseConv2D share.</summary>
@@ -89,6 +92,12 @@ internal static class Convolution
         }
         return new TorchSharpModule($"{Modules}.Conv2d", text + ")");
     }
+
+    /// <summary>ONNX Conv: its pads take each side separately ([top, left, bottom, right]), so TF's 'same' needs no Pad node.</summary>
+    public static string Onnx(ConvolutionArguments a, LoweredNode node, string module, string input) =>
+        OnnxCode.Node("Conv", new[] { input, OnnxCode.Parameter(module, "weight", "weight"), a.Bias ? OnnxCode.Parameter(module, "bias", "bias") : "null" }, node.Output,
+            OnnxCode.Ints("kernel_shape", a.KernelHeight, a.KernelWidth), OnnxCode.Ints("strides", a.StrideHeight, a.StrideWidth),
+            OnnxCode.Ints("pads", a.Pads.Top, a.Pads.Left, a.Pads.Bottom, a.Pads.Right), OnnxCode.Ints("dilations", a.Dilation, a.Dilation), OnnxCode.Int("group", a.Groups));
 
     public static string Forward(ConvolutionArguments a, string module, string input)
     {

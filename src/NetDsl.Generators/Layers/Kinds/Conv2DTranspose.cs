@@ -70,4 +70,12 @@ internal sealed class Conv2DTransposeKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (TransposedConvolutionArguments)node.Arguments;
+        return OnnxCode.Node("ConvTranspose", new[] { inputs[0], OnnxCode.Parameter(module!, "weight", "weight"), a.Bias ? OnnxCode.Parameter(module!, "bias", "bias") : "null" }, node.Output,
+            OnnxCode.Ints("kernel_shape", a.Kernel, a.Kernel), OnnxCode.Ints("strides", a.Stride, a.Stride), OnnxCode.Ints("pads", a.Pad, a.Pad, a.Pad, a.Pad),
+            OnnxCode.Ints("output_padding", a.OutputPadding, a.OutputPadding), OnnxCode.Ints("dilations", a.Dilation, a.Dilation));
+    }
 }

@@ -54,5 +54,8 @@ internal sealed class CustomKind : LayerKind
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"global::NetDsl.CustomModules.Output({module}.forward({inputs[0]}), {ShapeCode(node.Output)}, {Model.CSharpNames.StringLiteral(node.Name)})";
 
+    /// <summary>The module's own nodes when it implements NetDsl.Onnx.IOnnxExportable; otherwise the export names this layer in its error.</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"graph.Custom({module}, {inputs[0]})";
+
     private static string ShapeCode(Shape shape) => $"global::NetDsl.Shape.Of({string.Join(", ", shape.Dimensions.Select(Int))})";
 }

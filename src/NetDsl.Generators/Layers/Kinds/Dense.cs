@@ -51,4 +51,9 @@ internal sealed class DenseKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>Gemm(x, W, b) with W as stored, [units, features] (transB).</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Node("Gemm", new[] { inputs[0], OnnxCode.Parameter(module!, "weight", "weight"), ((DenseArguments)node.Arguments).Bias ? OnnxCode.Parameter(module!, "bias", "bias") : "null" },
+            node.Output, OnnxCode.Int("transB", 1));
 }

@@ -39,4 +39,7 @@ internal sealed class DepthwiseConv2DKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         Convolution.Forward((ConvolutionArguments)node.Arguments, module!, inputs[0]);
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        Convolution.Onnx((ConvolutionArguments)node.Arguments, node, module!, inputs[0]);
 }

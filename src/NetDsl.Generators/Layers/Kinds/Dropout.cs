@@ -29,4 +29,7 @@ internal sealed class DropoutKind : LayerKind
         new($"{Modules}.Dropout", $"{Nn}.Dropout({Number(((DropoutArguments)node.Arguments).Rate)})");
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>The identity: an exported network is in eval mode.</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => OnnxCode.Unary("Identity", inputs[0], node.Output);
 }

@@ -50,6 +50,34 @@ internal abstract class ElementwiseMergeKind : LayerKind
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Combine(inputs);
 
     protected abstract string Combine(IReadOnlyList<string> inputs);
+
+    /// <summary>The ONNX operator that takes any number of inputs (Sum, Mean, Max, Min), or null for a binary one chained.</summary>
+    protected virtual string? Variadic => null;
+
+    /// <summary>The binary ONNX operator chained over the inputs (Add, Sub, Mul).</summary>
+    protected virtual string Binary => "Add";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        if (Variadic is { } op && inputs.Count > 2)
+        {
+            return OnnxCode.Node(op, inputs, node.Output);
+        }
+        if (Variadic is { } pair && Binary.Length == 0)
+        {
+            return OnnxCode.Node(pair, inputs, node.Output);
+        }
+        // Each partial result broadcasts like the whole: its shape is the broadcast of the inputs so far.
+        var value = inputs[0];
+        var shape = node.InputShapes[0];
+        for (var k = 1; k < inputs.Count; k++)
+        {
+            var next = node.InputShapes[k];
+            shape = Shape.Of(Enumerable.Range(0, shape.Rank).Select(axis => System.Math.Max(shape[axis], next[axis])).ToArray());
+            value = OnnxCode.Node(Binary, new[] { value, inputs[k] }, k == inputs.Count - 1 ? node.Output : shape);
+        }
+        return value;
+    }
 }
 
 /// <summary>Add: the sum of its inputs (Keras <c>Add</c>, PyTorch <c>a + b</c>). <c>[Add]</c> without names adds the scope's input to the previous output.</summary>
@@ -102,6 +130,8 @@ internal sealed class AddKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) => string.Join(" + ", inputs);
 
+    protected override string? Variadic => "Sum";
+
     public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) =>
         inputs[0] + string.Concat(inputs.Skip(1).Select(i => $".add_({i})"));
 
@@ -121,6 +151,8 @@ internal sealed class SubtractKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) => $"{inputs[0]} - {inputs[1]}";
 
+    protected override string Binary => "Sub";
+
     public override bool OutputMayBeOverwritten => true;
 }
 
@@ -130,6 +162,8 @@ internal sealed class MultiplyKind : ElementwiseMergeKind
     public override string Name => "Multiply";
 
     protected override string Combine(IReadOnlyList<string> inputs) => string.Join(" * ", inputs);
+
+    protected override string Binary => "Mul";
 }
 
 /// <summary>Average: the element-wise mean (Keras <c>Average</c>, PyTorch <c>(a + b) / 2</c>).</summary>
@@ -139,6 +173,10 @@ internal sealed class AverageKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) =>
         $"({string.Join(" + ", inputs)}) / {inputs.Count.ToString(CultureInfo.InvariantCulture)}.0";
+
+    protected override string? Variadic => "Mean";
+
+    protected override string Binary => string.Empty;
 }
 
 /// <summary>Maximum: the element-wise maximum (Keras <c>Maximum</c>, PyTorch <c>torch.maximum</c>).</summary>
@@ -148,6 +186,10 @@ internal sealed class MaximumKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) =>
         inputs.Skip(1).Aggregate(inputs[0], (all, next) => $"{Torch}.maximum({all}, {next})");
+
+    protected override string? Variadic => "Max";
+
+    protected override string Binary => string.Empty;
 }
 
 /// <summary>Minimum: the element-wise minimum (Keras <c>Minimum</c>, PyTorch <c>torch.minimum</c>).</summary>
@@ -157,6 +199,10 @@ internal sealed class MinimumKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) =>
         inputs.Skip(1).Aggregate(inputs[0], (all, next) => $"{Torch}.minimum({all}, {next})");
+
+    protected override string? Variadic => "Min";
+
+    protected override string Binary => string.Empty;
 }
 
 internal sealed record ConcatenateArguments(long Dim) : LayerArguments;
@@ -199,6 +245,9 @@ internal sealed class ConcatenateKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{Torch}.cat(new {Tensor}[] {{ {string.Join(", ", inputs)} }}, {Int(((ConcatenateArguments)node.Arguments).Dim)})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Node("Concat", inputs, node.Output, OnnxCode.Int("axis", ((ConcatenateArguments)node.Arguments).Dim));
 }
 
 /// <summary>What every merge checks.</summary>

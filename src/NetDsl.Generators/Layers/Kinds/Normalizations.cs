@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetDsl.Generators.Lowering;
 using static NetDsl.Generators.Layers.TorchSharpNames;
 
@@ -51,6 +52,15 @@ internal sealed class LayerNormalizationKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>LayerNormalization over the last axis (an operator since opset 17).</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (NormalizationArguments)node.Arguments;
+        var scale = a.Affine ? $"graph.Parameter({module}.weight!, \"weight\")" : $"graph.Filled(1, {Longs(new[] { a.Features })})";
+        var bias = a.Affine ? $"graph.Parameter({module}.bias!, \"bias\")" : "null";
+        return OnnxCode.Node("LayerNormalization", new[] { inputs[0], scale, bias }, node.Output, OnnxCode.Int("axis", -1), OnnxCode.Float("epsilon", a.Epsilon));
+    }
 }
 
 /// <summary>
@@ -88,10 +98,32 @@ internal sealed class GroupNormalizationKind : LayerKind
     public override TorchSharpModule Module(LoweredNode node)
     {
         var a = (NormalizationArguments)node.Arguments;
-        return new TorchSharpModule($"{Modules}.GroupNorm", $"{Nn}.GroupNorm({Int(a.Groups)}, {Int(a.Features)}, eps: {Number(a.Epsilon)}{(a.Affine ? string.Empty : ", affine: false")})");
+        // TorchSharp's nn.GroupNorm leaves γ and β uninitialized; NetDsl's factory starts them at 1 and 0, as PyTorch does.
+        return new TorchSharpModule($"{Modules}.GroupNorm", $"global::NetDsl.Normalizations.GroupNorm({Int(a.Groups)}, {Int(a.Features)}, {Number(a.Epsilon)}, {Bool(a.Affine)})");
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>
+    /// The channels as [groups, rest], each group normalized by InstanceNormalization, reshaped back, then scaled and
+    /// shifted per channel (GroupNormalization is an operator from opset 18 only, with a per-group scale).
+    /// </summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (NormalizationArguments)node.Arguments;
+        var grouped = new[] { a.Groups, node.Output.Size / a.Groups };
+        var split = OnnxCode.Node("Reshape", new[] { inputs[0], OnnxCode.Longs(0, a.Groups, -1) }, grouped);
+        var normalized = OnnxCode.Node("InstanceNormalization", new[] { split, $"graph.Filled(1, {Longs(new[] { a.Groups })})", $"graph.Filled(0, {Longs(new[] { a.Groups })})" }, grouped,
+            OnnxCode.Float("epsilon", a.Epsilon));
+        var back = OnnxCode.Node("Reshape", new[] { normalized, OnnxCode.Longs(new[] { 0L }.Concat(node.Output.Dimensions).ToArray()) }, node.Output);
+        if (!a.Affine)
+        {
+            return back;
+        }
+        var channel = Longs(new[] { a.Features }.Concat(Enumerable.Repeat(1L, node.Output.Rank - 1)));
+        var scaled = OnnxCode.Node("Mul", new[] { back, $"graph.Parameter({module}.weight!, \"weight\", {channel})" }, node.Output);
+        return OnnxCode.Node("Add", new[] { scaled, $"graph.Parameter({module}.bias!, \"bias\", {channel})" }, node.Output);
+    }
 }
 
 /// <summary>
@@ -125,6 +157,17 @@ internal sealed class InstanceNormalizationKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (NormalizationArguments)node.Arguments;
+        var vector = Longs(new[] { a.Features });
+        return OnnxCode.Node("InstanceNormalization", new[]
+        {
+            inputs[0], a.Affine ? $"graph.Parameter({module}.weight!, \"weight\")" : $"graph.Filled(1, {vector})",
+            a.Affine ? $"graph.Parameter({module}.bias!, \"bias\")" : $"graph.Filled(0, {vector})",
+        }, node.Output, OnnxCode.Float("epsilon", a.Epsilon));
+    }
 }
 
 internal sealed record PReLUArguments(long Parameters, double Init) : LayerArguments;
@@ -156,6 +199,14 @@ internal sealed class PReLUKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    /// <summary>PRelu with the slope shaped to broadcast over the channels (axis 1) as PyTorch applies it.</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (PReLUArguments)node.Arguments;
+        var shape = a.Parameters == 1 ? new[] { 1L } : new[] { a.Parameters }.Concat(Enumerable.Repeat(1L, node.Output.Rank - 1)).ToArray();
+        return OnnxCode.Node("PRelu", new[] { inputs[0], $"graph.Parameter({module}.weight!, \"weight\", {Longs(shape)})" }, node.Output);
+    }
 }
 
 /// <summary>SpatialDropout2D: whole channels zeroed while training (Keras <c>SpatialDropout2D</c>, PyTorch <c>nn.Dropout2d</c>).</summary>
@@ -177,6 +228,8 @@ internal sealed class SpatialDropout2DKind : LayerKind
         new($"{Modules}.Dropout2d", $"{Nn}.Dropout2d({Number(((DropoutArguments)node.Arguments).Rate)})");
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => OnnxCode.Unary("Identity", inputs[0], node.Output);
 }
 
 /// <summary>AlphaDropout: dropout that keeps SELU's mean and variance (Keras <c>AlphaDropout</c>, PyTorch <c>nn.AlphaDropout</c>).</summary>
@@ -192,4 +245,6 @@ internal sealed class AlphaDropoutKind : LayerKind
         new($"{Modules}.AlphaDropout", $"{Nn}.AlphaDropout({Number(((DropoutArguments)node.Arguments).Rate)})");
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{module}.forward({inputs[0]})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => OnnxCode.Unary("Identity", inputs[0], node.Output);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetDsl.Generators.Lowering;
 using NetDsl.Generators.Shapes;
 using static NetDsl.Generators.Layers.TorchSharpNames;
@@ -52,6 +53,17 @@ internal static class Pool
     }
 
     /// <summary>NetDsl's pooling over explicit (possibly asymmetric) padding: −∞ cells for max, uncounted cells for the average.</summary>
+    public static string Onnx(string op, PoolArguments a, LoweredNode node, string input, params string[] extra) =>
+        OnnxCode.Node(op, new[] { input }, node.Output, new[]
+        {
+            OnnxCode.Ints("kernel_shape", a.Window, a.Window), OnnxCode.Ints("strides", a.Stride, a.Stride),
+            OnnxCode.Ints("pads", a.Pads.Top, a.Pads.Left, a.Pads.Bottom, a.Pads.Right), OnnxCode.Int("ceil_mode", a.Ceil ? 1 : 0),
+        }.Concat(extra).ToArray());
+
+    /// <summary>A global pooling to [C, 1, 1], then flattened to [C].</summary>
+    public static string Global(string op, LoweredNode node, string input) =>
+        OnnxCode.Node("Flatten", new[] { OnnxCode.Node(op, new[] { input }, new[] { node.Output.Channels, 1L, 1L }) }, node.Output, OnnxCode.Int("axis", 1));
+
     public static string Padded(string function, PoolArguments a, string input)
     {
         var p = a.Pads;
@@ -85,6 +97,9 @@ internal sealed class MaxPooling2DKind : LayerKind
         }
         return Pool.Padded("MaxSame", a, inputs[0]);
     }
+
+    /// <summary>MaxPool: padded cells never win, whatever the sides.</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Pool.Onnx("MaxPool", (PoolArguments)node.Arguments, node, inputs[0]);
 }
 
 /// <summary>
@@ -115,6 +130,12 @@ internal sealed class AveragePooling2DKind : LayerKind
         }
         return Pool.Padded(a.CountPadded ? "AverageZeroPadded" : "AverageSame", a, inputs[0]);
     }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (PoolArguments)node.Arguments;
+        return Pool.Onnx("AveragePool", a, node, inputs[0], OnnxCode.Int("count_include_pad", a.CountPadded ? 1 : 0));
+    }
 }
 
 /// <summary>GlobalAveragePooling2D: the mean over height and width, [N, C, H, W] → [N, C] (PyTorch <c>x.mean((2, 3))</c>).</summary>
@@ -129,6 +150,8 @@ internal sealed class GlobalAveragePooling2DKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.mean(new long[] {{ 2, 3 }})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Pool.Global("GlobalAveragePool", node, inputs[0]);
 }
 
 /// <summary>GlobalMaxPooling2D: the maximum over height and width, [N, C, H, W] → [N, C] (PyTorch <c>x.amax((2, 3))</c>).</summary>
@@ -143,4 +166,6 @@ internal sealed class GlobalMaxPooling2DKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.amax(new long[] {{ 2, 3 }})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => Pool.Global("GlobalMaxPool", node, inputs[0]);
 }

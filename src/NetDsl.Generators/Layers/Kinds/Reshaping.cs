@@ -22,6 +22,8 @@ internal sealed class FlattenKind : LayerKind
     }
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) => $"{inputs[0]}.flatten(1)";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) => OnnxCode.Unary("Flatten", inputs[0], node.Output, OnnxCode.Int("axis", 1));
 }
 
 internal sealed record ReshapeArguments(EquatableArray<long> Target) : LayerArguments;
@@ -64,6 +66,10 @@ internal sealed class ReshapeKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{inputs[0]}.reshape({Longs(new[] { -1L }.Concat(((ReshapeArguments)node.Arguments).Target))})";
+
+    /// <summary>Reshape to [batch (0: kept), …the resolved dimensions].</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Node("Reshape", new[] { inputs[0], OnnxCode.Longs(new[] { 0L }.Concat(((ReshapeArguments)node.Arguments).Target).ToArray()) }, node.Output);
 }
 
 /// <summary>ZeroPadding2D (Keras <c>ZeroPadding2D</c>, PyTorch <c>nn.ZeroPad2d</c>): rows and columns of zeros.</summary>
@@ -90,6 +96,13 @@ internal sealed class ZeroPadding2DKind : LayerKind
     {
         var p = (Pads)node.Arguments;
         return $"{Functional}.pad({inputs[0]}, {Longs(new[] { p.Left, p.Right, p.Top, p.Bottom })})";
+    }
+
+    /// <summary>Pad with zeros; its pads are every axis's begin, then every axis's end.</summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var p = (Pads)node.Arguments;
+        return OnnxCode.Node("Pad", new[] { inputs[0], OnnxCode.Longs(0, 0, p.Top, p.Left, 0, 0, p.Bottom, p.Right) }, node.Output);
     }
 }
 
@@ -127,5 +140,12 @@ internal sealed class ChunkKind : LayerKind
         // A view of the input, as torch.chunk's parts are: nothing is copied, and every layer takes a strided input.
         var length = node.Output.Channels;
         return $"{inputs[0]}.narrow(1, {Int(((ChunkArguments)node.Arguments).Index * length)}, {Int(length)})";
+    }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var length = node.Output.Channels;
+        var start = ((ChunkArguments)node.Arguments).Index * length;
+        return OnnxCode.Node("Slice", new[] { inputs[0], OnnxCode.Longs(start), OnnxCode.Longs(start + length), OnnxCode.Longs(1) }, node.Output);
     }
 }

@@ -44,6 +44,21 @@ internal sealed class UpSampling2DKind : LayerKind
             ? $"{Functional}.interpolate({inputs[0]}, scale_factor: new double[] {{ {factor}, {factor} }}, mode: {Torch}.InterpolationMode.Bilinear, align_corners: {Bool(a.AlignCorners)})"
             : $"{Functional}.interpolate({inputs[0]}, scale_factor: new double[] {{ {factor}, {factor} }}, mode: {Torch}.InterpolationMode.Nearest)";
     }
+
+    /// <summary>
+    /// Resize by the factor: nearest picks floor(output index / factor), as PyTorch's nearest; bilinear samples at
+    /// PyTorch's half-pixel or aligned-corner positions.
+    /// </summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (UpSamplingArguments)node.Arguments;
+        var factor = Int(a.Size);
+        var scales = $"graph.Floats(new float[] {{ 1, 1, {factor}, {factor} }}, 4)";
+        var attributes = a.Bilinear
+            ? new[] { OnnxCode.String("mode", "linear"), OnnxCode.String("coordinate_transformation_mode", a.AlignCorners ? "align_corners" : "pytorch_half_pixel") }
+            : new[] { OnnxCode.String("mode", "nearest"), OnnxCode.String("coordinate_transformation_mode", "asymmetric"), OnnxCode.String("nearest_mode", "floor") };
+        return OnnxCode.Node("Resize", new[] { inputs[0], "null", scales }, node.Output, attributes);
+    }
 }
 
 internal sealed record AdaptivePoolArguments(long Height, long Width) : LayerArguments;
@@ -73,6 +88,39 @@ internal sealed class AdaptiveAveragePooling2DKind : LayerKind
         var a = (AdaptivePoolArguments)node.Arguments;
         return $"{Functional}.adaptive_avg_pool2d({inputs[0]}, {Longs(new[] { a.Height, a.Width })})";
     }
+
+    /// <summary>
+    /// AveragePool when each side divides evenly (every window the same size and step); otherwise each window on its
+    /// own: a Slice of its rows and columns, ReduceMean over both, the windows of a row joined by Concat, then the rows.
+    /// </summary>
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (AdaptivePoolArguments)node.Arguments;
+        var input = node.InputShapes[0];
+        if (input.Height % a.Height == 0 && input.Width % a.Width == 0)
+        {
+            var (kh, kw) = (input.Height / a.Height, input.Width / a.Width);
+            return OnnxCode.Node("AveragePool", new[] { inputs[0] }, node.Output, OnnxCode.Ints("kernel_shape", kh, kw), OnnxCode.Ints("strides", kh, kw));
+        }
+        var rows = new List<string>();
+        for (long i = 0; i < a.Height; i++)
+        {
+            var (top, bottom) = Window(i, input.Height, a.Height);
+            var row = new List<string>();
+            for (long j = 0; j < a.Width; j++)
+            {
+                var (left, right) = Window(j, input.Width, a.Width);
+                var window = OnnxCode.Node("Slice", new[] { inputs[0], OnnxCode.Longs(top, left), OnnxCode.Longs(bottom, right), OnnxCode.Longs(2, 3) },
+                    Shape.Image(input.Channels, bottom - top, right - left));
+                row.Add($"graph.ReduceMean({window}, {Longs(new[] { 2L, 3L })}, {Longs(new[] { input.Channels, 1, 1 })})");
+            }
+            rows.Add(OnnxCode.Node("Concat", row, Shape.Image(input.Channels, 1, a.Width), OnnxCode.Int("axis", 3)));
+        }
+        return OnnxCode.Node("Concat", rows, node.Output, OnnxCode.Int("axis", 2));
+    }
+
+    /// <summary>PyTorch's adaptive window <paramref name="index"/> of <paramref name="bins"/> over <paramref name="size"/>: [floor(i·size/bins), ceil((i + 1)·size/bins)).</summary>
+    private static (long Start, long End) Window(long index, long size, long bins) => (index * size / bins, ((index + 1) * size + bins - 1) / bins);
 }
 
 /// <summary>Cropping2D: rows and columns removed at each side (Keras <c>Cropping2D</c>; PyTorch slicing).</summary>
@@ -107,6 +155,15 @@ internal sealed class Cropping2DKind : LayerKind
         var a = (CropArguments)node.Arguments;
         return $"{inputs[0]}.narrow(2, {Int(a.Crop.Top)}, {Int(a.Height)}).narrow(3, {Int(a.Crop.Left)}, {Int(a.Width)})";
     }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (CropArguments)node.Arguments;
+        return OnnxCode.Node("Slice", new[]
+        {
+            inputs[0], OnnxCode.Longs(a.Crop.Top, a.Crop.Left), OnnxCode.Longs(a.Crop.Top + a.Height, a.Crop.Left + a.Width), OnnxCode.Longs(2, 3),
+        }, node.Output);
+    }
 }
 
 internal sealed record CropArguments(Pads Crop, long Height, long Width) : LayerArguments;
@@ -137,6 +194,9 @@ internal sealed class PermuteKind : LayerKind
 
     public override string Forward(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
         $"{inputs[0]}.permute({Longs(new[] { 0L }.Concat(((PermuteArguments)node.Arguments).Order))})";
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs) =>
+        OnnxCode.Unary("Transpose", inputs[0], node.Output, OnnxCode.Ints("perm", new[] { 0L }.Concat(((PermuteArguments)node.Arguments).Order).ToArray()));
 }
 
 internal sealed record ShuffleArguments(long Groups) : LayerArguments;
@@ -166,5 +226,14 @@ internal sealed class ChannelShuffleKind : LayerKind
         var shape = node.Output;
         var split = Longs(new[] { -1, groups, shape.Channels / groups, shape.Height, shape.Width });
         return $"{inputs[0]}.reshape({split}).transpose(1, 2).reshape({Longs(new[] { -1, shape.Channels, shape.Height, shape.Width })})";
+    }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var groups = ((ShuffleArguments)node.Arguments).Groups;
+        var s = node.Output;
+        var split = OnnxCode.Node("Reshape", new[] { inputs[0], OnnxCode.Longs(0, groups, s.Channels / groups, s.Height, s.Width) }, new[] { groups, s.Channels / groups, s.Height, s.Width });
+        var swapped = OnnxCode.Node("Transpose", new[] { split }, new[] { s.Channels / groups, groups, s.Height, s.Width }, OnnxCode.Ints("perm", 0, 2, 1, 3, 4));
+        return OnnxCode.Node("Reshape", new[] { swapped, OnnxCode.Longs(0, s.Channels, s.Height, s.Width) }, s);
     }
 }

@@ -62,4 +62,15 @@ internal sealed class SeparableConv2DKind : LayerKind
         var remainder = ((SeparableArguments)node.Arguments).Pads.Remainder();
         return remainder is null ? $"{module}.forward({inputs[0]})" : $"{module}.forward({Functional}.pad({inputs[0]}, {Longs(remainder)}))";
     }
+
+    public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
+    {
+        var a = (SeparableArguments)node.Arguments;
+        var middle = node.Output.With(0, a.InChannels * a.Multiplier);
+        var depthwise = OnnxCode.Node("Conv", new[] { inputs[0], OnnxCode.Parameter(module!, "Depthwise.weight", "depthwise.weight") }, middle,
+            OnnxCode.Ints("kernel_shape", a.Kernel, a.Kernel), OnnxCode.Ints("strides", a.Stride, a.Stride),
+            OnnxCode.Ints("pads", a.Pads.Top, a.Pads.Left, a.Pads.Bottom, a.Pads.Right), OnnxCode.Ints("dilations", a.Dilation, a.Dilation), OnnxCode.Int("group", a.InChannels));
+        return OnnxCode.Node("Conv", new[] { depthwise, OnnxCode.Parameter(module!, "Pointwise.weight", "pointwise.weight"), a.Bias ? OnnxCode.Parameter(module!, "Pointwise.bias", "pointwise.bias") : "null" },
+            node.Output, OnnxCode.Ints("kernel_shape", 1, 1));
+    }
 }
