@@ -106,6 +106,22 @@ public sealed class OnnxNetwork : IDisposable
         {
             throw new FileNotFoundException($"no ONNX model at {path}", path);
         }
+        return Create(path, settings => new InferenceSession(path, settings), options);
+    }
+
+    /// <summary>Loads a model held in memory (<see cref="OnnxExport.ToBytes"/>, or a file's bytes), whatever the network.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model written by NetDsl.</exception>
+    public static OnnxNetwork FromBytes(byte[] model, OnnxNetworkOptions? options = null)
+    {
+        if (model is null)
+        {
+            throw new ArgumentNullException(nameof(model));
+        }
+        return Create("the model in memory", settings => new InferenceSession(model, settings), options);
+    }
+
+    private static OnnxNetwork Create(string path, Func<SessionOptions, InferenceSession> open, OnnxNetworkOptions? options)
+    {
         options ??= new OnnxNetworkOptions();
         using var settings = new SessionOptions
         {
@@ -122,7 +138,7 @@ public sealed class OnnxNetwork : IDisposable
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, settings);
+            session = open(settings);
         }
         catch (OnnxRuntimeException e)
         {

@@ -36,6 +36,7 @@ internal static class FuzzProperties
     public const string RuntimeRegularization = "runtime-regularization";
     public const string RuntimeBatchNorm = "runtime-batchnorm-settings";
     public const string RuntimeDropout = "runtime-dropout-rate";
+    public const string RuntimeOnnx = "runtime-onnx-equals-eval";
 
     public static readonly string[] CompileTime =
     {
@@ -46,7 +47,7 @@ internal static class FuzzProperties
     public static readonly string[] Runtime =
     {
         RuntimeEmit, RuntimeException, RuntimeOutputShape, RuntimeParameters, RuntimeStatistics, RuntimeModules, RuntimeRegularization, RuntimeBatchNorm,
-        RuntimeDropout,
+        RuntimeDropout, RuntimeOnnx,
     };
 }
 

@@ -255,13 +255,21 @@ internal static class FuzzRenderer
     private static List<string> CustomModuleLines(FuzzCustomModule module)
     {
         const string tensor = "global::TorchSharp.torch.Tensor";
-        var lines = new List<string> { $"public sealed class {module.Name} : global::TorchSharp.torch.nn.Module<{tensor}, {tensor}>", "{" };
+        // Styles 0 and 1 write their own ONNX nodes; style 2 writes none, so exporting a network that uses it is refused by name.
+        const string onnx = "string global::NetDsl.Onnx.IOnnxExportable.ExportOnnx(global::NetDsl.Onnx.OnnxGraph graph, global::System.Collections.Generic.IReadOnlyList<string> inputs)";
+        var lines = new List<string>
+        {
+            $"public sealed class {module.Name} : global::TorchSharp.torch.nn.Module<{tensor}, {tensor}>{(module.Style < 2 ? ", global::NetDsl.Onnx.IOnnxExportable" : string.Empty)}", "{",
+        };
         switch (module.Style)
         {
             case 0:
                 lines.Add($"    public {module.Name}() : base(\"{module.Name}\") {{ }}");
                 lines.Add("");
                 lines.Add($"    public override {tensor} forward({tensor} x) => x * 2;");
+                lines.Add("");
+                lines.Add($"    {onnx} =>");
+                lines.Add("        graph.Node(\"Mul\", new[] { inputs[0], graph.Scalar(2) }, graph.ShapeOf(inputs[0]));");
                 break;
             case 1:
                 // One learned scale per channel, shaped [C, 1, …] from the input Shape, so it broadcasts over the positions.
@@ -276,6 +284,9 @@ internal static class FuzzRenderer
                 lines.Add("    }");
                 lines.Add("");
                 lines.Add($"    public override {tensor} forward({tensor} x) => x * scale;");
+                lines.Add("");
+                lines.Add($"    {onnx} =>");
+                lines.Add("        graph.Node(\"Mul\", new[] { inputs[0], graph.Parameter(scale, \"scale\") }, graph.ShapeOf(inputs[0]));");
                 break;
             default:
                 // Space-to-depth by 2 (PyTorch's pixel_unshuffle).

@@ -26,6 +26,12 @@ internal sealed class FuzzRuntimeTally
 
     /// <summary>Mutants whose [Custom] declaration the mutation made wrong: the generated forward refuses them, as documented.</summary>
     public int CustomRefused { get; set; }
+
+    /// <summary>Networks exported to ONNX and run by ONNX Runtime.</summary>
+    public int Exported { get; set; }
+
+    /// <summary>Networks whose export was refused because a [Custom] module writes no ONNX nodes (the documented error).</summary>
+    public int NotExportable { get; set; }
 }
 
 /// <summary>Builds the generated modules of an accepted source and checks them against their constants and the fuzzer's expectation.</summary>
@@ -123,9 +129,36 @@ internal static class FuzzRuntime
             module.eval();
             step = "forward";
             Tensor y;
+            var x = randn(input.WithBatch(2));
             using (no_grad())
             {
-                y = module.forward(randn(input.WithBatch(2)));
+                y = module.forward(x);
+            }
+
+            // The eval forward exported to ONNX and run by ONNX Runtime on the same batch.
+            step = "onnx";
+            byte[]? onnx = null;
+            try
+            {
+                onnx = NetDsl.Onnx.OnnxExport.ToBytes(module);
+            }
+            catch (NetDsl.Onnx.OnnxExportException e) when (e.Message.Contains("is a custom module", StringComparison.Ordinal))
+            {
+                tally.NotExportable++; // a [Custom] module that writes no ONNX nodes of its own: refused by name, as documented
+            }
+            if (onnx is not null)
+            {
+                using var served = NetDsl.Onnx.OnnxNetwork.FromBytes(onnx, new NetDsl.Onnx.OnnxNetworkOptions { IntraOpThreads = 1 });
+                var actual = served.Run(x.contiguous().data<float>().ToArray(), 2);
+                var wantedValues = y.contiguous().data<float>().ToArray();
+                var scale = Math.Max(1, wantedValues.Where(float.IsFinite).Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max());
+                var worst = actual.Length != wantedValues.Length ? double.PositiveInfinity
+                    : actual.Zip(wantedValues, (a, b) => float.IsFinite(a) && float.IsFinite(b) ? Math.Abs((double)a - b) : a.Equals(b) ? 0 : double.PositiveInfinity).Max();
+                tally.Exported++;
+                if (!(worst <= 1e-4 * scale))
+                {
+                    Violate(FuzzProperties.RuntimeOnnx, $"ONNX Runtime differs from the eval forward by {worst:E2} (outputs up to {scale:G3}, {actual.Length} values)");
+                }
             }
             var wanted = output.WithBatch(2);
             if (!y.shape.SequenceEqual(wanted))

@@ -152,7 +152,8 @@ public sealed class FuzzRuntimeTests
         counts.AddViolations(violations);
         var summary =
             $"networks run: {tally.Networks} from {tally.Sources} sources ({tally.FromValid} from valid sources, {tally.WithExpectation} with the fuzzer's expectation), " +
-            $"{tally.Skipped} skipped as too large, {tally.CustomRefused} mutants refused at run time by a [Custom] declaration the mutation made wrong\nelapsed: {stopwatch.Elapsed.TotalSeconds:F1} s\nviolations per property (all must be 0):\n" +
+            $"{tally.Skipped} skipped as too large, {tally.CustomRefused} mutants refused at run time by a [Custom] declaration the mutation made wrong; " +
+            $"{tally.Exported} exported to ONNX and run by ONNX Runtime, {tally.NotExportable} refused by name for a [Custom] module without ONNX nodes\nelapsed: {stopwatch.Elapsed.TotalSeconds:F1} s\nviolations per property (all must be 0):\n" +
             string.Concat(FuzzProperties.Runtime.Select(p => $"  {p}: {(counts.PerProperty.TryGetValue(p, out var n) ? n : 0)}\n")) +
             (counts.PerClassAndProperty.Count == 0 ? string.Empty : "violations per class:\n" +
                 string.Concat(counts.PerClassAndProperty.Select(r => $"  {r.Key}: {string.Join(", ", r.Value.Select(v => $"{v.Key} {v.Value}"))}\n")));
