@@ -35,7 +35,7 @@ internal static class OnnxBenchmark
 
     public static int Run(OnnxBenchmarkSettings settings)
     {
-        Console.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} cores, {settings.Warmup} warm-up + {settings.Repeats} measured rounds, load average {LoadAverage()}");
+        Console.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} cores, {settings.Warmup} warm-up + {settings.Repeats} measured rounds, load average {TimingStatistics.LoadAverage()}");
         var table = new Table("model", "batch", "threads", "NetDsl → ORT (ms)", "torch.onnx → ORT (ms)", "TorchSharp eval (ms)", "NetDsl ORT / torch.onnx ORT", "NetDsl ORT / TorchSharp");
         var folder = Path.Combine("artifacts", "benchmarks", "onnx");
         Directory.CreateDirectory(folder);
@@ -77,13 +77,13 @@ internal static class OnnxBenchmark
                         }
                     }
                     var medians = rounds.Select(TimingStatistics.Median).ToArray();
-                    table.Add(name, Text(batch), Text(threads), Spread(rounds[0]), Spread(rounds[1]), Spread(rounds[2]),
-                        Ratio(rounds[0], rounds[1]), Ratio(rounds[0], rounds[2]));
-                    Console.WriteLine($"{name} batch {batch}, {threads} thread(s): NetDsl ORT {Milliseconds(medians[0])} ms, torch.onnx ORT {Milliseconds(medians[1])} ms, TorchSharp {Milliseconds(medians[2])} ms");
+                    table.Add(name, batch.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture), TimingStatistics.Spread(rounds[0]), TimingStatistics.Spread(rounds[1]), TimingStatistics.Spread(rounds[2]),
+                        TimingStatistics.Ratio(rounds[0], rounds[1]), TimingStatistics.Ratio(rounds[0], rounds[2]));
+                    Console.WriteLine($"{name} batch {batch}, {threads} thread(s): NetDsl ORT {TimingStatistics.Milliseconds(medians[0])} ms, torch.onnx ORT {TimingStatistics.Milliseconds(medians[1])} ms, TorchSharp {TimingStatistics.Milliseconds(medians[2])} ms");
                 }
             }
         }
-        Console.WriteLine($"load average {LoadAverage()}");
+        Console.WriteLine($"load average {TimingStatistics.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         File.WriteAllText(Path.Combine("artifacts", "benchmarks", "onnx.csv"), table.ToCsv());
@@ -108,7 +108,8 @@ internal static class OnnxBenchmark
     {
         var clock = Stopwatch.StartNew();
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var results = session.Run(new RunOptions(), new[] { session.InputMetadata.Keys.Single() }, new[] { value }, new[] { session.OutputMetadata.Keys.Single() });
+        using var run = new RunOptions();
+        using var results = session.Run(run, new[] { session.InputMetadata.Keys.Single() }, new[] { value }, new[] { session.OutputMetadata.Keys.Single() });
         _ = results[0].GetTensorDataAsSpan<float>().ToArray();
         return clock.Elapsed.TotalSeconds;
     }
@@ -124,26 +125,4 @@ internal static class OnnxBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Milliseconds(double seconds) => (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static string Spread(IReadOnlyList<double> seconds) =>
-        $"{Milliseconds(TimingStatistics.Median(seconds))} ({Milliseconds(TimingStatistics.Quantile(seconds, 0.25))}–{Milliseconds(TimingStatistics.Quantile(seconds, 0.75))})";
-
-    /// <summary>The median of the per-round ratios a/b (each round's three runs are neighbours in time).</summary>
-    private static string Ratio(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
-        TimingStatistics.Median(a.Zip(b, (x, y) => x / y)).ToString("F2", CultureInfo.InvariantCulture) + "×";
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 
 namespace NetDsl.Benchmarks;
@@ -23,4 +25,22 @@ internal static class TimingStatistics
         var above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
+
+    /// <summary>Seconds as milliseconds with one decimal.</summary>
+    public static string Milliseconds(double seconds) => (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>The median and the 25th–75th percentile spread, in milliseconds: "12.3 (11.9–13.0)".</summary>
+    public static string Spread(IReadOnlyList<double> seconds) =>
+        $"{Milliseconds(Median(seconds))} ({Milliseconds(Quantile(seconds, 0.25))}–{Milliseconds(Quantile(seconds, 0.75))})";
+
+    /// <summary>The median of the paired ratios a/b with their spread: each round's runs are neighbours in time.</summary>
+    public static string Ratio(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var ratios = a.Zip(b, (x, y) => x / y).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{Median(ratios):F2} ({Quantile(ratios, 0.25):F2}–{Quantile(ratios, 0.75):F2})");
+    }
+
+    /// <summary>The machine's 1, 5 and 15-minute load averages, or "unknown".</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -42,7 +42,7 @@ internal static class ZooBenchmark
     {
         torch.set_num_threads(settings.Threads);
         Console.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} cores, torch threads: {torch.get_num_threads()}, " +
-            $"batch {settings.Batch} × 3 × 224 × 224, {settings.Warmup} warm-up + {settings.Repeats} measured rounds per model and step, load average {LoadAverage()}");
+            $"batch {settings.Batch} × 3 × 224 × 224, {settings.Warmup} warm-up + {settings.Repeats} measured rounds per model and step, load average {TimingStatistics.LoadAverage()}");
         var table = new Table("model", "eval: generated (ms)", "eval: port (ms)", "eval ratio", "training step: generated (ms)", "training step: port (ms)", "training ratio");
         var times = new Table("model", "step", "round", "generated (ms)", "port (ms)");
         foreach (var (name, createGenerated, createPort) in Pairs.Where(p => settings.Models.Contains(p.Name)))
@@ -64,17 +64,17 @@ internal static class ZooBenchmark
             using var portOptimizer = optim.SGD(port.parameters(), 0.01);
             var training = Interleave(() => TrainingStep(generated, generatedOptimizer, input, labels), () => TrainingStep(port, portOptimizer, input, labels), settings);
 
-            table.Add(name, Spread(eval.Generated), Spread(eval.Port), Ratio(eval), Spread(training.Generated), Spread(training.Port), Ratio(training));
+            table.Add(name, TimingStatistics.Spread(eval.Generated), TimingStatistics.Spread(eval.Port), TimingStatistics.Ratio(eval.Generated, eval.Port), TimingStatistics.Spread(training.Generated), TimingStatistics.Spread(training.Port), TimingStatistics.Ratio(training.Generated, training.Port));
             foreach (var (step, rounds) in new[] { ("eval", eval), ("training", training) })
             {
                 for (var i = 0; i < rounds.Generated.Count; i++)
                 {
-                    times.Add(name, step, (i + 1).ToString(CultureInfo.InvariantCulture), Milliseconds(rounds.Generated[i]), Milliseconds(rounds.Port[i]));
+                    times.Add(name, step, (i + 1).ToString(CultureInfo.InvariantCulture), TimingStatistics.Milliseconds(rounds.Generated[i]), TimingStatistics.Milliseconds(rounds.Port[i]));
                 }
             }
-            Console.WriteLine($"{name}: eval {Spread(eval.Generated)} vs {Spread(eval.Port)} ms, training step {Spread(training.Generated)} vs {Spread(training.Port)} ms");
+            Console.WriteLine($"{name}: eval {TimingStatistics.Spread(eval.Generated)} vs {TimingStatistics.Spread(eval.Port)} ms, training step {TimingStatistics.Spread(training.Generated)} vs {TimingStatistics.Spread(training.Port)} ms");
         }
-        Console.WriteLine($"load average {LoadAverage()}");
+        Console.WriteLine($"load average {TimingStatistics.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         Directory.CreateDirectory(Path.Combine("artifacts", "benchmarks"));
@@ -143,19 +143,4 @@ internal static class ZooBenchmark
         }
         return clock.Elapsed.TotalSeconds;
     }
-
-    private static string Spread(IReadOnlyList<double> seconds) =>
-        $"{Milliseconds(TimingStatistics.Median(seconds))} ({Milliseconds(TimingStatistics.Quantile(seconds, 0.25))}–{Milliseconds(TimingStatistics.Quantile(seconds, 0.75))})";
-
-    private static string Ratio((List<double> Generated, List<double> Port) rounds)
-    {
-        var ratios = rounds.Generated.Zip(rounds.Port, (g, p) => g / p).ToList();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{TimingStatistics.Median(ratios):F2} ({TimingStatistics.Quantile(ratios, 0.25):F2}–{TimingStatistics.Quantile(ratios, 0.75):F2})");
-    }
-
-    private static string Milliseconds(double seconds) => (seconds * 1000).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -199,7 +199,8 @@ public sealed class OnnxNetwork : IDisposable
     private float[] RunChecked(float[] input, long[] shape)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var results = session.Run(new RunOptions(), new[] { inputName }, new[] { value }, new[] { outputName });
+        using var run = new RunOptions();
+        using var results = session.Run(run, new[] { inputName }, new[] { value }, new[] { outputName });
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

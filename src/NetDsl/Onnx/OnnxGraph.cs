@@ -232,6 +232,32 @@ public sealed class OnnxGraph
         ? Node("ReduceMean", new[] { input, Longs(axes) }, shape, OnnxAttribute.Int("keepdims", 1))
         : Node("ReduceMean", new[] { input }, shape, OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", 1));
 
+    /// <summary>
+    /// PyTorch's adaptive average pooling of an image value to <paramref name="height"/> × <paramref name="width"/>
+    /// where the sizes do not divide (windows of unequal size): window (i, j) covers rows floor(i·H/h) to
+    /// ceil((i + 1)·H/h) and the same for columns; each is a Slice and a ReduceMean, each row of windows a Concat.
+    /// </summary>
+    public string AdaptiveAveragePool(string input, long height, long width)
+    {
+        var shape = ShapeOf(input);
+        var (channels, rows, columns) = (shape[0], shape[1], shape[2]);
+        static (long Start, long End) Window(long index, long size, long bins) => (index * size / bins, ((index + 1) * size + bins - 1) / bins);
+        var lines = new string[height];
+        for (long i = 0; i < height; i++)
+        {
+            var (top, bottom) = Window(i, rows, height);
+            var windows = new string[width];
+            for (long j = 0; j < width; j++)
+            {
+                var (left, right) = Window(j, columns, width);
+                var slice = Node("Slice", new[] { input, Longs(top, left), Longs(bottom, right), Longs(2, 3) }, new[] { channels, bottom - top, right - left });
+                windows[j] = ReduceMean(slice, new long[] { 2, 3 }, new[] { channels, 1L, 1L });
+            }
+            lines[i] = Node("Concat", windows, new[] { channels, 1L, width }, OnnxAttribute.Int("axis", 3));
+        }
+        return Node("Concat", lines, new[] { channels, height, width }, OnnxAttribute.Int("axis", 2));
+    }
+
     /// <summary>Writes a block's nodes, named below <paramref name="name"/>, and returns its output.</summary>
     public string Block(string name, IOnnxExportable block, params string[] inputs)
     {

@@ -90,8 +90,9 @@ internal sealed class AdaptiveAveragePooling2DKind : LayerKind
     }
 
     /// <summary>
-    /// AveragePool when each side divides evenly (every window the same size and step); otherwise each window on its
-    /// own: a Slice of its rows and columns, ReduceMean over both, the windows of a row joined by Concat, then the rows.
+    /// AveragePool when each side divides evenly (every window the same size and step); otherwise each of PyTorch's
+    /// windows on its own (<c>OnnxGraph.AdaptiveAveragePool</c>): a Slice of its rows and columns, ReduceMean over both,
+    /// the windows of a row joined by Concat, then the rows.
     /// </summary>
     public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
     {
@@ -102,25 +103,9 @@ internal sealed class AdaptiveAveragePooling2DKind : LayerKind
             var (kh, kw) = (input.Height / a.Height, input.Width / a.Width);
             return OnnxCode.Node("AveragePool", new[] { inputs[0] }, node.Output, OnnxCode.Ints("kernel_shape", kh, kw), OnnxCode.Ints("strides", kh, kw));
         }
-        var rows = new List<string>();
-        for (long i = 0; i < a.Height; i++)
-        {
-            var (top, bottom) = Window(i, input.Height, a.Height);
-            var row = new List<string>();
-            for (long j = 0; j < a.Width; j++)
-            {
-                var (left, right) = Window(j, input.Width, a.Width);
-                var window = OnnxCode.Node("Slice", new[] { inputs[0], OnnxCode.Longs(top, left), OnnxCode.Longs(bottom, right), OnnxCode.Longs(2, 3) },
-                    Shape.Image(input.Channels, bottom - top, right - left));
-                row.Add($"graph.ReduceMean({window}, {Longs(new[] { 2L, 3L })}, {Longs(new[] { input.Channels, 1, 1 })})");
-            }
-            rows.Add(OnnxCode.Node("Concat", row, Shape.Image(input.Channels, 1, a.Width), OnnxCode.Int("axis", 3)));
-        }
-        return OnnxCode.Node("Concat", rows, node.Output, OnnxCode.Int("axis", 2));
+        // One Slice and ReduceMean per window: written by the graph at export time, not unrolled into the generated code.
+        return $"graph.AdaptiveAveragePool({inputs[0]}, {Int(a.Height)}, {Int(a.Width)})";
     }
-
-    /// <summary>PyTorch's adaptive window <paramref name="index"/> of <paramref name="bins"/> over <paramref name="size"/>: [floor(i·size/bins), ceil((i + 1)·size/bins)).</summary>
-    private static (long Start, long End) Window(long index, long size, long bins) => (index * size / bins, ((index + 1) * size + bins - 1) / bins);
 }
 
 /// <summary>Cropping2D: rows and columns removed at each side (Keras <c>Cropping2D</c>; PyTorch slicing).</summary>
