@@ -106,16 +106,11 @@ public sealed class OnnxGraph
     public string Node(string op, string?[] inputs, long[] shape, params OnnxAttribute[] attributes) =>
         Node(op, inputs, new[] { shape }, attributes)[0];
 
-    /// <summary>A node whose output's <paramref name="fullShape"/> includes the batch axis (a statistic over the batch, of size 1 there).</summary>
-    private string Node(string op, string?[] inputs, long[] fullShape, bool whole, params OnnxAttribute[] attributes)
+    /// <summary>Marks a value just written as reduced over the batch: its batch axis has size 1, not the symbolic batch.</summary>
+    private string OverBatch(string value)
     {
-        var name = Node(op, inputs, fullShape.Skip(1).ToArray(), attributes);
-        if (whole)
-        {
-            var info = values[values.Count - 1];
-            info.Type.TensorType.Shape.Dim[0] = new Format.Shape.Types.Dimension { DimValue = fullShape[0] };
-        }
-        return name;
+        values.Single(v => v.Name == value).Type.TensorType.Shape.Dim[0] = new Format.Shape.Types.Dimension { DimValue = 1 };
+        return value;
     }
 
     /// <summary>Adds one node with several outputs (Split), one per-sample shape each, and returns their names.</summary>
@@ -199,13 +194,11 @@ public sealed class OnnxGraph
     public string BatchStatisticsNormalization(string input, string scale, string bias, double epsilon, long[] shape)
     {
         var axes = new[] { 0L }.Concat(Enumerable.Range(2, shape.Length - 1).Select(a => (long)a)).ToArray();
-        var statistic = new[] { 1L, shape[0] }.Concat(Enumerable.Repeat(1L, shape.Length - 1)).ToArray();
-        string Mean(string value) => Opset >= 18
-            ? Node("ReduceMean", new[] { value, Longs(axes) }, statistic, whole: true, OnnxAttribute.Int("keepdims", 1))
-            : Node("ReduceMean", new[] { value }, statistic, whole: true, OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", 1));
+        var statistic = new[] { shape[0] }.Concat(Enumerable.Repeat(1L, shape.Length - 1)).ToArray();
+        string Mean(string value) => OverBatch(ReduceMean(value, axes, statistic));
         var centered = Node("Sub", new[] { input, Mean(input) }, shape);
         var variance = Mean(Node("Mul", new[] { centered, centered }, shape));
-        var deviation = Node("Sqrt", new[] { Node("Add", new[] { variance, Scalar(epsilon) }, statistic, whole: true) }, statistic, whole: true);
+        var deviation = OverBatch(Node("Sqrt", new[] { OverBatch(Node("Add", new[] { variance, Scalar(epsilon) }, statistic)) }, statistic));
         var normalized = Node("Div", new[] { centered, deviation }, shape);
         return Node("Add", new[] { Node("Mul", new[] { normalized, scale }, shape), bias }, shape);
     }

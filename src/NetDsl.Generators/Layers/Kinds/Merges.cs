@@ -51,21 +51,17 @@ internal abstract class ElementwiseMergeKind : LayerKind
 
     protected abstract string Combine(IReadOnlyList<string> inputs);
 
-    /// <summary>The ONNX operator that takes any number of inputs (Sum, Mean, Max, Min), or null for a binary one chained.</summary>
+    /// <summary>The ONNX operator that takes any number of inputs (Sum, Mean, Max, Min), or null.</summary>
     protected virtual string? Variadic => null;
 
-    /// <summary>The binary ONNX operator chained over the inputs (Add, Sub, Mul).</summary>
-    protected virtual string Binary => "Add";
+    /// <summary>The binary ONNX operator chained over the inputs (Add, Sub, Mul), or null: the variadic one always.</summary>
+    protected virtual string? Binary => null;
 
     public override string Onnx(LoweredNode node, string? module, IReadOnlyList<string> inputs)
     {
-        if (Variadic is { } op && inputs.Count > 2)
+        if (Binary is not { } binary || Variadic is { } && inputs.Count > 2)
         {
-            return OnnxCode.Node(op, inputs, node.Output);
-        }
-        if (Variadic is { } pair && Binary.Length == 0)
-        {
-            return OnnxCode.Node(pair, inputs, node.Output);
+            return OnnxCode.Node(Variadic!, inputs, node.Output);
         }
         // Each partial result broadcasts like the whole: its shape is the broadcast of the inputs so far.
         var value = inputs[0];
@@ -74,7 +70,7 @@ internal abstract class ElementwiseMergeKind : LayerKind
         {
             var next = node.InputShapes[k];
             shape = Shape.Of(Enumerable.Range(0, shape.Rank).Select(axis => System.Math.Max(shape[axis], next[axis])).ToArray());
-            value = OnnxCode.Node(Binary, new[] { value, inputs[k] }, k == inputs.Count - 1 ? node.Output : shape);
+            value = OnnxCode.Node(binary, new[] { value, inputs[k] }, k == inputs.Count - 1 ? node.Output : shape);
         }
         return value;
     }
@@ -132,6 +128,8 @@ internal sealed class AddKind : ElementwiseMergeKind
 
     protected override string? Variadic => "Sum";
 
+    protected override string? Binary => "Add";
+
     public override string? ForwardInPlace(LoweredNode node, IReadOnlyList<string> inputs) =>
         inputs[0] + string.Concat(inputs.Skip(1).Select(i => $".add_({i})"));
 
@@ -151,7 +149,7 @@ internal sealed class SubtractKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) => $"{inputs[0]} - {inputs[1]}";
 
-    protected override string Binary => "Sub";
+    protected override string? Binary => "Sub";
 
     public override bool OutputMayBeOverwritten => true;
 }
@@ -163,7 +161,7 @@ internal sealed class MultiplyKind : ElementwiseMergeKind
 
     protected override string Combine(IReadOnlyList<string> inputs) => string.Join(" * ", inputs);
 
-    protected override string Binary => "Mul";
+    protected override string? Binary => "Mul";
 }
 
 /// <summary>Average: the element-wise mean (Keras <c>Average</c>, PyTorch <c>(a + b) / 2</c>).</summary>
@@ -175,8 +173,6 @@ internal sealed class AverageKind : ElementwiseMergeKind
         $"({string.Join(" + ", inputs)}) / {inputs.Count.ToString(CultureInfo.InvariantCulture)}.0";
 
     protected override string? Variadic => "Mean";
-
-    protected override string Binary => string.Empty;
 }
 
 /// <summary>Maximum: the element-wise maximum (Keras <c>Maximum</c>, PyTorch <c>torch.maximum</c>).</summary>
@@ -188,8 +184,6 @@ internal sealed class MaximumKind : ElementwiseMergeKind
         inputs.Skip(1).Aggregate(inputs[0], (all, next) => $"{Torch}.maximum({all}, {next})");
 
     protected override string? Variadic => "Max";
-
-    protected override string Binary => string.Empty;
 }
 
 /// <summary>Minimum: the element-wise minimum (Keras <c>Minimum</c>, PyTorch <c>torch.minimum</c>).</summary>
@@ -201,8 +195,6 @@ internal sealed class MinimumKind : ElementwiseMergeKind
         inputs.Skip(1).Aggregate(inputs[0], (all, next) => $"{Torch}.minimum({all}, {next})");
 
     protected override string? Variadic => "Min";
-
-    protected override string Binary => string.Empty;
 }
 
 internal sealed record ConcatenateArguments(long Dim) : LayerArguments;
